@@ -1,0 +1,110 @@
+"""Schema migrations, tracked in SQLite's ``PRAGMA user_version``.
+
+Each migration brings the archive from version N-1 to N inside one
+transaction, so an interrupted upgrade leaves the previous version intact.
+Never edit a released migration: add a new one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlite_utils
+
+
+class ArchiveVersionError(Exception):
+    """The archive was written by a newer newsarchive than this one."""
+
+
+def _v1_initial(db: sqlite_utils.Database) -> None:
+    db["articles"].create(
+        {
+            "url": str,
+            "canonical_url": str,
+            "source": str,
+            "title": str,
+            "authors": str,
+            "published": str,
+            "language": str,
+            "description": str,
+            "sitename": str,
+            "tags": str,
+            "image": str,
+            "text": str,
+            "comments": str,
+            "extractor": str,
+            "first_seen": str,
+            "last_fetched": str,
+            "content_hash": str,
+        },
+        pk="url",
+    )
+    db["articles"].create_index(["source", "published"])
+    db["articles"].create_index(["published"])
+    db["articles"].create_index(["canonical_url"])
+    db["bodies"].create({"hash": str, "size": int, "body": bytes}, pk="hash")
+    db["crawls"].create(
+        {
+            "id": int,
+            "run": str,
+            "source": str,
+            "started": str,
+            "finished": str,
+            "status": str,
+            "pages": int,
+            "new": int,
+            "updated": int,
+            "unchanged": int,
+            "not_articles": int,
+            "errors": int,
+            "error_kinds": str,
+            "robots_blocked": int,
+        },
+        pk="id",
+    )
+    db["crawls"].create_index(["source", "started"])
+    db["pages"].create(
+        {
+            "url": str,
+            "source": str,
+            "kind": str,
+            "outcome": str,
+            "status": int,
+            "error": str,
+            "content_type": str,
+            "headers": str,
+            "body_hash": str,
+            "fetched_at": str,
+            "crawl_id": int,
+        },
+        pk="url",
+        foreign_keys=[("body_hash", "bodies", "hash"), ("crawl_id", "crawls", "id")],
+    )
+    db["pages"].create_index(["source", "kind"])
+    db["articles"].enable_fts(["title", "text"], create_triggers=True, tokenize="porter unicode61")
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
+    _v1_initial,
+]
+LATEST = len(MIGRATIONS)
+
+
+def current_version(db: sqlite_utils.Database) -> int:
+    return db.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(db: sqlite_utils.Database) -> int:
+    """Apply the pending migrations; returns how many ran."""
+    version = current_version(db)
+    if version > LATEST:
+        raise ArchiveVersionError(
+            f"the archive is at schema version {version}, newer than this newsarchive "
+            f"understands ({LATEST}); upgrade newsarchive to open it"
+        )
+    for number in range(version + 1, LATEST + 1):
+        with db.conn:
+            db.execute("BEGIN IMMEDIATE")
+            MIGRATIONS[number - 1](db)
+            db.execute(f"PRAGMA user_version = {number}")
+    return LATEST - version

@@ -1,0 +1,81 @@
+"""Every table and column of the archive, and what it means.
+
+This is the one place the archive is documented: the README, the datasette
+metadata and ``newsarchive schema`` are all generated from ``TABLES``.
+Dates are ISO 8601 strings in UTC (``2026-11-27T08:30:00+00:00``) unless a
+column says otherwise; JSON columns hold JSON arrays or objects as text.
+"""
+
+from __future__ import annotations
+
+TABLES: dict[str, dict[str, str]] = {
+    "articles": {
+        "_": "One row per article URL: the cleaned article and its metadata, latest version.",
+        "url": "Where the article was fetched, after redirects, without tracking parameters (primary key)",
+        "canonical_url": "The URL the page declares as canonical (<link rel=canonical> or og:url), if any",
+        "source": "Name of the config.yaml source that found the article",
+        "title": "Headline, without the site name glued to it",
+        "authors": "JSON array of author names, in byline order",
+        "published": "Publication date-time as the page gives it (ISO 8601, with its time zone where given)",
+        "language": "Language of the article (ISO 639-1 code), declared by the page or detected",
+        "description": "Summary the page declares (meta description / og:description)",
+        "sitename": "Name of the publication",
+        "tags": "JSON array of tags and categories the page declares",
+        "image": "URL of the lead image (og:image)",
+        "text": "Article body: paragraphs separated by blank lines, no page furniture, no reader comments",
+        "comments": "Reader comments found on the page, kept apart from the text (may be empty)",
+        "extractor": "Which extractor and version produced title, text and metadata",
+        "first_seen": "When the archive first stored this article",
+        "last_fetched": "When the article page was last fetched",
+        "content_hash": "SHA-256 of the normalised title and text; changes only when the words change",
+    },
+    "pages": {
+        "_": "One row per fetched URL (articles, feeds, sitemaps, other pages): the latest response.",
+        "url": "The requested URL, after redirects (primary key)",
+        "source": "Name of the source that fetched it",
+        "kind": "What the page was fetched as: article, feed, sitemap, section",
+        "outcome": "article (stored in articles), not_article (a home/section/empty page), "
+        "not_modified (HTTP 304), error",
+        "status": "HTTP status code (0 when no response arrived)",
+        "error": "Why the fetch or extraction failed, when it did",
+        "content_type": "Content-Type of the response",
+        "headers": "JSON object of the response headers",
+        "body_hash": "SHA-256 of the raw body; the body itself is in bodies",
+        "fetched_at": "When the response arrived",
+        "crawl_id": "The crawls row of the crawl that fetched it",
+    },
+    "bodies": {
+        "_": "Raw response bodies, stored once per distinct content, zlib-compressed; "
+        "lets extraction be re-run without the network.",
+        "hash": "SHA-256 of the raw body (primary key)",
+        "size": "Uncompressed size in bytes",
+        "body": "zlib-compressed raw bytes as served",
+    },
+    "crawls": {
+        "_": "One row per source per crawl run: what happened, for run history and source health.",
+        "id": "Crawl id (primary key)",
+        "run": "Id shared by all sources crawled in the same `newsarchive crawl` run",
+        "source": "Name of the source",
+        "started": "When the crawl of the source started",
+        "finished": "When it finished (empty while running or after a crash)",
+        "status": "running, ok (no errors), partial (some errors), failed (nothing fetched)",
+        "pages": "Responses received",
+        "new": "Articles stored for the first time",
+        "updated": "Articles whose words changed since the last fetch",
+        "unchanged": "Articles fetched again with the same words",
+        "not_articles": "Pages fetched that were not articles",
+        "errors": "Requests that failed",
+        "error_kinds": "JSON object: number of failures by kind (http_404, timeout, dns, ...)",
+        "robots_blocked": "Requests not made because robots.txt forbids them",
+    },
+}
+
+
+def describe_tables() -> str:
+    """The schema documentation as Markdown."""
+    out = []
+    for table, columns in TABLES.items():
+        out.append(f"### `{table}`\n\n{columns['_']}\n\n| column | meaning |\n|---|---|")
+        out.extend(f"| `{name}` | {meaning} |" for name, meaning in columns.items() if name != "_")
+        out.append("")
+    return "\n".join(out)

@@ -1,0 +1,1 @@
+"""newsarchive: Scrapy settings, middlewares, pipelines, extraction, config, scheduler, CLI."""

@@ -1,0 +1,267 @@
+"""Load and validate ``config.yaml``.
+
+Every mistake in a config is reported as one :class:`ConfigError` that names the
+file, the line and the key, so the CLI can print it and exit with code 2
+instead of showing a traceback.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import (
+    AnyHttpUrl,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+DEFAULT_USER_AGENT = "newsarchive/0.1 (+https://github.com/newsarchive/newsarchive)"
+
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d|w)\s*$")
+_DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+_DAILY = re.compile(r"^\s*daily at ([01]\d|2[0-3]):([0-5]\d)\s*$")
+
+
+class ConfigError(Exception):
+    """A config file that cannot be used; the message says where and why."""
+
+
+def parse_duration(value: str | int | float) -> timedelta:
+    """Turn ``45s``, ``15m``, ``2h``, ``1d``, ``1w`` (or a number of seconds) into a timedelta."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        seconds = float(value)
+    else:
+        match = _DURATION.match(str(value))
+        if not match:
+            raise ValueError(f"{value!r} is not a duration such as 45s, 15m, 2h, 1d or 1w")
+        seconds = float(match.group(1)) * _DURATION_UNITS[match.group(2)]
+    if seconds <= 0:
+        raise ValueError(f"{value!r} must be longer than zero")
+    return timedelta(seconds=seconds)
+
+
+def _check_schedule(value: str | None) -> str | None:
+    if value is None or _DAILY.match(value):
+        return value
+    parse_duration(value)
+    return value
+
+
+HttpUrl = AnyHttpUrl
+
+
+class CrawlSettings(BaseModel):
+    """Politeness and performance knobs; the defaults are safe for the web."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    user_agent: str = DEFAULT_USER_AGENT
+    contact: str | None = Field(
+        default=None, description="URL or e-mail added to the User-Agent so site owners can reach you"
+    )
+    robots: bool = True
+    concurrency: int = Field(default=16, ge=1, le=512, description="requests in flight in all")
+    per_site_concurrency: int = Field(default=2, ge=1, le=64)
+    delay: float = Field(default=1.0, ge=0, description="seconds between requests to one site")
+    autothrottle: bool = True
+    timeout: float = Field(default=30.0, gt=0, le=600)
+    retries: int = Field(default=2, ge=0, le=10)
+    max_page_size: int = Field(default=20 * 1024 * 1024, ge=1024, description="bytes")
+    extract: Literal["best", "fast"] = "best"
+    workers: int | None = Field(
+        default=None, ge=0, le=64, description="extraction processes; 0 runs extraction in-process"
+    )
+
+
+class Source(BaseModel):
+    """One news source and the ways to find its articles."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    feeds: list[HttpUrl] = []
+    sitemaps: list[HttpUrl] = []
+    urls: list[HttpUrl] = []
+    sections: list[HttpUrl] = []
+    follow: list[str] = Field(default=[], description="regexes a followed section link must match")
+    deny: list[str] = Field(default=[], description="regexes of links never followed")
+    depth: int = Field(default=1, ge=0, le=10)
+    since: str | None = None
+    every: str | None = None
+    # Per-source overrides of the global crawl settings.
+    robots: bool | None = None
+    delay: float | None = Field(default=None, ge=0)
+    per_site_concurrency: int | None = Field(default=None, ge=1, le=64)
+    user_agent: str | None = None
+
+    @field_validator("since")
+    @classmethod
+    def _since_is_duration(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_duration(value)
+        return value
+
+    @field_validator("every")
+    @classmethod
+    def _every_is_schedule(cls, value: str | None) -> str | None:
+        return _check_schedule(value)
+
+    @field_validator("follow", "deny")
+    @classmethod
+    def _patterns_compile(cls, patterns: list[str]) -> list[str]:
+        for pattern in patterns:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"{pattern!r} is not a valid regular expression: {exc}") from None
+        return patterns
+
+    @model_validator(mode="after")
+    def _has_a_way_in(self) -> Source:
+        if not (self.feeds or self.sitemaps or self.urls or self.sections):
+            raise ValueError("a source needs at least one of feeds, sitemaps, sections or urls")
+        return self
+
+    @property
+    def since_delta(self) -> timedelta | None:
+        return parse_duration(self.since) if self.since else None
+
+    def modes(self) -> list[str]:
+        """The discovery modes this source uses, named like the spiders."""
+        return [mode for mode in ("feeds", "sitemaps", "sections", "urls") if getattr(self, mode)]
+
+
+class Config(BaseModel):
+    """The whole ``config.yaml``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    archive: str = "archive.db"
+    crawl: CrawlSettings = CrawlSettings()
+    every: str = "1h"
+    sources: list[Source] = Field(min_length=1)
+    # Where the file was read from; relative paths in it are relative to its folder.
+    path: Path | None = Field(default=None, exclude=True)
+
+    @field_validator("every")
+    @classmethod
+    def _every_is_schedule(cls, value: str) -> str:
+        _check_schedule(value)
+        return value
+
+    @field_validator("sources")
+    @classmethod
+    def _names_unique(cls, sources: list[Source]) -> list[Source]:
+        seen: set[str] = set()
+        for source in sources:
+            if source.name in seen:
+                raise ValueError(f"duplicate source name {source.name!r}")
+            seen.add(source.name)
+        return sources
+
+    @property
+    def archive_path(self) -> Path:
+        base = self.path.parent if self.path else Path.cwd()
+        return (base / self.archive).resolve()
+
+    def select(self, names: list[str] | tuple[str, ...] = ()) -> list[Source]:
+        """The named sources (all when no name is given); unknown names are an error."""
+        if not names:
+            return list(self.sources)
+        known = {source.name: source for source in self.sources}
+        unknown = [name for name in names if name not in known]
+        if unknown:
+            raise ConfigError(
+                f"unknown source {', '.join(map(repr, unknown))}; "
+                f"the config has {', '.join(sorted(known))}"
+            )
+        return [known[name] for name in names]
+
+
+def load_config(path: str | Path) -> Config:
+    """Read and validate a config file, raising :class:`ConfigError` on any problem."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such config file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from None
+    return parse_config(text, path)
+
+
+def parse_config(text: str, path: Path | str = "config.yaml") -> Config:
+    """Validate config text; ``path`` is used in messages and to resolve the archive path."""
+    path = Path(path)
+    try:
+        data = yaml.safe_load(text)
+        root = yaml.compose(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError(f"{where}: not valid YAML: {problem}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: the config must be a mapping with a 'sources' list")
+    try:
+        config = Config.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc, root, path)) from None
+    config.path = path.resolve()
+    return config
+
+
+def _describe(exc: ValidationError, root: yaml.Node | None, path: Path) -> str:
+    lines = []
+    for error in exc.errors():
+        loc = [part for part in error["loc"] if not _is_union_tag(part)]
+        key = _format_loc(loc)
+        line = _line_of(root, loc)
+        where = f"{path}:{line}" if line else str(path)
+        message = error["msg"].removeprefix("Value error, ")
+        if error["type"] == "extra_forbidden":
+            message = "unknown key"
+        elif error["type"] == "missing":
+            message = "required key is missing"
+        lines.append(f"{where}: {key or 'config'}: {message}")
+    return "\n".join(lines)
+
+
+def _is_union_tag(part: Any) -> bool:
+    # pydantic puts the type tried ("url", "function-after[...]") into the location.
+    return isinstance(part, str) and ("[" in part or part in {"url", "str", "int", "float", "bool"})
+
+
+def _format_loc(loc: list[Any]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _line_of(root: yaml.Node | None, loc: list[Any]) -> int | None:
+    """The 1-based line of the deepest YAML node that the location reaches."""
+    node = root
+    line = node.start_mark.line + 1 if node is not None else None
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                if key_node.value == part:
+                    node, line = value_node, key_node.start_mark.line + 1
+                    break
+            else:
+                return line
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+            line = node.start_mark.line + 1
+        else:
+            return line
+    return line

@@ -1,0 +1,23 @@
+"""What spiders hand to the item pipelines: one fetched page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class PageItem:
+    """One response (or failed request), on its way to extraction and the archive."""
+
+    url: str
+    source: str
+    kind: str  # article, feed, sitemap or section: what the page was fetched as
+    status: int  # HTTP status, 0 when no response arrived
+    crawl_id: int | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes | None = None  # raw bytes, kept in the archive
+    html: str | None = None  # decoded text, for extraction; set only for HTML article pages
+    hints: dict[str, Any] = field(default_factory=dict)  # what discovery knew: published, title
+    error: str | None = None  # failure kind: http_404, timeout, dns, not_html, ...
+    article: dict[str, Any] | None = None  # set by extraction

@@ -1,0 +1,123 @@
+"""Item pipelines: extraction (in the worker pool), then the archive write.
+
+Both are built with ``from_crawler`` and read their own settings. Counters go
+to the crawler's stats under ``newsarchive/``; the crawl runner turns them into
+the run summary and the ``crawls`` table.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+
+from archive.store import acquire_shared, release_shared
+from scraper.items import PageItem
+from scraper.pool import extract_in_pool, get_pool
+
+logger = logging.getLogger(__name__)
+
+
+class ExtractionPipeline:
+    """Fill ``item.article`` from ``item.html``, off the event loop."""
+
+    def __init__(self, crawler: Crawler, workers: int | None):
+        self.crawler = crawler
+        self.pool = get_pool(workers)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ExtractionPipeline:
+        workers = crawler.settings.get("NEWSARCHIVE_EXTRACT_WORKERS")
+        return cls(crawler, None if workers is None else int(workers))
+
+    async def process_item(self, item: PageItem) -> PageItem:
+        if item.html is None or item.error:
+            return item
+        try:
+            item.article = await extract_in_pool(self.pool, item.html, item.url, item.hints)
+        except Exception as exc:  # one bad page must not stop the crawl
+            logger.warning("extraction failed for %s: %r", item.url, exc)
+            item.error = "extraction_failed"
+        item.html = None  # the decoded copy is no longer needed; free it early
+        return item
+
+
+class ArchivePipeline:
+    """Record every page, and upsert every article, in the SQLite archive."""
+
+    def __init__(self, crawler: Crawler, path: Path):
+        self.crawler = crawler
+        self.path = path
+        self.archive = acquire_shared(path)
+        self.own_crawl_id: int | None = None
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
+        path = crawler.settings.get("NEWSARCHIVE_ARCHIVE")
+        if not path:
+            raise NotConfigured("NEWSARCHIVE_ARCHIVE is not set")
+        return cls(crawler, Path(path))
+
+    def spider_opened(self, spider: Any) -> None:
+        # Runs started by `newsarchive crawl` bring their crawl id; a bare
+        # `scrapy crawl` gets its own row here.
+        if getattr(spider, "crawl_id", None) is None:
+            self.own_crawl_id = spider.crawl_id = self.archive.start_crawl(spider.source.name)
+
+    def spider_closed(self, spider: Any) -> None:
+        if self.own_crawl_id is not None:
+            self.archive.finish_crawl(self.own_crawl_id, crawl_counts(self.crawler.stats.get_stats()))
+        release_shared(self.path)
+
+    def process_item(self, item: PageItem) -> PageItem:
+        stats = self.crawler.stats
+        if item.error:
+            outcome = "error"
+            stats.inc_value("newsarchive/errors")
+            stats.inc_value(f"newsarchive/error_kinds/{item.error}")
+        elif item.kind != "article":
+            outcome = "listing"
+        elif item.article:
+            outcome = "article"
+        else:
+            outcome = "not_article"
+            stats.inc_value("newsarchive/not_articles")
+        if item.status:
+            stats.inc_value("newsarchive/pages")
+        result = self.archive.record_page(
+            url=item.url,
+            source=item.source,
+            kind=item.kind,
+            outcome=outcome,
+            status=item.status,
+            crawl_id=item.crawl_id,
+            body=item.body if item.status else None,
+            headers=item.headers,
+            error=item.error,
+            article=item.article if outcome == "article" else None,
+        )
+        if result:
+            stats.inc_value(f"newsarchive/{result}")
+        item.body = None
+        return item
+
+
+def crawl_counts(stats: dict[str, Any]) -> dict[str, Any]:
+    """The run summary's numbers, from one crawler's stats."""
+    prefix = "newsarchive/error_kinds/"
+    return {
+        "pages": stats.get("newsarchive/pages", 0),
+        "new": stats.get("newsarchive/new", 0),
+        "updated": stats.get("newsarchive/updated", 0),
+        "unchanged": stats.get("newsarchive/unchanged", 0),
+        "not_articles": stats.get("newsarchive/not_articles", 0),
+        "errors": stats.get("newsarchive/errors", 0),
+        "robots_blocked": stats.get("robotstxt/forbidden", 0),
+        "error_kinds": {key[len(prefix) :]: value for key, value in stats.items() if key.startswith(prefix)},
+    }

@@ -1,0 +1,60 @@
+"""Extraction off Scrapy's event loop, in a pool of worker processes.
+
+trafilatura is CPU-bound: called in a Scrapy callback it blocks the event loop
+and pins the crawl to one core. Each crawl process keeps one pool, shared by all
+its crawlers and sized to the cores; ``workers=0`` extracts in-process (tests, debugging).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from typing import Any
+
+from scraper.extraction import extract_article
+
+_pools: dict[int, Executor] = {}
+
+
+class _InlineExecutor(Executor):
+    """Runs the call at once in this process; for ``workers=0``."""
+
+    def submit(self, fn, /, *args, **kwargs):  # type: ignore[override]
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:  # handed to the awaiting pipeline, as a pool would
+            future.set_exception(exc)
+        return future
+
+
+def default_workers() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+
+
+def get_pool(workers: int | None) -> Executor:
+    """The process-wide pool for this many workers (``None``: one per core)."""
+    size = default_workers() if workers is None else workers
+    if size not in _pools:
+        if size == 0:
+            _pools[size] = _InlineExecutor()
+        else:
+            # forkserver: workers start from a clean, single-threaded parent that has
+            # already imported the extractor, not from the threaded reactor process.
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["scraper.extraction"])
+            _pools[size] = ProcessPoolExecutor(max_workers=size, mp_context=context)
+    return _pools[size]
+
+
+async def extract_in_pool(pool: Executor, html: str, url: str, hints: dict[str, Any]) -> dict[str, Any] | None:
+    """Await ``extract_article`` run in the pool."""
+    return await asyncio.wrap_future(pool.submit(extract_article, html, url, hints))
+
+
+def shutdown_pools() -> None:
+    for pool in _pools.values():
+        pool.shutdown(wait=True, cancel_futures=True)
+    _pools.clear()

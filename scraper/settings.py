@@ -1,0 +1,56 @@
+"""Scrapy project settings: polite defaults, safe for the open web.
+
+``config.yaml``'s ``crawl:`` section and each source's overrides are applied on
+top of these by ``scraper.crawlsettings.apply_config`` when a spider starts.
+"""
+
+from scraper.config import DEFAULT_USER_AGENT
+
+BOT_NAME = "newsarchive"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+
+# Politeness: obey robots.txt, say who we are, go slowly per site and adapt to it.
+ROBOTSTXT_OBEY = True
+USER_AGENT = DEFAULT_USER_AGENT
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+DOWNLOAD_DELAY_JITTER = 0.5  # each delay is 0.5x to 1.5x DOWNLOAD_DELAY
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 60.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
+
+# Bounds, so one hostile page cannot exhaust the machine.
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
+REDIRECT_MAX_TIMES = 10
+DEPTH_LIMIT = 0
+
+# The archive is the cache and the seen-set; Scrapy's own are not needed.
+HTTPCACHE_ENABLED = False
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+
+ITEM_PIPELINES = {
+    "scraper.pipelines.ExtractionPipeline": 300,
+    "scraper.pipelines.ArchivePipeline": 800,
+}
+SPIDER_MIDDLEWARES = {}
+DOWNLOADER_MIDDLEWARES = {}
+
+# Responses waiting for extraction are bounded in bytes: back-pressure on fetching.
+SCRAPER_SLOT_MAX_ACTIVE_SIZE = 20_000_000
+
+LOG_LEVEL = "INFO"
+FEED_EXPORT_ENCODING = "utf-8"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+
+# newsarchive's own settings.
+NEWSARCHIVE_CONFIG = "config.yaml"  # used by `scrapy crawl` when -a config=... is not given
+NEWSARCHIVE_EXTRACT_WORKERS = None  # None: one extraction process per core; 0: in-process

@@ -1,0 +1,211 @@
+"""What every discovery spider shares: config, article requests, failures.
+
+A spider crawls one source in one way (feeds, sitemaps, sections, urls). It
+yields requests for candidate article URLs through :meth:`NewsSpider.article_request`,
+which skips URLs already archived or already claimed in this run, and turns every
+response or failure into a :class:`~scraper.items.PageItem` for the pipelines.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterable, Iterator
+from datetime import datetime, timezone
+from typing import Any
+
+import scrapy
+from scrapy.crawler import Crawler
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadConnectionRefusedError,
+    DownloadFailedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    ResponseDataLossError,
+)
+from scrapy.http import HtmlResponse, Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.error import (
+    ConnectError,
+    ConnectionLost,
+    ConnectionRefusedError,
+    DNSLookupError,
+    TCPTimedOutError,
+    TimeoutError,
+)
+from twisted.python.failure import Failure
+from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
+
+from archive.store import Archive, acquire_shared, release_shared
+from scraper.config import Config, ConfigError, Source, load_config
+from scraper.crawlsettings import apply_config
+from scraper.items import PageItem
+from scraper.urls import normalize_url
+
+_FAILURE_KINDS: list[tuple[type[BaseException], str]] = [
+    (CannotResolveHostError, "dns"),
+    (DownloadTimeoutError, "timeout"),
+    (DownloadConnectionRefusedError, "connection_refused"),
+    (ResponseDataLossError, "data_loss"),
+    (DownloadFailedError, "download_failed"),
+    (DNSLookupError, "dns"),
+    (TimeoutError, "timeout"),
+    (TCPTimedOutError, "timeout"),
+    (ConnectionRefusedError, "connection_refused"),
+    (ConnectError, "connection"),
+    (ResponseNeverReceived, "no_response"),
+    (ConnectionLost, "connection_lost"),
+    (ResponseFailed, "response_failed"),
+]
+
+
+def failure_kind(failure: Failure) -> str:
+    """A short name for why a request failed, used to count errors by kind."""
+    if failure.check(HttpError):
+        return f"http_{failure.value.response.status}"
+    for exc_type, kind in _FAILURE_KINDS:
+        if failure.check(exc_type):
+            return kind
+    return type(failure.value).__name__.lower()
+
+
+def parse_date(value: Any) -> datetime | None:
+    """A timezone-aware datetime from an ISO 8601 string; naive dates count as UTC."""
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+class NewsSpider(scrapy.Spider):
+    """Base of the discovery spiders; subclasses implement :meth:`discover`."""
+
+    mode = ""  # the source key this spider reads: feeds, sitemaps, sections or urls
+
+    def __init__(
+        self,
+        source: Source,
+        config: Config,
+        crawl_id: int | None = None,
+        claimed: set[str] | None = None,
+        **kwargs: Any,
+    ):
+        super().__init__(**kwargs)
+        self.source = source
+        self.config = config
+        self.crawl_id = crawl_id
+        # URLs this run already requested, shared by every spider of the run.
+        self.claimed = claimed if claimed is not None else set()
+        since = source.since_delta
+        self.not_before = datetime.now(timezone.utc) - since if since else None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
+        config = kwargs.pop("config", None)
+        if not isinstance(config, Config):
+            # `scrapy crawl feeds -a source=NAME [-a config=PATH]`
+            config = load_config(config or crawler.settings.get("NEWSARCHIVE_CONFIG"))
+        source = kwargs.pop("source", None)
+        if not isinstance(source, Source):
+            if not source:
+                raise ConfigError(f"name a source: -a source=NAME ({', '.join(s.name for s in config.sources)})")
+            source = config.select([source])[0]
+        apply_config(crawler.settings, config, source)
+        crawler.settings.set("NEWSARCHIVE_ARCHIVE", str(config.archive_path), priority="spider")
+        spider = super().from_crawler(crawler, *args, source=source, config=config, **kwargs)
+        spider.archive = acquire_shared(config.archive_path)
+        crawler.signals.connect(spider._release_archive, signal=scrapy.signals.spider_closed)
+        return spider
+
+    archive: Archive
+
+    def _release_archive(self) -> None:
+        release_shared(self.config.archive_path)
+
+    # -- discovery --------------------------------------------------------------
+
+    async def start(self) -> AsyncIterator[Any]:
+        for request in self.discover():
+            yield request
+
+    def discover(self) -> Iterable[scrapy.Request]:
+        """The first requests of this way of finding articles."""
+        raise NotImplementedError
+
+    def listing_request(self, url: str, kind: str, callback: Any, **meta: Any) -> scrapy.Request:
+        """A request for a feed, sitemap or section page (always fetched)."""
+        return scrapy.Request(
+            url, callback=callback, errback=self.on_error, meta={"kind": kind, **meta}, dont_filter=True
+        )
+
+    def article_requests(self, candidates: Iterable[tuple[str, dict[str, Any]]]) -> Iterator[scrapy.Request]:
+        """Requests for the candidate article URLs that are new, recent enough and not yet claimed."""
+        fresh: dict[str, dict[str, Any]] = {}
+        for url, hints in candidates:
+            if not url.startswith(("http://", "https://")):
+                continue
+            if self.too_old(hints):
+                self.crawler.stats.inc_value("newsarchive/too_old")
+                continue
+            url = normalize_url(url)
+            if url not in self.claimed:
+                fresh.setdefault(url, hints)
+        known = self.archive.known_urls(fresh)
+        self.crawler.stats.inc_value("newsarchive/already_archived", len(known))
+        for url, hints in fresh.items():
+            if url in known or url in self.claimed:
+                continue
+            self.claimed.add(url)
+            yield scrapy.Request(
+                url,
+                callback=self.parse_article,
+                errback=self.on_error,
+                meta={"kind": "article", "hints": hints},
+            )
+
+    def too_old(self, hints: dict[str, Any]) -> bool:
+        """Whether discovery dates the entry before the source's ``since`` window."""
+        date = parse_date(hints.get("published") or hints.get("lastmod"))
+        return bool(self.not_before and date and date < self.not_before)
+
+    # -- responses --------------------------------------------------------------
+
+    def page_item(self, response: Response, kind: str, **fields: Any) -> PageItem:
+        return PageItem(
+            url=normalize_url(response.url),
+            source=self.source.name,
+            kind=kind,
+            status=response.status,
+            crawl_id=self.crawl_id,
+            headers={key.decode("latin-1"): b", ".join(values).decode("latin-1") for key, values in response.headers.items()},
+            body=response.body,
+            **fields,
+        )
+
+    def parse_article(self, response: Response) -> Iterator[PageItem]:
+        hints = response.meta.get("hints") or {}
+        if isinstance(response, HtmlResponse) or (
+            isinstance(response, TextResponse) and b"<html" in response.body[:2048].lower()
+        ):
+            yield self.page_item(response, "article", html=response.text, hints=hints)
+        else:
+            yield self.page_item(response, "article", error="not_html")
+
+    def on_error(self, failure: Failure) -> Iterator[PageItem]:
+        if failure.check(IgnoreRequest) and not failure.check(HttpError):
+            return  # robots.txt and offsite: counted by Scrapy's own stats
+        request = failure.request
+        kind = failure_kind(failure)
+        status = failure.value.response.status if failure.check(HttpError) else 0
+        logging.getLogger(self.name).warning("%s: %s failed: %s", self.source.name, request.url, kind)
+        yield PageItem(
+            url=normalize_url(request.url),
+            source=self.source.name,
+            kind=request.meta.get("kind", "article"),
+            status=status,
+            crawl_id=self.crawl_id,
+            error=kind,
+        )
