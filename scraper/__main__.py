@@ -1,0 +1,5 @@
+"""`python -m scraper` is `newsarchive`."""
+
+from scraper.cli import main
+
+main()
