@@ -35,7 +35,7 @@ TABLES: dict[str, dict[str, str]] = {
         "source": "Name of the source that fetched it",
         "kind": "What the page was fetched as: article, feed, sitemap, section",
         "outcome": "article (stored in articles), not_article (a home/section/empty page), "
-        "not_modified (HTTP 304), error",
+        "listing (a feed, sitemap or section page read for links), not_modified (HTTP 304), error",
         "status": "HTTP status code (0 when no response arrived)",
         "error": "Why the fetch or extraction failed, when it did",
         "content_type": "Content-Type of the response",

@@ -42,7 +42,10 @@ ITEM_PIPELINES = {
     "scraper.pipelines.ArchivePipeline": 800,
 }
 SPIDER_MIDDLEWARES = {}
-DOWNLOADER_MIDDLEWARES = {}
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "scraper.middlewares.SharedRobotsTxtMiddleware": 100,
+}
 
 # Responses waiting for extraction are bounded in bytes: back-pressure on fetching.
 SCRAPER_SLOT_MAX_ACTIVE_SIZE = 20_000_000

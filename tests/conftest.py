@@ -1,0 +1,63 @@
+"""Shared fixtures: a real news site on 127.0.0.1, configs in tmp dirs, the real CLI."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.newssite import Site, build_news_site
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO.parent / "shared" / "corpus"
+
+# Fast, still-real crawl settings for local servers: no politeness delay to wait out.
+TEST_CRAWL = {"delay": 0, "autothrottle": False, "workers": 0, "retries": 1, "timeout": 10}
+
+
+@pytest.fixture
+def news_site() -> Iterator[Site]:
+    site = build_news_site(Site()).start()
+    yield site
+    site.stop()
+
+
+@pytest.fixture
+def make_site() -> Iterator:
+    """Start empty Sites that a test fills itself."""
+    sites: list[Site] = []
+
+    def start() -> Site:
+        site = Site().start()
+        sites.append(site)
+        return site
+
+    yield start
+    for site in sites:
+        site.stop()
+
+
+def write_config(folder: Path, sources: list[dict], **crawl: object) -> Path:
+    """A config.yaml in ``folder`` with these sources and fast test crawl settings."""
+    path = folder / "config.yaml"
+    data = {"archive": "archive.db", "crawl": {**TEST_CRAWL, **crawl}, "sources": sources}
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def run_cli(*args: str, cwd: Path, timeout: float = 120) -> subprocess.CompletedProcess:
+    """Run `newsarchive ARGS` as a user would, in its own process (a crawl needs a fresh reactor)."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.run(
+        [sys.executable, "-m", "scraper", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
