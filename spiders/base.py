@@ -192,7 +192,7 @@ class NewsSpider(scrapy.Spider):
         ):
             yield self.page_item(response, "article", html=response.text, hints=hints)
         else:
-            yield self.page_item(response, "article", error="not_html")
+            yield self.page_item(response, "article")  # recorded as not_article; its type is in the headers
 
     def on_error(self, failure: Failure) -> Iterator[PageItem]:
         if failure.check(IgnoreRequest) and not failure.check(HttpError):

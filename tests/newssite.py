@@ -387,14 +387,14 @@ class Response:
 class Site:
     """A tiny web server: a dict of path -> Response, and a log of every request."""
 
-    def __init__(self) -> None:
+    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
         self.pages: dict[str, Response | Callable[[], Response]] = {}
         self.requests: list[tuple[str, dict[str, str]]] = []
         self._lock = threading.Lock()
         handler = self._handler()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.server = ThreadingHTTPServer((host, port), handler)
         self.server.daemon_threads = True
-        self.base = f"http://127.0.0.1:{self.server.server_port}"
+        self.base = f"http://{host}:{self.server.server_port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def start(self) -> Site:
@@ -465,4 +465,5 @@ def build_news_site(site: Site) -> Site:
     site.add("/sitemap_index.xml", sitemap_index(base, ["/sitemap-news.xml.gz"]), "application/xml")
     site.add("/sitemap-news.xml.gz", gzip.compress(news_sitemap(base, ARTICLES).encode()), "application/x-gzip")
     site.add("/private/secret.html", article_page(ARTICLES[1], base))
+    site.add("/report.pdf", b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n", "application/pdf")
     return site

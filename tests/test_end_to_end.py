@@ -36,7 +36,13 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Si
             {
                 "name": "daily-sitemap",
                 "sitemaps": [f"{base}/sitemap_index.xml"],
-                "urls": [f"{base}/", f"{base}/world/", f"{base}/gone.html", f"{base}/private/secret.html"],
+                "urls": [
+                    f"{base}/",
+                    f"{base}/world/",
+                    f"{base}/gone.html",
+                    f"{base}/private/secret.html",
+                    f"{base}/report.pdf",
+                ],
             },
             {"name": "dead", "feeds": ["http://127.0.0.1:9/rss.xml"]},
         ],
@@ -96,6 +102,8 @@ def test_pages_that_are_not_articles_are_recorded_but_not_archived(crawled):
     pages = {row["url"]: row for row in rows(db, "SELECT * FROM pages")}
     assert pages[site.base + "/"]["outcome"] == "not_article"
     assert pages[site.base + "/world/"]["outcome"] == "not_article"
+    assert pages[site.base + "/report.pdf"]["outcome"] == "not_article"
+    assert pages[site.base + "/report.pdf"]["content_type"] == "application/pdf"
     assert pages[site.base + "/gone.html"]["outcome"] == "error"
     assert pages[site.base + "/gone.html"]["status"] == 404
     assert pages[site.base + "/rss.xml"]["kind"] == "feed"
