@@ -1,4 +1,4 @@
-"""The corpus as a small web on loopback: one HTTP server per original site.
+"""A small web on loopback: one HTTP server per site, each with its sitemap.
 
 Each site of ``../shared/corpus`` gets its own loopback address (127.0.1.1,
 127.0.1.2, ...), serves its pages at their original paths and lists them in a
@@ -45,34 +45,32 @@ def loopback_address(index: int) -> str:
     return f"127.0.{1 + index // 250}.{1 + index % 250}"
 
 
-class CorpusWeb:
-    """Serves pages grouped by their original host; ``url_of[page.id]`` is where each now lives."""
+class LoopbackWeb:
+    """Sites on their own loopback addresses, each serving its pages and a ``/sitemap.xml``.
 
-    def __init__(self, pages: list[CorpusPage], corpus: Path = CORPUS):
-        by_host: dict[str, list[CorpusPage]] = defaultdict(list)
-        for page in pages:
-            by_host[urlsplit(page.url).hostname or "unknown"].append(page)
+    ``url_of[key]`` is where the page given under ``key`` now lives.
+    """
+
+    def __init__(self, sites: list[list[tuple[str, str, bytes]]]):
         self.sites: list[Site] = []
         self.url_of: dict[str, str] = {}
         port = 0
-        for index, (host, host_pages) in enumerate(sorted(by_host.items())):
+        for index, pages in enumerate(sites):
             site = Site(loopback_address(index), port)
             port = site.server.server_port  # same port on every address: easier to read in logs
             self.sites.append(site)
-            locs = []
-            for page in host_pages:
-                path = _path_of(page, site)
-                site.add(path, page.html(corpus))
-                self.url_of[page.id] = site.base + path
-                locs.append(site.base + path)
-            urls = "".join(f"<url><loc>{escape(loc)}</loc></url>" for loc in locs)
+            for key, path, body in pages:
+                path = _free_path(safe_url_string(path or "/"), key, site)
+                site.add(path, body)
+                self.url_of[key] = site.base + path
+            urls = "".join(f"<url><loc>{escape(site.base + path)}</loc></url>" for path in site.pages)
             site.add(
                 "/sitemap.xml",
                 f'<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>',
                 "application/xml",
             )
 
-    def start(self) -> CorpusWeb:
+    def start(self) -> LoopbackWeb:
         for site in self.sites:
             site.start()
         return self
@@ -82,9 +80,17 @@ class CorpusWeb:
             site.stop()
 
 
-def _path_of(page: CorpusPage, site: Site) -> str:
-    """The page's original path, or one made from its id when that path is taken or empty."""
-    path = safe_url_string(urlsplit(page.url).path or "/")
+def corpus_web(pages: list[CorpusPage], corpus: Path = CORPUS) -> LoopbackWeb:
+    """One loopback site per original host of the pages, each page at its original path."""
+    by_host: dict[str, list[tuple[str, str, bytes]]] = defaultdict(list)
+    for page in pages:
+        parts = urlsplit(page.url)
+        by_host[parts.hostname or "unknown"].append((page.id, parts.path, page.html(corpus)))
+    return LoopbackWeb([by_host[host] for host in sorted(by_host)])
+
+
+def _free_path(path: str, key: str, site: Site) -> str:
+    """The wanted path, or one made from the key when that path is taken or reserved."""
     if path in ("/", "/sitemap.xml", "/robots.txt") or path in site.pages:
-        path = f"/corpus/{page.id}.html"
+        return f"/page/{key}.html"
     return path

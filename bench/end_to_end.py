@@ -21,14 +21,14 @@ from pathlib import Path
 
 import yaml
 
-from bench.corpus_web import CORPUS, CorpusWeb, load_pages
+from bench.corpus_web import CORPUS, LoopbackWeb, corpus_web, load_pages
 from bench.metrics import body_score, score_page
 from scraper.urls import normalize_url
 
 REPO = Path(__file__).resolve().parents[1]
 
 
-def crawl_corpus(web: CorpusWeb, folder: Path, extract: str) -> tuple[float, subprocess.CompletedProcess]:
+def crawl_corpus(web: LoopbackWeb, folder: Path, extract: str) -> tuple[float, subprocess.CompletedProcess]:
     config = {
         "archive": "archive.db",
         "crawl": {
@@ -63,7 +63,7 @@ def main() -> None:
     if not (args.corpus / "articles" / "truth.jsonl").exists():
         sys.exit(f"no corpus at {args.corpus}: pass --corpus PATH")
     pages = load_pages("articles", args.corpus)
-    web = CorpusWeb(pages, args.corpus).start()
+    web = corpus_web(pages, args.corpus).start()
     try:
         with tempfile.TemporaryDirectory() as tmp:
             seconds, result = crawl_corpus(web, Path(tmp), args.extract)

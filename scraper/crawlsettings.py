@@ -27,6 +27,7 @@ def apply_config(settings: Settings, config: Config, source: Source) -> None:
         "RETRY_TIMES": crawl.retries,
         "DOWNLOAD_MAXSIZE": crawl.max_page_size,
         "NEWSARCHIVE_EXTRACT_WORKERS": crawl.workers,
+        "NEWSARCHIVE_EXTRACT_LEVEL": crawl.extract,
     }
     # AutoThrottle never goes below DOWNLOAD_DELAY; start it there rather than at its default.
     values["AUTOTHROTTLE_START_DELAY"] = max(values["DOWNLOAD_DELAY"], 0.01)

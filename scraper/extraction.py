@@ -38,11 +38,14 @@ MIN_WORDS_WITHOUT_MARKUP = 120
 MIN_WORDS_WITH_MARKUP = 25
 
 
-def extract_article(html: str, url: str, hints: dict[str, Any] | None = None) -> dict[str, Any] | None:
+def extract_article(
+    html: str, url: str, hints: dict[str, Any] | None = None, level: str = "best"
+) -> dict[str, Any] | None:
     """The article fields of a page, or ``None`` when the page is not an article.
 
     ``hints`` are what discovery already knows (``published`` and ``title`` from a
-    feed or news sitemap); the page's own metadata wins over them.
+    feed or news sitemap); the page's own metadata wins over them. ``level`` is
+    ``best`` (all the quality the CPU budget buys) or ``fast`` (trafilatura without fallbacks).
     """
     hints = hints or {}
     try:
@@ -58,6 +61,7 @@ def extract_article(html: str, url: str, hints: dict[str, Any] | None = None) ->
         with_metadata=True,
         include_comments=False,
         include_tables=True,
+        fast=level == "fast",
     )
     if document is None:
         return None

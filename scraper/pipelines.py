@@ -25,20 +25,22 @@ logger = logging.getLogger(__name__)
 class ExtractionPipeline:
     """Fill ``item.article`` from ``item.html``, off the event loop."""
 
-    def __init__(self, crawler: Crawler, workers: int | None):
+    def __init__(self, crawler: Crawler, workers: int | None, level: str):
         self.crawler = crawler
         self.pool = get_pool(workers)
+        self.level = level
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractionPipeline:
         workers = crawler.settings.get("NEWSARCHIVE_EXTRACT_WORKERS")
-        return cls(crawler, None if workers is None else int(workers))
+        level = crawler.settings.get("NEWSARCHIVE_EXTRACT_LEVEL")
+        return cls(crawler, None if workers is None else int(workers), level)
 
     async def process_item(self, item: PageItem) -> PageItem:
         if item.html is None or item.error:
             return item
         try:
-            item.article = await extract_in_pool(self.pool, item.html, item.url, item.hints)
+            item.article = await extract_in_pool(self.pool, item.html, item.url, item.hints, self.level)
         except Exception as exc:  # one bad page must not stop the crawl
             logger.warning("extraction failed for %s: %r", item.url, exc)
             item.error = "extraction_failed"

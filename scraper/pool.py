@@ -49,9 +49,11 @@ def get_pool(workers: int | None) -> Executor:
     return _pools[size]
 
 
-async def extract_in_pool(pool: Executor, html: str, url: str, hints: dict[str, Any]) -> dict[str, Any] | None:
+async def extract_in_pool(
+    pool: Executor, html: str, url: str, hints: dict[str, Any], level: str
+) -> dict[str, Any] | None:
     """Await ``extract_article`` run in the pool."""
-    return await asyncio.wrap_future(pool.submit(extract_article, html, url, hints))
+    return await asyncio.wrap_future(pool.submit(extract_article, html, url, hints, level))
 
 
 def shutdown_pools() -> None:

@@ -57,3 +57,4 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 # newsarchive's own settings.
 NEWSARCHIVE_CONFIG = "config.yaml"  # used by `scrapy crawl` when -a config=... is not given
 NEWSARCHIVE_EXTRACT_WORKERS = None  # None: one extraction process per core; 0: in-process
+NEWSARCHIVE_EXTRACT_LEVEL = "best"  # best | fast
