@@ -1,0 +1,244 @@
+"""Throughput of `newsarchive crawl` against its ceilings and against trafilatura's own crawler.
+
+Starts a multi-site news web on loopback (``--sites`` sites on their own
+addresses, ``--pages`` article pages: real corpus pages made unique per URL when
+``../shared/corpus`` is there, generated pages otherwise), then, alternating,
+for ``--rounds`` rounds measures:
+
+1. ``newsarchive crawl`` end to end into a fresh archive, at both extraction levels;
+2. the fetch ceiling: a bare Scrapy spider downloading the same URLs;
+3. the extraction ceiling: our extraction of the same pages from memory, on one
+   process and on all cores;
+4. the peer: trafilatura's command-line crawler on the same URL list, with its
+   politeness delay at zero and its parallelism set to ours;
+
+and prints medians and ratios. Run from the repo root:
+
+    python -m bench.throughput [--pages 2000] [--sites 100] [--rounds 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+import psutil
+import yaml
+
+from bench.corpus_web import CORPUS, LoopbackWeb, load_pages
+from scraper.extraction import extract_article
+from scraper.pool import default_workers
+from tests.newssite import ARTICLES, article_page
+
+REPO = Path(__file__).resolve().parents[1]
+CONCURRENCY = 32
+PER_SITE = 4
+
+
+@dataclass
+class Run:
+    """One measured command: wall seconds, CPU seconds and peak memory (PSS) of its process tree."""
+
+    seconds: float
+    cpu: float
+    peak_memory: int
+    pages: int
+
+    @property
+    def rate(self) -> float:
+        return self.pages / self.seconds if self.seconds else 0.0
+
+
+def measure(command: list[str], cwd: Path) -> tuple[float, float, int, subprocess.CompletedProcess]:
+    """Run a command; every 20 ms sample its whole process tree.
+
+    Memory is the sum of PSS (shared pages split between the processes sharing
+    them), so forked workers are not counted twice; CPU is the sum over every
+    process seen of its last sampled user+system time.
+    """
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    root = psutil.Process(process.pid)
+    peak, cpu_of = 0, {}
+    while process.poll() is None:
+        try:
+            tree = [root, *root.children(recursive=True)]
+            total = 0
+            for proc in tree:
+                with proc.oneshot():
+                    total += proc.memory_full_info().pss
+                    times = proc.cpu_times()
+                    cpu_of[proc.pid] = times.user + times.system
+            peak = max(peak, total)
+        except psutil.Error:
+            pass
+        time.sleep(0.02)
+    seconds = time.perf_counter() - started
+    out, err = process.communicate()
+    return seconds, sum(cpu_of.values()), peak, subprocess.CompletedProcess(command, process.returncode, out, err)
+
+
+def build_pages(count: int, corpus: Path) -> list[bytes]:
+    """``count`` distinct article pages: corpus pages made unique, or generated ones."""
+    if (corpus / "articles" / "truth.jsonl").exists():
+        originals = [page.html(corpus) for name in ("articles", "metadata") for page in load_pages(name, corpus)]
+    else:
+        originals = [article_page(article, "http://example.org").encode() for article in ARTICLES]
+    # A unique marker per copy, so no two URLs serve the same bytes.
+    return [
+        originals[i % len(originals)].replace(b"</body>", f"<!-- copy {i} --></body>".encode(), 1)
+        for i in range(count)
+    ]
+
+
+def build_web(pages: list[bytes], sites: int) -> LoopbackWeb:
+    return LoopbackWeb(
+        [[(str(i), f"/news/{i}.html", pages[i]) for i in range(site, len(pages), sites)] for site in range(sites)]
+    )
+
+
+def run_ours(web: LoopbackWeb, level: str, folder: Path) -> Run:
+    config = {
+        "archive": "archive.db",
+        "crawl": {
+            "delay": 0,
+            "autothrottle": False,
+            "robots": False,
+            "concurrency": CONCURRENCY,
+            "per_site_concurrency": PER_SITE,
+            "extract": level,
+        },
+        "sources": [{"name": f"site{i}", "sitemaps": [f"{site.base}/sitemap.xml"]} for i, site in enumerate(web.sites)],
+    }
+    (folder / "archive.db").unlink(missing_ok=True)
+    (folder / "config.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    seconds, cpu, peak, result = measure(
+        [sys.executable, "-m", "scraper", "crawl", "--config", str(folder / "config.yaml")], REPO
+    )
+    conn = sqlite3.connect(folder / "archive.db")
+    fetched = conn.execute("SELECT count(*) FROM pages WHERE kind = 'article' AND status = 200").fetchone()[0]
+    conn.close()
+    if result.returncode:
+        print(result.stderr[-1500:], file=sys.stderr)
+    return Run(seconds, cpu, peak, fetched)
+
+
+def run_fetch_ceiling(urls_file: Path, count: int) -> Run:
+    seconds, cpu, peak, result = measure(
+        [sys.executable, "-m", "bench.fetch_only", str(urls_file), str(CONCURRENCY), str(PER_SITE)], REPO
+    )
+    return Run(seconds, cpu, peak, count)
+
+
+def run_peer(urls_file: Path, folder: Path, count: int) -> Run:
+    settings = folder / "trafilatura.cfg"
+    settings.write_text(
+        "[DEFAULT]\nDOWNLOAD_TIMEOUT = 30\nMAX_FILE_SIZE = 20000000\nMIN_FILE_SIZE = 10\nSLEEP_TIME = 0\n"
+        "USER_AGENTS =\nCOOKIE =\nMAX_REDIRECTS = 2\nSSRF_PROTECTION = off\nINSECURE_SSL_FALLBACK = off\n"
+        "MIN_EXTRACTED_SIZE = 250\nMIN_OUTPUT_SIZE = 1\nMIN_OUTPUT_COMM_SIZE = 1\nMAX_TREE_SIZE =\n"
+        "EXTRACTION_TIMEOUT = 30\nMIN_DUPLCHECK_SIZE = 100\nMAX_REPETITIONS = 2\nEXTENSIVE_DATE_SEARCH = on\n"
+        "EXTERNAL_URLS = off\n",
+        encoding="utf-8",
+    )
+    out = folder / "peer-out"
+    seconds, cpu, peak, result = measure(
+        [
+            "trafilatura", "-i", str(urls_file), "--parallel", str(CONCURRENCY),
+            "-o", str(out), "--config-file", str(settings),
+        ],
+        folder,
+    )
+    written = len(list(out.glob("*"))) if out.exists() else 0
+    return Run(seconds, cpu, peak, written)
+
+
+def _extract(level: str, page: tuple[str, bytes]) -> bool:
+    url, body = page
+    return extract_article(body.decode("utf-8", errors="replace"), url, {}, level=level) is not None
+
+
+def run_extraction_ceiling(web: LoopbackWeb, pages: list[bytes], level: str, workers: int) -> Run:
+    work = [(web.url_of[str(i)], body) for i, body in enumerate(pages)]
+    cpu_before = time.process_time()
+    started = time.perf_counter()
+    if workers == 1:
+        for page in work:
+            _extract(level, page)
+    else:
+        with ProcessPoolExecutor(workers) as pool:
+            list(pool.map(partial(_extract, level), work, chunksize=16))
+    seconds = time.perf_counter() - started
+    # Extraction in-process: CPU of this process (and of the pool's workers via wall x workers).
+    cpu = time.process_time() - cpu_before if workers == 1 else seconds * workers
+    return Run(seconds, cpu, psutil.Process().memory_full_info().pss, len(work))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=2000)
+    parser.add_argument("--sites", type=int, default=100)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    args = parser.parse_args()
+
+    pages = build_pages(args.pages, args.corpus)
+    web = build_web(pages, args.sites).start()
+    cores = default_workers()
+    results: dict[str, list[Run]] = {}
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp)
+            urls_file = folder / "urls.txt"
+            urls_file.write_text("\n".join(web.url_of[str(i)] for i in range(len(pages))) + "\n")
+            for round_number in range(args.rounds):
+                steps = {
+                    "ours best": lambda: run_ours(web, "best", folder),
+                    "ours fast": lambda: run_ours(web, "fast", folder),
+                    "fetch ceiling": lambda: run_fetch_ceiling(urls_file, len(pages)),
+                    "peer trafilatura": lambda: run_peer(urls_file, folder, len(pages)),
+                    "extract best 1 core": lambda: run_extraction_ceiling(web, pages, "best", 1),
+                    f"extract best {cores} cores": lambda: run_extraction_ceiling(web, pages, "best", cores),
+                    "extract fast 1 core": lambda: run_extraction_ceiling(web, pages, "fast", 1),
+                    f"extract fast {cores} cores": lambda: run_extraction_ceiling(web, pages, "fast", cores),
+                }
+                for name, step in steps.items():
+                    run = step()
+                    results.setdefault(name, []).append(run)
+                    print(f"round {round_number + 1} {name:24} {run.rate:7.1f} pages/s  ({run.pages} pages)", file=sys.stderr)
+    finally:
+        web.stop()
+
+    median = {name: statistics.median(run.rate for run in runs) for name, runs in results.items()}
+    print(f"\n{args.pages} pages on {args.sites} loopback sites, {cores} cores, median of {args.rounds} rounds\n")
+    print(f"{'':26}{'pages/s':>9}{'CPU s/page':>12}{'peak MB':>9}")
+    for name, runs in results.items():
+        cpu = statistics.median(run.cpu / run.pages for run in runs if run.pages)
+        memory = max(run.peak_memory for run in runs) / 1e6
+        print(f"{name:26}{median[name]:9.1f}{cpu * 1000:10.1f}ms{memory:9.0f}")
+    figures = {"bench": "throughput", "pages": args.pages, "sites": args.sites, "cores": cores, "rounds": args.rounds}
+    for level in ("best", "fast"):
+        ceiling = min(median["fetch ceiling"], median[f"extract {level} {cores} cores"])
+        ours = median[f"ours {level}"]
+        figures[f"ours_{level}"] = round(ours, 1)
+        figures[f"{level}_vs_ceiling"] = round(ours / ceiling, 3)
+        figures[f"{level}_vs_peer"] = round(ours / median["peer trafilatura"], 2)
+        figures[f"{level}_peak_mb"] = round(max(r.peak_memory for r in results[f"ours {level}"]) / 1e6)
+        print(f"ours {level}: {ours / ceiling:.0%} of min(fetch, extraction on all cores); "
+              f"{ours / median['peer trafilatura']:.2f}x trafilatura's crawler")
+    figures.update({name.replace(" ", "_"): round(rate, 1) for name, rate in median.items()})
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()
