@@ -75,7 +75,7 @@ TABLES: dict[str, dict[str, str]] = {
         "skipped_known": "Article URLs found but not fetched: already in the archive",
         "skipped_old": "Feed or sitemap entries not fetched: dated before the source's `since`",
         "not_modified": "Feeds, sitemaps and section pages answered 304 Not Modified (not parsed again)",
-        "retry_after": "429/503 answers that made the crawl wait before asking the site again",
+        "retry_after": "429/503 answers with a Retry-After header, waited out before asking the site again",
     },
 }
 

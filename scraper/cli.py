@@ -41,17 +41,16 @@ def fail(message: str, code: int = EXIT_USAGE) -> None:
     sys.exit(code)
 
 
+def config_option(help: str) -> Callable[..., Any]:
+    return click.option(
+        "--config", "config_path", default="config.yaml", show_default=True, type=click.Path(dir_okay=False), help=help
+    )
+
+
 def with_config(command: Callable[..., Any]) -> Callable[..., Any]:
     """Add ``--config`` and hand the command a loaded :class:`Config` (exit 2 when broken)."""
 
-    @click.option(
-        "--config",
-        "config_path",
-        default="config.yaml",
-        show_default=True,
-        type=click.Path(dir_okay=False),
-        help="The config file, which also names the archive.",
-    )
+    @config_option("The config file, which also names the archive.")
     @functools.wraps(command)
     def wrapper(config_path: str, **kwargs: Any) -> Any:
         try:
@@ -121,14 +120,7 @@ def schema() -> None:
 
 @cli.command()
 @click.argument("url")
-@click.option(
-    "--config",
-    "config_path",
-    default="config.yaml",
-    show_default=True,
-    type=click.Path(dir_okay=False),
-    help="Take the crawl settings (User-Agent, robots, delay) from this file, if it exists.",
-)
+@config_option("Take the crawl settings (User-Agent, robots, delay) from this file, if it exists.")
 @click.option("--verbose", "-v", is_flag=True, help="Show Scrapy's log.")
 def discover(url: str, config_path: str, verbose: bool) -> None:
     """Find a site's feeds and sitemaps from its home page URL and print a config.yaml source entry."""

@@ -5,10 +5,9 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
-from pathlib import Path
 from time import monotonic
 
-from scrapy import Request, signals
+from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest, NotConfigured
@@ -18,7 +17,6 @@ from scrapy.utils.asyncio import sleep
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
 
-from archive.store import acquire_shared, release_shared
 from scraper.urls import normalize_url
 
 logger = logging.getLogger(__name__)
@@ -69,25 +67,19 @@ class ConditionalListingMiddleware:
     it as ``not_modified`` without parsing anything.
     """
 
-    def __init__(self, crawler: Crawler, path: Path):
-        self.path = path
-        self.archive = acquire_shared(path)
-        crawler.signals.connect(self._release, signal=signals.spider_closed)
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ConditionalListingMiddleware:
-        path = crawler.settings.get("NEWSARCHIVE_ARCHIVE")
-        if not path:
-            raise NotConfigured("NEWSARCHIVE_ARCHIVE is not set")
-        return cls(crawler, Path(path))
-
-    def _release(self) -> None:
-        release_shared(self.path)
+        if not crawler.settings.get("NEWSARCHIVE_ARCHIVE"):
+            raise NotConfigured("NEWSARCHIVE_ARCHIVE is not set")  # not a crawl into an archive
+        return cls(crawler)
 
     def process_request(self, request: Request) -> None:
         if request.meta.get("kind") not in LISTING_KINDS or b"If-None-Match" in request.headers:
             return
-        validators = self.archive.validators(normalize_url(request.url))
+        validators = self.crawler.spider.archive.validators(normalize_url(request.url))
         if validators:
             request.headers.update(validators)
             request.meta["handle_httpstatus_list"] = [*request.meta.get("handle_httpstatus_list", []), 304]

@@ -4,21 +4,19 @@ sites on 127.0.0.1 and real `newsarchive crawl` runs."""
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
 from collections.abc import Iterator
 from email.utils import format_datetime
 from pathlib import Path
 
 import pytest
-import yaml
 
 from scraper.config import parse_config
 from scraper.middlewares import retry_after_seconds
 from scraper.urls import article_key, normalize_url
 from spiders.feeds import feed_entries
 from spiders.sitemaps import sitemap_entries
-from tests.conftest import run_cli, write_config
+from tests.conftest import rows, run_cli, write_config
 from tests.newssite import Response, Site
 from tests.storysite import (
     add_stories,
@@ -34,15 +32,6 @@ from tests.storysite import (
     story_page,
     urlset,
 )
-
-
-def rows(db: Path, sql: str, params: tuple = ()) -> list[dict]:
-    conn = sqlite3.connect(db)
-    conn.row_factory = sqlite3.Row
-    try:
-        return [dict(row) for row in conn.execute(sql, params)]
-    finally:
-        conn.close()
 
 
 def paths_requested(site: Site, since: int = 0, prefix: str = "/") -> list[str]:
