@@ -73,7 +73,7 @@ class ConditionalListingMiddleware:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ConditionalListingMiddleware:
         if not crawler.settings.get("NEWSARCHIVE_ARCHIVE"):
-            raise NotConfigured("NEWSARCHIVE_ARCHIVE is not set")  # not a crawl into an archive
+            raise NotConfigured  # not a crawl into an archive (discover): nothing to say
         return cls(crawler)
 
     def process_request(self, request: Request) -> None:

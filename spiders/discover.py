@@ -9,6 +9,7 @@ from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from scrapy.http import Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 from trafilatura.feeds import FeedParameters, determine_feed
@@ -105,8 +106,9 @@ class DiscoverSpider(scrapy.Spider):
 
     def home_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
         self.result.home_error = str(failure.value) or type(failure.value).__name__
-        for path in COMMON_FEED_PATHS:
-            yield self.probe(urljoin(self.result.home, path), self.check_feed)
+        if failure.check(HttpError):  # the site answers: its feeds may still be in the usual places
+            for path in COMMON_FEED_PATHS:
+                yield self.probe(urljoin(self.result.home, path), self.check_feed)
 
     def check_feed(self, response: Response) -> None:
         entries = feed_entries(response.body, response.url)
@@ -120,7 +122,8 @@ class DiscoverSpider(scrapy.Spider):
         yield from self.probe_sitemaps(listed or [urljoin(response.url, path) for path in COMMON_SITEMAP_PATHS])
 
     def no_robots(self, failure: Failure) -> Iterator[scrapy.Request]:
-        yield from self.probe_sitemaps([urljoin(self.result.home, path) for path in COMMON_SITEMAP_PATHS])
+        if failure.check(HttpError):  # no robots.txt, but a site that answers
+            yield from self.probe_sitemaps([urljoin(self.result.home, path) for path in COMMON_SITEMAP_PATHS])
 
     def probe_sitemaps(self, urls: list[str], parent: str | None = None) -> Iterator[scrapy.Request]:
         for url in urls[:MAX_CANDIDATES]:
