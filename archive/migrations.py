@@ -84,8 +84,15 @@ def _v1_initial(db: sqlite_utils.Database) -> None:
     db["articles"].enable_fts(["title", "text"], create_triggers=True, tokenize="porter unicode61")
 
 
+def _v2_discovery_counts(db: sqlite_utils.Database) -> None:
+    # What a crawl skipped or was told to wait for, so the seen-state is visible.
+    for column in ("skipped_known", "skipped_old", "not_modified", "retry_after"):
+        db["crawls"].add_column(column, int, not_null_default=0)
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_initial,
+    _v2_discovery_counts,
 ]
 LATEST = len(MIGRATIONS)
 

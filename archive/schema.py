@@ -11,7 +11,8 @@ from __future__ import annotations
 TABLES: dict[str, dict[str, str]] = {
     "articles": {
         "_": "One row per article URL: the cleaned article and its metadata, latest version.",
-        "url": "Where the article was fetched, after redirects, without tracking parameters (primary key)",
+        "url": "The article's key (primary key): the canonical URL the page declares on its own site, "
+        "else the URL it was fetched from after redirects; without tracking parameters or fragment",
         "canonical_url": "The URL the page declares as canonical (<link rel=canonical> or og:url), if any",
         "source": "Name of the config.yaml source that found the article",
         "title": "Headline, without the site name glued to it",
@@ -31,15 +32,19 @@ TABLES: dict[str, dict[str, str]] = {
     },
     "pages": {
         "_": "One row per fetched URL (articles, feeds, sitemaps, other pages): the latest response.",
-        "url": "The requested URL, after redirects (primary key)",
+        "url": "The fetched URL, after redirects, normalised (primary key); a redirected request also "
+        "gets a row of its own with outcome redirect",
         "source": "Name of the source that fetched it",
         "kind": "What the page was fetched as: article, feed, sitemap, section",
         "outcome": "article (stored in articles), not_article (a home/section/empty page), "
-        "listing (a feed, sitemap or section page read for links), not_modified (HTTP 304), error",
+        "listing (a feed, sitemap or section page read for links), not_modified (HTTP 304: "
+        "headers and body_hash stay those of the last full response), redirect (this URL led to "
+        "an article or not_article page), error",
         "status": "HTTP status code (0 when no response arrived)",
         "error": "Why the fetch or extraction failed, when it did",
         "content_type": "Content-Type of the response",
-        "headers": "JSON object of the response headers",
+        "headers": "JSON object of the response headers; a feed's or sitemap's ETag and Last-Modified "
+        "make its next fetch a conditional request",
         "body_hash": "SHA-256 of the raw body; the body itself is in bodies",
         "fetched_at": "When the response arrived",
         "crawl_id": "The crawls row of the crawl that fetched it",
@@ -67,6 +72,10 @@ TABLES: dict[str, dict[str, str]] = {
         "errors": "Requests that failed",
         "error_kinds": "JSON object: number of failures by kind (http_404, timeout, dns, ...)",
         "robots_blocked": "Requests not made because robots.txt forbids them",
+        "skipped_known": "Article URLs found but not fetched: already in the archive",
+        "skipped_old": "Feed or sitemap entries not fetched: dated before the source's `since`",
+        "not_modified": "Feeds, sitemaps and section pages answered 304 Not Modified (not parsed again)",
+        "retry_after": "429/503 answers with a Retry-After header, waited out before asking the site again",
     },
 }
 

@@ -46,6 +46,22 @@ ARTICLE_FIELDS = (
     "comments",
     "extractor",
 )
+# The numbers a crawls row keeps, besides error_kinds.
+CRAWL_COUNTS = (
+    "pages",
+    "new",
+    "updated",
+    "unchanged",
+    "not_articles",
+    "errors",
+    "robots_blocked",
+    "skipped_known",
+    "skipped_old",
+    "not_modified",
+    "retry_after",
+)
+# pages outcomes that mean "this URL was read; do not fetch it again".
+SEEN_OUTCOMES = ("article", "not_article", "redirect")
 _SPACE = re.compile(r"\s+")
 
 
@@ -115,14 +131,8 @@ class Archive:
                     "source": source,
                     "started": utcnow(),
                     "status": "running",
-                    "pages": 0,
-                    "new": 0,
-                    "updated": 0,
-                    "unchanged": 0,
-                    "not_articles": 0,
-                    "errors": 0,
                     "error_kinds": "{}",
-                    "robots_blocked": 0,
+                    **{key: 0 for key in CRAWL_COUNTS},
                 }
             )
         return table.last_pk
@@ -137,7 +147,7 @@ class Archive:
             status = "partial"
         else:
             status = "ok"
-        row = {key: counts.get(key, 0) for key in ("pages", "new", "updated", "unchanged", "not_articles", "errors", "robots_blocked")}
+        row = {key: counts.get(key, 0) for key in CRAWL_COUNTS}
         row["error_kinds"] = json.dumps(counts.get("error_kinds", {}), sort_keys=True)
         row["finished"] = utcnow()
         row["status"] = status
@@ -160,6 +170,11 @@ class Archive:
         row = self.db.execute("SELECT body FROM bodies WHERE hash = ?", [digest]).fetchone()
         return zlib.decompress(row[0]) if row else None
 
+    def page_body(self, url: str) -> bytes | None:
+        """The raw body last fetched from ``url``, if it was kept."""
+        row = self.db.execute("SELECT body_hash FROM pages WHERE url = ?", [url]).fetchone()
+        return self.body(row[0]) if row and row[0] else None
+
     def record_page(
         self,
         *,
@@ -173,34 +188,53 @@ class Archive:
         headers: dict[str, str] | None = None,
         error: str | None = None,
         article: dict[str, Any] | None = None,
+        article_url: str | None = None,
+        redirected_from: str | None = None,
     ) -> str | None:
         """Record one fetch (and its article, if any) in one transaction.
 
+        The article is stored under ``article_url`` (default: ``url``). A 304
+        (outcome ``not_modified``) keeps the headers and body of the last full
+        response, whose validators make the next request conditional too.
+        ``redirected_from`` is the URL first requested, recorded as a redirect
+        when the page was read, so it is not fetched again either.
         Returns ``new``, ``updated`` or ``unchanged`` when an article was stored.
         """
         now = utcnow()
         headers = headers or {}
+        row: dict[str, Any] = {
+            "url": url,
+            "source": source,
+            "kind": kind,
+            "outcome": outcome,
+            "status": status,
+            "error": error,
+            "fetched_at": now,
+            "crawl_id": crawl_id,
+        }
+        if outcome != "not_modified":
+            row["content_type"] = headers.get("Content-Type")
+            row["headers"] = json.dumps(headers, sort_keys=True)
+            row["body_hash"] = None
         with self.db.conn:
-            body_hash = self.store_body(body) if body is not None else None
-            self.db["pages"].upsert(
-                {
-                    "url": url,
-                    "source": source,
-                    "kind": kind,
-                    "outcome": outcome,
-                    "status": status,
-                    "error": error,
-                    "content_type": headers.get("Content-Type"),
-                    "headers": json.dumps(headers, sort_keys=True),
-                    "body_hash": body_hash,
-                    "fetched_at": now,
-                    "crawl_id": crawl_id,
-                },
-                pk="url",
-            )
+            if body is not None and "body_hash" in row:
+                row["body_hash"] = self.store_body(body)
+            self.db["pages"].upsert(row, pk="url")
+            if redirected_from and redirected_from != url and outcome in SEEN_OUTCOMES:
+                self.db["pages"].upsert(
+                    {
+                        **row,
+                        "url": redirected_from,
+                        "outcome": "redirect",
+                        "headers": json.dumps({"Location": url}),
+                        "content_type": None,
+                        "body_hash": None,
+                    },
+                    pk="url",
+                )
             if article is None:
                 return None
-            return self._store_article(url, source, article, now)
+            return self._store_article(article_url or url, source, article, now)
 
     def _store_article(self, url: str, source: str, article: dict[str, Any], now: str) -> str:
         row = {field: article.get(field) for field in ARTICLE_FIELDS}
@@ -221,20 +255,42 @@ class Archive:
         return "updated"
 
     def known_urls(self, urls: Iterable[str]) -> set[str]:
-        """Which of these URLs are already archived as articles or recorded as pages."""
+        """Which of these URLs need no fetch: read before (as a page that was or was not an
+        article, or a redirect to one), or the key of an archived article."""
         urls = list(urls)
         found: set[str] = set()
+        outcomes = ",".join(f"'{outcome}'" for outcome in SEEN_OUTCOMES)
         for start in range(0, len(urls), 500):
             chunk = urls[start : start + 500]
             marks = ",".join("?" * len(chunk))
             found.update(
                 row[0]
                 for row in self.db.execute(
-                    f"SELECT url FROM pages WHERE url IN ({marks}) AND outcome IN ('article', 'not_article')",
-                    chunk,
+                    f"SELECT url FROM pages WHERE url IN ({marks}) AND outcome IN ({outcomes}) "
+                    f"UNION SELECT url FROM articles WHERE url IN ({marks})",
+                    chunk + chunk,
                 )
             )
         return found
+
+    def validators(self, url: str) -> dict[str, str]:
+        """ETag and Last-Modified of the last full response for ``url``, for a conditional
+        request; empty unless the crawl that read it finished (after a crash the links
+        it listed may not all have been fetched, so it must be read again)."""
+        row = self.db.execute(
+            "SELECT pages.headers FROM pages JOIN crawls ON crawls.id = pages.crawl_id "
+            "WHERE pages.url = ? AND pages.outcome IN ('listing', 'not_modified') "
+            "AND crawls.finished IS NOT NULL",
+            [url],
+        ).fetchone()
+        if not row or not row[0]:
+            return {}
+        headers = {key.lower(): value for key, value in json.loads(row[0]).items()}
+        return {
+            name: headers[key]
+            for key, name in (("etag", "If-None-Match"), ("last-modified", "If-Modified-Since"))
+            if headers.get(key)
+        }
 
 
 # One writer connection per archive file per process, shared by all the crawlers

@@ -5,7 +5,9 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import click
 from rich.console import Console
@@ -18,23 +20,37 @@ from scraper.config import Config, ConfigError, load_config
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 
+# The crawl summary's columns: counts key -> header.
+SUMMARY_COLUMNS = {
+    "pages": "pages",
+    "new": "new",
+    "updated": "updated",
+    "unchanged": "unchanged",
+    "not_articles": "not articles",
+    "errors": "errors",
+    "skipped_known": "known",
+    "skipped_old": "too old",
+    "not_modified": "304",
+    "retry_after": "retry-after",
+    "robots_blocked": "robots blocked",
+}
+
 
 def fail(message: str, code: int = EXIT_USAGE) -> None:
     click.echo(f"Error: {message}", err=True)
     sys.exit(code)
 
 
+def config_option(help: str) -> Callable[..., Any]:
+    return click.option(
+        "--config", "config_path", default="config.yaml", show_default=True, type=click.Path(dir_okay=False), help=help
+    )
+
+
 def with_config(command: Callable[..., Any]) -> Callable[..., Any]:
     """Add ``--config`` and hand the command a loaded :class:`Config` (exit 2 when broken)."""
 
-    @click.option(
-        "--config",
-        "config_path",
-        default="config.yaml",
-        show_default=True,
-        type=click.Path(dir_okay=False),
-        help="The config file, which also names the archive.",
-    )
+    @config_option("The config file, which also names the archive.")
     @functools.wraps(command)
     def wrapper(config_path: str, **kwargs: Any) -> Any:
         try:
@@ -66,18 +82,21 @@ def crawl(config: Config, names: tuple[str, ...], verbose: bool) -> None:
     sources = config.select(names)
     report = run_crawl(config, sources, log_level="INFO" if verbose else "WARNING")
     table = Table(title=f"crawl {report.run} -> {config.archive_path.name}")
-    columns = ["pages", "new", "updated", "unchanged", "not_articles", "errors", "robots_blocked"]
     table.add_column("source")
     table.add_column("status")
-    for column in columns:
-        table.add_column(column.replace("_", " "), justify="right")
+    for label in SUMMARY_COLUMNS.values():
+        table.add_column(label, justify="right")
     for entry in report.sources:
-        table.add_row(entry.source, entry.status, *(str(entry.counts.get(c, 0)) for c in columns))
-    Console(width=max(Console().width, 110)).print(table)
+        table.add_row(entry.source, entry.status, *(str(entry.counts.get(c, 0)) for c in SUMMARY_COLUMNS))
+    Console(width=max(Console().width, 140)).print(table)
     for entry in report.sources:
         if entry.counts.get("error_kinds"):
             kinds = ", ".join(f"{kind} x{n}" for kind, n in sorted(entry.counts["error_kinds"].items()))
             click.echo(f"{entry.source}: errors: {kinds}")
+        if entry.counts.get("robots_blocked_urls"):
+            shown = entry.counts["robots_blocked_urls"]
+            more = entry.counts.get("robots_blocked", 0) - len(shown)
+            click.echo(f"{entry.source}: robots.txt forbade: {', '.join(shown)}" + (f" and {more} more" if more > 0 else ""))
     if not report.ok:
         sys.exit(EXIT_FAILED)
 
@@ -97,6 +116,31 @@ def schema() -> None:
     from archive.schema import describe_tables
 
     click.echo(describe_tables())
+
+
+@cli.command()
+@click.argument("url")
+@config_option("Take the crawl settings (User-Agent, robots, delay) from this file, if it exists.")
+@click.option("--verbose", "-v", is_flag=True, help="Show Scrapy's log.")
+def discover(url: str, config_path: str, verbose: bool) -> None:
+    """Find a site's feeds and sitemaps from its home page URL and print a config.yaml source entry."""
+    from scraper.discover import discover_site, format_discovery  # loads Scrapy
+
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        fail(f"{url!r} is not an http(s) URL of a home page, such as https://example.com/")
+    config = None
+    if Path(config_path).exists():
+        try:
+            config = load_config(config_path)
+        except ConfigError as exc:
+            fail(str(exc))
+    result = discover_site(url, config, log_level="INFO" if verbose else "WARNING")
+    if result.home_error:
+        click.echo(f"{url}: home page failed: {result.home_error}", err=True)
+    if not result.found:
+        fail(f"{url}: found no feed and no sitemap", EXIT_FAILED)
+    click.echo(format_discovery(result))
 
 
 def main() -> None:

@@ -74,6 +74,9 @@ class CrawlSettings(BaseModel):
     autothrottle: bool = True
     timeout: float = Field(default=30.0, gt=0, le=600)
     retries: int = Field(default=2, ge=0, le=10)
+    retry_after_max: float = Field(
+        default=300.0, ge=0, le=86400, description="longest wait (s) a 429/503 or its Retry-After imposes"
+    )
     max_page_size: int = Field(default=20 * 1024 * 1024, ge=1024, description="bytes")
     extract: Literal["best", "fast"] = "best"
     workers: int | None = Field(
@@ -101,6 +104,9 @@ class Source(BaseModel):
     delay: float | None = Field(default=None, ge=0)
     per_site_concurrency: int | None = Field(default=None, ge=1, le=64)
     user_agent: str | None = None
+    autothrottle: bool | None = None
+    retries: int | None = Field(default=None, ge=0, le=10)
+    retry_after_max: float | None = Field(default=None, ge=0, le=86400)
 
     @field_validator("since")
     @classmethod

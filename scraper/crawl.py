@@ -89,7 +89,9 @@ def run_crawl(config: Config, sources: list[Source], log_level: str = "WARNING")
 def _sum_counts(parts: Any) -> dict[str, Any]:
     total: Counter[str] = Counter()
     kinds: Counter[str] = Counter()
+    blocked: dict[str, None] = {}  # ordered, without repeats
     for part in parts:
         kinds.update(part.pop("error_kinds"))
+        blocked.update(dict.fromkeys(part.pop("robots_blocked_urls")))
         total.update(part)
-    return {**total, "error_kinds": dict(kinds)}
+    return {**total, "error_kinds": dict(kinds), "robots_blocked_urls": list(blocked)}

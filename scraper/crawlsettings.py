@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from scrapy.settings import Settings
 
-from scraper.config import Config, Source
+from scraper.config import Config, CrawlSettings, Source
 
 
 def user_agent(config: Config, source: Source) -> str:
@@ -13,18 +15,25 @@ def user_agent(config: Config, source: Source) -> str:
     return f"{agent} ({contact})" if contact and contact not in agent else agent
 
 
+def _own(source: Source, crawl: CrawlSettings, key: str) -> Any:
+    """The source's override of a crawl setting, else the global value."""
+    value = getattr(source, key)
+    return getattr(crawl, key) if value is None else value
+
+
 def apply_config(settings: Settings, config: Config, source: Source) -> None:
     """Write the global crawl settings, then the source's own overrides, at spider priority."""
     crawl = config.crawl
     values = {
         "USER_AGENT": user_agent(config, source),
-        "ROBOTSTXT_OBEY": crawl.robots if source.robots is None else source.robots,
+        "ROBOTSTXT_OBEY": _own(source, crawl, "robots"),
         "CONCURRENT_REQUESTS": crawl.concurrency,
-        "CONCURRENT_REQUESTS_PER_DOMAIN": source.per_site_concurrency or crawl.per_site_concurrency,
-        "DOWNLOAD_DELAY": crawl.delay if source.delay is None else source.delay,
-        "AUTOTHROTTLE_ENABLED": crawl.autothrottle,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": _own(source, crawl, "per_site_concurrency"),
+        "DOWNLOAD_DELAY": _own(source, crawl, "delay"),
+        "AUTOTHROTTLE_ENABLED": _own(source, crawl, "autothrottle"),
         "DOWNLOAD_TIMEOUT": crawl.timeout,
-        "RETRY_TIMES": crawl.retries,
+        "RETRY_TIMES": _own(source, crawl, "retries"),
+        "NEWSARCHIVE_RETRY_AFTER_MAX": _own(source, crawl, "retry_after_max"),
         "DOWNLOAD_MAXSIZE": crawl.max_page_size,
         "NEWSARCHIVE_EXTRACT_WORKERS": crawl.workers,
         "NEWSARCHIVE_EXTRACT_LEVEL": crawl.extract,

@@ -21,3 +21,4 @@ class PageItem:
     hints: dict[str, Any] = field(default_factory=dict)  # what discovery knew: published, title
     error: str | None = None  # failure kind: http_404, timeout, dns, not_html, ...
     article: dict[str, Any] | None = None  # set by extraction
+    redirected_from: str | None = None  # the URL first requested, when a redirect led here

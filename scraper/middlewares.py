@@ -1,23 +1,143 @@
-"""Downloader middlewares of newsarchive."""
+"""Downloader middlewares of newsarchive: robots.txt, conditional listings, Retry-After."""
 
 from __future__ import annotations
 
+import logging
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from time import monotonic
+
 from scrapy import Request
+from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
+from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.http import Response
 from scrapy.robotstxt import RobotParser
+from scrapy.utils.asyncio import sleep
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
 
+from scraper.urls import normalize_url
+
+logger = logging.getLogger(__name__)
+
+# Stats key: the first URLs robots.txt forbade, for the crawl summary.
+ROBOTS_BLOCKED_URLS = "newsarchive/robots_blocked_urls"
+ROBOTS_BLOCKED_URLS_KEPT = 20
+# Requests for pages read for their links; only these are made conditional.
+LISTING_KINDS = ("feed", "sitemap", "section")
+
 
 class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
-    """Scrapy's robots.txt middleware, with every waiting request getting the parser.
+    """Scrapy's robots.txt middleware, with every waiting request getting the parser,
+    and each forbidden URL logged once and kept for the summary.
 
     In Scrapy 2.19 only the first of several requests that wait for a site's
     robots.txt receives the parser; the others receive None and are let through,
     so a disallowed URL requested at the same moment as others is fetched anyway.
     """
 
+    def __init__(self, crawler: Crawler):
+        super().__init__(crawler)
+        self._forbidden: set[str] = set()
+
     async def robot_parser(self, request: Request) -> RobotParser | None:
         parser = await super().robot_parser(request)
         cached = self._parsers.get(urlparse_cached(request).netloc)
         return parser if cached is None or isinstance(cached, Deferred) else cached
+
+    def process_request_2(self, rp: RobotParser | None, request: Request) -> None:
+        try:
+            super().process_request_2(rp, request)
+        except IgnoreRequest:
+            if request.url not in self._forbidden:
+                self._forbidden.add(request.url)
+                logger.info("robots.txt forbids %s", request.url)
+                kept = self._stats.get_value(ROBOTS_BLOCKED_URLS, [])
+                if len(kept) < ROBOTS_BLOCKED_URLS_KEPT:
+                    self._stats.set_value(ROBOTS_BLOCKED_URLS, [*kept, request.url])
+            raise
+
+
+class ConditionalListingMiddleware:
+    """Ask for a feed, sitemap or section page only if it changed since the last crawl.
+
+    Adds If-None-Match / If-Modified-Since from the validators the archive kept
+    with the last full response, and lets a 304 reach the spider, which records
+    it as ``not_modified`` without parsing anything.
+    """
+
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ConditionalListingMiddleware:
+        if not crawler.settings.get("NEWSARCHIVE_ARCHIVE"):
+            raise NotConfigured  # not a crawl into an archive (discover): nothing to say
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> None:
+        if request.meta.get("kind") not in LISTING_KINDS or b"If-None-Match" in request.headers:
+            return
+        validators = self.crawler.spider.archive.validators(normalize_url(request.url))
+        if validators:
+            request.headers.update(validators)
+            request.meta["handle_httpstatus_list"] = [*request.meta.get("handle_httpstatus_list", []), 304]
+
+
+def retry_after_seconds(value: bytes | str | None) -> float | None:
+    """Seconds to wait from a Retry-After header (a number of seconds or an HTTP date)."""
+    if not value:
+        return None
+    text = value.decode("latin-1") if isinstance(value, bytes) else value
+    text = text.strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+
+
+class RetryAfterMiddleware:
+    """After a 429 or 503, send nothing more to that site for a while: as long as its
+    Retry-After asks, else an exponential backoff; never longer than
+    ``NEWSARCHIVE_RETRY_AFTER_MAX`` seconds. Scrapy's RetryMiddleware then retries.
+    """
+
+    # Host -> when it may be asked again (monotonic clock). Shared by every crawler in
+    # the process, because one site can be crawled by several (feeds, sitemaps, sources).
+    resume_at: dict[str, float] = {}
+    codes = (429, 503)
+
+    def __init__(self, crawler: Crawler):
+        settings = crawler.settings
+        self.stats = crawler.stats
+        self.max_wait = settings.getfloat("NEWSARCHIVE_RETRY_AFTER_MAX")
+        self.backoff = settings.getfloat("NEWSARCHIVE_RETRY_BACKOFF")
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RetryAfterMiddleware:
+        return cls(crawler)
+
+    async def process_request(self, request: Request) -> None:
+        wait = self.resume_at.get(urlparse_cached(request).hostname or "", 0) - monotonic()
+        if wait > 0:
+            await sleep(wait)
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        if response.status not in self.codes:
+            return response
+        wait = retry_after_seconds(response.headers.get("Retry-After"))
+        if wait is None:
+            wait = self.backoff * 2 ** request.meta.get("retry_times", 0)
+        else:
+            self.stats.inc_value("newsarchive/retry_after")
+        wait = min(wait, self.max_wait)
+        host = urlparse_cached(request).hostname or ""
+        self.resume_at[host] = max(self.resume_at.get(host, 0), monotonic() + wait)
+        logger.info("%s answered %s: waiting %.1fs before asking it again", host, response.status, wait)
+        return response

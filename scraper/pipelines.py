@@ -15,9 +15,11 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from archive.store import acquire_shared, release_shared
+from archive.store import CRAWL_COUNTS, acquire_shared, release_shared
 from scraper.items import PageItem
+from scraper.middlewares import ROBOTS_BLOCKED_URLS
 from scraper.pool import extract_in_pool, get_pool
+from scraper.urls import article_key
 
 logger = logging.getLogger(__name__)
 
@@ -83,6 +85,9 @@ class ArchivePipeline:
             outcome = "error"
             stats.inc_value("newsarchive/errors")
             stats.inc_value(f"newsarchive/error_kinds/{item.error}")
+        elif item.status == 304:
+            outcome = "not_modified"
+            stats.inc_value("newsarchive/not_modified")
         elif item.kind != "article":
             outcome = "listing"
         elif item.article:
@@ -92,6 +97,7 @@ class ArchivePipeline:
             stats.inc_value("newsarchive/not_articles")
         if item.status:
             stats.inc_value("newsarchive/pages")
+        article = item.article if outcome == "article" else None
         result = self.archive.record_page(
             url=item.url,
             source=item.source,
@@ -102,7 +108,9 @@ class ArchivePipeline:
             body=item.body if item.status else None,
             headers=item.headers,
             error=item.error,
-            article=item.article if outcome == "article" else None,
+            article=article,
+            article_url=article_key(item.url, article.get("canonical_url")) if article else None,
+            redirected_from=item.redirected_from,
         )
         if result:
             stats.inc_value(f"newsarchive/{result}")
@@ -113,13 +121,8 @@ class ArchivePipeline:
 def crawl_counts(stats: dict[str, Any]) -> dict[str, Any]:
     """The run summary's numbers, from one crawler's stats."""
     prefix = "newsarchive/error_kinds/"
-    return {
-        "pages": stats.get("newsarchive/pages", 0),
-        "new": stats.get("newsarchive/new", 0),
-        "updated": stats.get("newsarchive/updated", 0),
-        "unchanged": stats.get("newsarchive/unchanged", 0),
-        "not_articles": stats.get("newsarchive/not_articles", 0),
-        "errors": stats.get("newsarchive/errors", 0),
-        "robots_blocked": stats.get("robotstxt/forbidden", 0),
-        "error_kinds": {key[len(prefix) :]: value for key, value in stats.items() if key.startswith(prefix)},
-    }
+    counts = {key: stats.get(f"newsarchive/{key}", 0) for key in CRAWL_COUNTS}
+    counts["robots_blocked"] = stats.get("robotstxt/forbidden", 0)
+    counts["error_kinds"] = {key[len(prefix) :]: value for key, value in stats.items() if key.startswith(prefix)}
+    counts["robots_blocked_urls"] = list(stats.get(ROBOTS_BLOCKED_URLS, []))
+    return counts

@@ -45,6 +45,10 @@ SPIDER_MIDDLEWARES = {}
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "scraper.middlewares.SharedRobotsTxtMiddleware": 100,
+    # Nearer the downloader than RetryMiddleware (550): it sees a 429/503 first and pauses
+    # the site; the retried request then waits in its process_request.
+    "scraper.middlewares.RetryAfterMiddleware": 560,
+    "scraper.middlewares.ConditionalListingMiddleware": 570,
 }
 
 # Responses waiting for extraction are bounded in bytes: back-pressure on fetching.
@@ -58,3 +62,5 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 NEWSARCHIVE_CONFIG = "config.yaml"  # used by `scrapy crawl` when -a config=... is not given
 NEWSARCHIVE_EXTRACT_WORKERS = None  # None: one extraction process per core; 0: in-process
 NEWSARCHIVE_EXTRACT_LEVEL = "best"  # best | fast
+NEWSARCHIVE_RETRY_AFTER_MAX = 300.0  # longest pause (s) a 429/503 or its Retry-After can impose
+NEWSARCHIVE_RETRY_BACKOFF = 2.0  # pause (s) after a 429/503 without Retry-After, doubled per retry

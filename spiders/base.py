@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import datetime, timezone
+from itertools import islice
 from typing import Any
 
 import scrapy
@@ -41,6 +42,9 @@ from scraper.config import Config, ConfigError, Source, load_config
 from scraper.crawlsettings import apply_config
 from scraper.items import PageItem
 from scraper.urls import normalize_url
+
+# Candidate URLs looked up in the archive at once.
+KNOWN_BATCH = 500
 
 _FAILURE_KINDS: list[tuple[type[BaseException], str]] = [
     (CannotResolveHostError, "dns"),
@@ -136,35 +140,54 @@ class NewsSpider(scrapy.Spider):
         raise NotImplementedError
 
     def listing_request(self, url: str, kind: str, callback: Any, **meta: Any) -> scrapy.Request:
-        """A request for a feed, sitemap or section page (always fetched)."""
+        """A request for a feed, sitemap or section page: always made, conditional when
+        the archive has validators; ``callback`` parses it unless it is unchanged (304)."""
         return scrapy.Request(
-            url, callback=callback, errback=self.on_error, meta={"kind": kind, **meta}, dont_filter=True
+            url,
+            callback=self.parse_listing,
+            cb_kwargs={"parse": callback},
+            errback=self.on_error,
+            meta={"kind": kind, **meta},
+            dont_filter=True,
         )
 
+    def parse_listing(self, response: Response, parse: Any) -> Iterator[Any]:
+        yield self.page_item(response, response.meta["kind"])
+        if response.status != 304:
+            yield from parse(response)
+
     def article_requests(self, candidates: Iterable[tuple[str, dict[str, Any]]]) -> Iterator[scrapy.Request]:
-        """Requests for the candidate article URLs that are new, recent enough and not yet claimed."""
-        fresh: dict[str, dict[str, Any]] = {}
+        """Requests for the candidate article URLs that are new, recent enough and not yet claimed.
+
+        Candidates are checked against the archive a batch at a time, so memory does
+        not grow with the size of a sitemap or of the archive.
+        """
+        stats = self.crawler.stats
+        fresh = self._recent_unclaimed(candidates)
+        while batch := dict(islice(fresh, KNOWN_BATCH)):
+            known = self.archive.known_urls(batch)
+            stats.inc_value("newsarchive/skipped_known", len(known))
+            for url, hints in batch.items():
+                if url in known or url in self.claimed:
+                    continue
+                self.claimed.add(url)
+                yield scrapy.Request(
+                    url,
+                    callback=self.parse_article,
+                    errback=self.on_error,
+                    meta={"kind": "article", "hints": hints},
+                )
+
+    def _recent_unclaimed(self, candidates: Iterable[tuple[str, dict[str, Any]]]) -> Iterator[tuple[str, dict[str, Any]]]:
         for url, hints in candidates:
             if not url.startswith(("http://", "https://")):
                 continue
             if self.too_old(hints):
-                self.crawler.stats.inc_value("newsarchive/too_old")
+                self.crawler.stats.inc_value("newsarchive/skipped_old")
                 continue
             url = normalize_url(url)
             if url not in self.claimed:
-                fresh.setdefault(url, hints)
-        known = self.archive.known_urls(fresh)
-        self.crawler.stats.inc_value("newsarchive/already_archived", len(known))
-        for url, hints in fresh.items():
-            if url in known or url in self.claimed:
-                continue
-            self.claimed.add(url)
-            yield scrapy.Request(
-                url,
-                callback=self.parse_article,
-                errback=self.on_error,
-                meta={"kind": "article", "hints": hints},
-            )
+                yield url, hints
 
     def too_old(self, hints: dict[str, Any]) -> bool:
         """Whether discovery dates the entry before the source's ``since`` window."""
@@ -174,7 +197,9 @@ class NewsSpider(scrapy.Spider):
     # -- responses --------------------------------------------------------------
 
     def page_item(self, response: Response, kind: str, **fields: Any) -> PageItem:
+        redirects = response.meta.get("redirect_urls")
         return PageItem(
+            redirected_from=normalize_url(redirects[0]) if redirects else None,
             url=normalize_url(response.url),
             source=self.source.name,
             kind=kind,

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import calendar
+import json
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
 from typing import Any
+from urllib.parse import urljoin
 
 import feedparser
 import scrapy
 from scrapy.http import Response
 
-from spiders.base import NewsSpider
+from spiders.base import NewsSpider, parse_date
 
 
 def feed_entries(body: bytes, base_url: str) -> list[tuple[str, dict[str, Any]]]:
     """(link, hints) for each entry of a feed; hints hold the entry's date and title."""
+    if body.lstrip()[:1] == b"{":
+        return json_feed_entries(body, base_url)
     parsed = feedparser.parse(body, response_headers={"content-location": base_url}, sanitize_html=False)
     entries = []
     for entry in parsed.entries:
@@ -32,6 +36,30 @@ def feed_entries(body: bytes, base_url: str) -> list[tuple[str, dict[str, Any]]]
     return entries
 
 
+def json_feed_entries(body: bytes, base_url: str) -> list[tuple[str, dict[str, Any]]]:
+    """(link, hints) for each item of a JSON Feed (https://jsonfeed.org, versions 1 and 1.1)."""
+    try:
+        feed = json.loads(body)
+    except ValueError:
+        return []
+    items = feed.get("items") if isinstance(feed, dict) else None
+    entries = []
+    for item in items if isinstance(items, list) else []:
+        if not isinstance(item, dict):
+            continue
+        link = item.get("url") or item.get("external_url") or item.get("id")
+        if not isinstance(link, str) or not link:
+            continue
+        hints: dict[str, Any] = {}
+        date = parse_date(item.get("date_published") or item.get("date_modified"))
+        if date:
+            hints["published"] = date.isoformat()
+        if isinstance(item.get("title"), str) and item["title"].strip():
+            hints["title"] = item["title"].strip()
+        entries.append((urljoin(base_url, link), hints))
+    return entries
+
+
 class FeedSpider(NewsSpider):
     """Reads each feed of the source and fetches the articles it links to."""
 
@@ -43,7 +71,6 @@ class FeedSpider(NewsSpider):
             yield self.listing_request(str(url), "feed", self.parse_feed)
 
     def parse_feed(self, response: Response) -> Iterator[Any]:
-        yield self.page_item(response, "feed")
         entries = feed_entries(response.body, response.url)
         if not entries:
             self.logger.warning("%s: %s has no feed entries", self.source.name, response.url)

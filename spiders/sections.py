@@ -23,15 +23,16 @@ class SectionSpider(NewsSpider):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        hosts = sorted({urlsplit(str(url)).hostname or "" for url in self.source.sections})
-        self.links = LinkExtractor(allow=self.source.follow, deny=self.source.deny, allow_domains=hosts)
+        # Only links to the sections' own hosts. (LinkExtractor's allow_domains compares
+        # against host:port, so it would drop every link on a site with a port.)
+        self.hosts = {urlsplit(str(url)).hostname for url in self.source.sections}
+        self.links = LinkExtractor(allow=self.source.follow, deny=self.source.deny)
 
     def discover(self) -> Iterable[scrapy.Request]:
         for url in self.source.sections:
             yield self.listing_request(str(url), "section", self.parse_section, level=0)
 
     def parse_section(self, response: Response) -> Iterator[Any]:
-        yield self.page_item(response, "section")
         yield from self.follow_links(response, level=1)
 
     def parse_article(self, response: Response) -> Iterator[PageItem | scrapy.Request]:
@@ -41,6 +42,8 @@ class SectionSpider(NewsSpider):
     def follow_links(self, response: Response, level: int) -> Iterator[scrapy.Request]:
         if level > self.source.depth or not isinstance(response, HtmlResponse):
             return
-        for request in self.article_requests((link.url, {}) for link in self.links.extract_links(response)):
+        links = (link.url for link in self.links.extract_links(response))
+        own = ((url, {}) for url in links if urlsplit(url).hostname in self.hosts)
+        for request in self.article_requests(own):
             request.meta["level"] = level
             yield request

@@ -1,35 +1,42 @@
-"""Find articles through XML sitemaps: indexes, plain and gzipped, Google News sitemaps."""
+"""Find articles through XML sitemaps: indexes, plain and gzipped, Google News sitemaps,
+and the ``Sitemap:`` lines of robots.txt."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from io import BytesIO
 from typing import Any
+from urllib.parse import urljoin
 
 import scrapy
 from lxml import etree
 from scrapy.http import Response
 from scrapy.utils.gz import gunzip
+from scrapy.utils.sitemap import sitemap_urls_from_robots
 
+from scraper.urls import normalize_url
 from spiders.base import NewsSpider
 
+NEWS_NAMESPACE = "{http://www.google.com/schemas/sitemap-news/0.9}"
 # Entries of a Google News sitemap worth keeping as evidence for extraction.
 _NEWS_FIELDS = {"publication_date": "published", "title": "title", "language": "language"}
+
+SitemapEntry = tuple[str, dict[str, Any]]
 
 
 def _local(tag: Any) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
-def sitemap_entries(body: bytes) -> tuple[str, list[tuple[str, dict[str, Any]]]]:
-    """The sitemap's type (``urlset`` or ``sitemapindex``) and its (loc, hints) entries.
+def sitemap_entries(body: bytes) -> tuple[str, Iterator[SitemapEntry]]:
+    """The sitemap's type (``urlset`` or ``sitemapindex``, empty when it is not a sitemap)
+    and an iterator over its (loc, hints) entries.
 
     Parsed incrementally, without entity expansion or network access, so a
-    hostile sitemap cannot make the parser blow up or read local files.
+    hostile sitemap cannot make the parser blow up or read local files, and a
+    sitemap of 50,000 URLs is never held as 50,000 elements.
     """
-    entries: list[tuple[str, dict[str, Any]]] = []
-    kind = ""
-    parser = etree.iterparse(
+    events = etree.iterparse(
         BytesIO(body),
         events=("start", "end"),
         resolve_entities=False,
@@ -39,12 +46,16 @@ def sitemap_entries(body: bytes) -> tuple[str, list[tuple[str, dict[str, Any]]]]
         remove_comments=True,
     )
     try:
-        for event, element in parser:
-            name = _local(element.tag)
-            if event == "start":
-                kind = kind or name
-                continue
-            if name not in ("url", "sitemap"):
+        _, root = next(events)
+    except (StopIteration, etree.XMLSyntaxError):
+        return "", iter(())
+    return _local(root.tag), _entries(events)
+
+
+def _entries(events: Iterator[tuple[str, Any]]) -> Iterator[SitemapEntry]:
+    try:
+        for event, element in events:
+            if event != "end" or _local(element.tag) not in ("url", "sitemap"):
                 continue
             loc, hints = None, {}
             for child in element.iter():
@@ -54,20 +65,25 @@ def sitemap_entries(body: bytes) -> tuple[str, list[tuple[str, dict[str, Any]]]]
                     loc = text
                 elif child_name == "lastmod" and text:
                     hints["lastmod"] = text
-                elif child_name in _NEWS_FIELDS and text and child is not element:
-                    # news:name inside news:publication is the publisher, not the title
-                    if _local(child.getparent().tag) == "news":
-                        hints[_NEWS_FIELDS[child_name]] = text
-            if loc:
-                entries.append((loc, hints))
+                elif child_name in _NEWS_FIELDS and text and str(child.tag).startswith(NEWS_NAMESPACE):
+                    hints[_NEWS_FIELDS[child_name]] = text
+            # Drop the entry and the ones before it: memory stays flat however long the sitemap.
             element.clear()
+            while element.getprevious() is not None:
+                del element.getparent()[0]
+            if loc:
+                yield loc, hints
     except etree.XMLSyntaxError:
-        pass  # keep what was read before the damage
-    return kind, entries
+        return  # keep what was read before the damage
+
+
+def is_robots_txt(url: str) -> bool:
+    return url.split("?", 1)[0].endswith("/robots.txt")
 
 
 class SitemapSpider(NewsSpider):
-    """Walks sitemap indexes down to URL sets and fetches the articles they list."""
+    """Walks sitemap indexes (and robots.txt ``Sitemap:`` lines) down to URL sets and
+    fetches the articles they list."""
 
     name = "sitemaps"
     mode = "sitemaps"
@@ -76,17 +92,36 @@ class SitemapSpider(NewsSpider):
         for url in self.source.sitemaps:
             yield self.listing_request(str(url), "sitemap", self.parse_sitemap)
 
+    def parse_listing(self, response: Response, parse: Any) -> Iterator[Any]:
+        yield from super().parse_listing(response, parse)
+        if response.status == 304:
+            # An unchanged index or robots.txt may still point to sitemaps that changed:
+            # follow those from the body kept in the archive (a URL set is not read again).
+            body = self.archive.page_body(normalize_url(response.url))
+            if body:
+                yield from self.read_sitemap(response.url, body, articles=False)
+
     def parse_sitemap(self, response: Response) -> Iterator[Any]:
-        yield self.page_item(response, "sitemap")
-        body = response.body
+        yield from self.read_sitemap(response.url, response.body, articles=True)
+
+    def read_sitemap(self, url: str, body: bytes, articles: bool) -> Iterator[Any]:
+        """Requests for the sitemaps a robots.txt or sitemap index lists, and (with
+        ``articles``) for the articles a URL set lists."""
+        if is_robots_txt(url):
+            for sitemap in sitemap_urls_from_robots(body.decode("utf-8", "replace"), base_url=url):
+                yield self.listing_request(sitemap, "sitemap", self.parse_sitemap)
+            return
         if body[:2] == b"\x1f\x8b":
             body = gunzip(body, max_size=self.crawler.settings.getint("DOWNLOAD_MAXSIZE"))
         kind, entries = sitemap_entries(body)
         if kind == "sitemapindex":
             for loc, hints in entries:
-                if not self.too_old(hints):
-                    yield self.listing_request(response.urljoin(loc), "sitemap", self.parse_sitemap)
+                if self.too_old(hints):
+                    self.crawler.stats.inc_value("newsarchive/skipped_old")
+                else:
+                    yield self.listing_request(urljoin(url, loc), "sitemap", self.parse_sitemap)
         elif kind == "urlset":
-            yield from self.article_requests((response.urljoin(loc), hints) for loc, hints in entries)
+            if articles:
+                yield from self.article_requests((urljoin(url, loc), hints) for loc, hints in entries)
         else:
-            self.logger.warning("%s: %s is not a sitemap", self.source.name, response.url)
+            self.logger.warning("%s: %s is not a sitemap", self.source.name, url)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -61,3 +62,13 @@ def run_cli(*args: str, cwd: Path, timeout: float = 120) -> subprocess.Completed
         text=True,
         timeout=timeout,
     )
+
+
+def rows(db: Path, sql: str, params: tuple = ()) -> list[dict]:
+    """The rows of a query on an archive file, as dicts."""
+    conn = sqlite3.connect(db)
+    conn.row_factory = sqlite3.Row
+    try:
+        return [dict(row) for row in conn.execute(sql, params)]
+    finally:
+        conn.close()

@@ -1,0 +1,41 @@
+"""`newsarchive discover`: find a site's feeds and sitemaps, as a config.yaml source entry."""
+
+from __future__ import annotations
+
+import yaml
+from scrapy.crawler import CrawlerProcess
+
+from scraper.config import Config, CrawlSettings, Source
+from scraper.crawl import project_settings
+from scraper.crawlsettings import apply_config
+from scraper.logs import quiet_expected_faults
+from spiders.discover import DiscoverSpider, SiteDiscovery
+
+
+def discover_site(url: str, config: Config | None = None, log_level: str = "WARNING") -> SiteDiscovery:
+    """Fetch the home page at ``url``, its robots.txt and the usual feed and sitemap paths,
+    politely (the config's crawl settings), and report what answered.
+
+    Can run once per process, like a crawl (Twisted's reactor cannot be restarted).
+    """
+    source = Source(name="discover", urls=[url])
+    config = Config(crawl=config.crawl if config else CrawlSettings(), sources=[source])
+    settings = project_settings(log_level)
+    apply_config(settings, config, source)
+    process = CrawlerProcess(settings)
+    quiet_expected_faults()
+    crawler = process.create_crawler(DiscoverSpider)
+    process.crawl(crawler, url=url)
+    process.start()
+    return crawler.spider.result
+
+
+def format_discovery(result: SiteDiscovery) -> str:
+    """What was found, as comments, then a source entry ready to paste under ``sources:``."""
+    lines = [f"# found from {result.home}:"]
+    for item in result.found.values():
+        lines.append(f"#   {item.kind}: {item.url} ({item.entries} entries)")
+    lines.append("# paste under `sources:` in config.yaml")
+    entry = yaml.safe_dump([result.source_entry()], sort_keys=False, allow_unicode=True)
+    lines.extend(f"  {line}" for line in entry.splitlines())
+    return "\n".join(lines)
