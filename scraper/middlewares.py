@@ -1,13 +1,16 @@
-"""Downloader middlewares of newsarchive: robots.txt, conditional listings, Retry-After."""
+"""Downloader middlewares of newsarchive: robots.txt, conditional listings, Retry-After,
+politeness shared by all the crawlers of a run."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections import Counter, defaultdict, deque
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from time import monotonic
 
-from scrapy import Request
+from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest, NotConfigured
@@ -141,3 +144,83 @@ class RetryAfterMiddleware:
         self.resume_at[host] = max(self.resume_at.get(host, 0), monotonic() + wait)
         logger.info("%s answered %s: waiting %.1fs before asking it again", host, response.status, wait)
         return response
+
+
+class SharedPolitenessMiddleware:
+    """Per-site concurrency and delay, and the total in flight, kept across every crawler
+    of the process.
+
+    Scrapy enforces them per crawler, but one site is often crawled by several at
+    once (a source's feeds and sitemaps, revisits, two sources on one site); without
+    this gate each would get the full allowance. Sits next to the downloader, so a
+    request holds its place from here until its response or failure comes back.
+    """
+
+    in_flight: Counter[str] = Counter()  # host -> requests in flight, all crawlers
+    total = 0
+    next_start: dict[str, float] = {}  # host -> earliest start of its next request
+    waiting: dict[str, deque[asyncio.Future]] = defaultdict(deque)  # "" waits for the total
+
+    def __init__(self, crawler: Crawler):
+        settings = crawler.settings
+        self.per_site = settings.getint("CONCURRENT_REQUESTS_PER_DOMAIN")
+        self.max_total = settings.getint("NEWSARCHIVE_TOTAL_CONCURRENCY") or settings.getint("CONCURRENT_REQUESTS")
+        # Scrapy's jitter may start a request at (1 - jitter) x DOWNLOAD_DELAY; never sooner.
+        jitter = settings.getfloat("DOWNLOAD_DELAY_JITTER")
+        self.interval = settings.getfloat("DOWNLOAD_DELAY") * max(0.0, 1.0 - jitter)
+        self.held: dict[int, str] = {}  # id(request) -> host, for this crawler's requests
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> SharedPolitenessMiddleware:
+        return cls(crawler)
+
+    async def process_request(self, request: Request) -> None:
+        host = urlparse_cached(request).hostname or ""
+        cls = type(self)
+        while True:
+            wait = cls.next_start.get(host, 0.0) - monotonic()
+            if wait > 0:
+                await sleep(wait)
+            elif cls.in_flight[host] >= self.per_site:
+                await self._wait_for(host)
+            elif cls.total >= self.max_total:
+                await self._wait_for("")
+            else:
+                break
+        cls.in_flight[host] += 1
+        cls.total += 1
+        cls.next_start[host] = monotonic() + self.interval
+        self.held[id(request)] = host
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        self._release(id(request))
+        return response
+
+    def process_exception(self, request: Request, exception: Exception) -> None:
+        self._release(id(request))
+
+    def spider_closed(self) -> None:
+        for key in list(self.held):  # requests dropped without a response or failure
+            self._release(key)
+
+    async def _wait_for(self, key: str) -> None:
+        future = asyncio.get_running_loop().create_future()
+        type(self).waiting[key].append(future)
+        await future
+
+    def _release(self, key: int) -> None:
+        host = self.held.pop(key, None)
+        if host is None:
+            return
+        cls = type(self)
+        cls.in_flight[host] -= 1
+        if not cls.in_flight[host]:
+            del cls.in_flight[host]
+        cls.total -= 1
+        for queue in (cls.waiting.get(host), cls.waiting.get("")):
+            while queue:  # wake one live waiter; it checks the limits again
+                future = queue.popleft()
+                if not future.done():
+                    future.set_result(None)
+                    break

@@ -49,6 +49,8 @@ DOWNLOADER_MIDDLEWARES = {
     # the site; the retried request then waits in its process_request.
     "scraper.middlewares.RetryAfterMiddleware": 560,
     "scraper.middlewares.ConditionalListingMiddleware": 570,
+    # Last before the downloader: counts a request as in flight until its response returns.
+    "scraper.middlewares.SharedPolitenessMiddleware": 950,
 }
 
 # Responses waiting for extraction are bounded in bytes: back-pressure on fetching.
@@ -62,5 +64,6 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 NEWSARCHIVE_CONFIG = "config.yaml"  # used by `scrapy crawl` when -a config=... is not given
 NEWSARCHIVE_EXTRACT_WORKERS = None  # None: one extraction process per core; 0: in-process
 NEWSARCHIVE_EXTRACT_LEVEL = "best"  # best | fast
+NEWSARCHIVE_TOTAL_CONCURRENCY = 0  # requests in flight across all crawlers; 0: CONCURRENT_REQUESTS
 NEWSARCHIVE_RETRY_AFTER_MAX = 300.0  # longest pause (s) a 429/503 or its Retry-After can impose
 NEWSARCHIVE_RETRY_BACKOFF = 2.0  # pause (s) after a 429/503 without Retry-After, doubled per retry

@@ -12,6 +12,7 @@ import gzip
 import html
 import json
 import threading
+import time
 from dataclasses import dataclass, field
 from email.utils import format_datetime, parsedate_to_datetime
 from datetime import datetime
@@ -390,6 +391,10 @@ class Site:
     def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
         self.pages: dict[str, Response | Callable[[], Response]] = {}
         self.requests: list[tuple[str, dict[str, str]]] = []
+        self.started: list[float] = []  # monotonic time each request arrived
+        self.slow = 0.0  # seconds every answer takes, to see how many requests overlap
+        self.active = 0
+        self.max_active = 0
         self._lock = threading.Lock()
         handler = self._handler()
         self.server = ThreadingHTTPServer((host, port), handler)
@@ -425,6 +430,17 @@ class Site:
             def do_GET(self) -> None:
                 with site._lock:
                     site.requests.append((self.path, dict(self.headers)))
+                    site.started.append(time.monotonic())
+                    site.active += 1
+                    site.max_active = max(site.max_active, site.active)
+                try:
+                    time.sleep(site.slow)
+                    self._answer()
+                finally:
+                    with site._lock:
+                        site.active -= 1
+
+            def _answer(self) -> None:
                 page = site.pages.get(self.path.split("?")[0])
                 response = page() if callable(page) else page
                 if response is None:
