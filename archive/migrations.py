@@ -84,8 +84,13 @@ def _v1_initial(db: sqlite_utils.Database) -> None:
     db["articles"].enable_fts(["title", "text"], create_triggers=True, tokenize="porter unicode61")
 
 
+def _v2_crawl_backoff(db: sqlite_utils.Database) -> None:
+    db["crawls"].add_column("backoff", int)
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_initial,
+    _v2_crawl_backoff,
 ]
 LATEST = len(MIGRATIONS)
 

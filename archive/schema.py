@@ -58,7 +58,8 @@ TABLES: dict[str, dict[str, str]] = {
         "source": "Name of the source",
         "started": "When the crawl of the source started",
         "finished": "When it finished (empty while running or after a crash)",
-        "status": "running, ok (no errors), partial (some errors), failed (nothing fetched)",
+        "status": "running, ok (no errors), partial (some errors), failed (nothing fetched), "
+        "interrupted (stopped by SIGTERM/SIGINT before it was done)",
         "pages": "Responses received",
         "new": "Articles stored for the first time",
         "updated": "Articles whose words changed since the last fetch",
@@ -67,6 +68,8 @@ TABLES: dict[str, dict[str, str]] = {
         "errors": "Requests that failed",
         "error_kinds": "JSON object: number of failures by kind (http_404, timeout, dns, ...)",
         "robots_blocked": "Requests not made because robots.txt forbids them",
+        "backoff": "Seconds the scheduler waits before crawling the source again, when longer than its "
+        "timetable because of consecutive failures (empty: on timetable)",
     },
 }
 

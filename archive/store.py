@@ -127,11 +127,13 @@ class Archive:
             )
         return table.last_pk
 
-    def finish_crawl(self, crawl_id: int, counts: dict[str, Any]) -> str:
+    def finish_crawl(self, crawl_id: int, counts: dict[str, Any], *, interrupted: bool = False) -> str:
         """Close a crawls row with its final counts; returns the status it was given."""
         pages = counts.get("pages", 0)
         errors = counts.get("errors", 0)
-        if errors and not pages:
+        if interrupted:
+            status = "interrupted"
+        elif errors and not pages:
             status = "failed"
         elif errors:
             status = "partial"
@@ -144,6 +146,20 @@ class Archive:
         with self.db.conn:
             self.db["crawls"].update(crawl_id, row)
         return status
+
+    def interrupt_run(self, run: str) -> int:
+        """Close the rows a killed crawl process left ``running``; returns how many."""
+        with self.db.conn:
+            cursor = self.db.execute(
+                "UPDATE crawls SET status = 'interrupted', finished = ? WHERE run = ? AND status = 'running'",
+                [utcnow(), run],
+            )
+        return cursor.rowcount
+
+    def set_backoff(self, crawl_id: int, seconds: int | None) -> None:
+        """Record how long the scheduler waits after this crawl (None: on timetable)."""
+        with self.db.conn:
+            self.db["crawls"].update(crawl_id, {"backoff": seconds})
 
     # -- pages and articles ---------------------------------------------------------
 
