@@ -225,7 +225,7 @@ class Scheduler:
             if not child.overran:  # once per crawl, not at every tick of a long overrun
                 child.overran = True
                 logger.warning(
-                    "%s: still crawling after %s, longer than its interval; runs due meanwhile are skipped",
+                    "%s: still crawling (for %s) when due again; runs due meanwhile are skipped",
                     source,
                     format_duration(time.monotonic() - child.started),
                 )
@@ -260,6 +260,10 @@ class Scheduler:
             command, stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
         )
         self.children[source] = Child(source, run, process, output)
+        job = self._job(source)
+        if job is not None and job.at_time is None:
+            # The interval runs from this start, however long the source waited for a free slot.
+            job.next_run = max(job.next_run, datetime.now() + timedelta(seconds=job.interval))
         logger.info("%s: crawl started (run %s, pid %d)", source, run, process.pid)
 
     def _reap(self) -> None:

@@ -6,6 +6,7 @@ is sent real signals, and is judged by its log and the crawls table.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import signal
@@ -22,6 +23,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from scraper.config import parse_config
+from scraper.scheduler import backoff_seconds, setup_logging
 from tests.conftest import REPO, run_cli, write_config
 from tests.newssite import ARTICLES, Site, build_news_site, rss_feed, section_page
 from tests.test_end_to_end import rows
@@ -363,3 +366,42 @@ def test_a_new_source_is_healthy(scheduled):
     _, _, facts = scheduled
     flagged = {line.split(":")[0] for line in facts["runs"].stdout.splitlines() if ": failing:" in line or ": silent:" in line}
     assert flagged == {"dead"}
+
+
+# -- the pieces: timetables, backoff, config, log rotation ---------------------------------
+
+
+def test_backoff_doubles_per_failure_up_to_the_cap():
+    waits = [backoff_seconds(60, failures, cap=600) for failures in range(6)]
+    assert waits == [None, 120, 240, 480, 600, 600]
+    # A cap below the source's own interval never makes it crawl more often.
+    assert backoff_seconds(86400, 3, cap=3600) == 86400
+
+
+def test_schedule_settings_are_validated_with_their_line(tmp_path: Path):
+    path = tmp_path / "config.yaml"
+    path.write_text("schedule:\n  max_parallel: 0\n  jitter: soon\nsources:\n  - {name: a, feeds: ['https://a.example/rss']}\n")
+    result = run_cli("check", "--config", str(path), cwd=tmp_path)
+    assert result.returncode == 2
+    assert "config.yaml:2: schedule.max_parallel:" in result.stderr
+    assert "config.yaml:3: schedule.jitter: 'soon' is not a duration" in result.stderr
+    config = parse_config("schedule: {jitter: 0, log_file: logs/s.log}\nsources: [{name: a, urls: ['https://a.example/']}]", path)
+    assert config.schedule.seconds("jitter") == 0 and config.schedule.seconds("grace") == 30
+    assert config.log_path == tmp_path / "logs" / "s.log"
+
+
+def test_the_scheduler_log_rotates(tmp_path: Path):
+    config = parse_config(
+        "schedule: {log_file: s.log, log_max_bytes: 10000, log_backups: 2}\n"
+        "sources: [{name: a, urls: ['https://a.example/']}]",
+        tmp_path / "config.yaml",
+    )
+    setup_logging(config)
+    for number in range(500):
+        logging.getLogger("newsarchive.schedule").info("line %d of the scheduler's log", number)
+    for handler in logging.getLogger("newsarchive.schedule").handlers:
+        handler.close()
+    logs = sorted(path.name for path in tmp_path.glob("s.log*"))
+    assert logs == ["s.log", "s.log.1", "s.log.2"]
+    assert all(path.stat().st_size <= 10000 for path in tmp_path.glob("s.log*"))
+    assert "line 499 " in (tmp_path / "s.log").read_text()
