@@ -59,7 +59,7 @@ TABLES: dict[str, dict[str, str]] = {
         "started": "When the crawl of the source started",
         "finished": "When it finished (empty while running or after a crash)",
         "status": "running, ok (no errors), partial (some errors), failed (nothing fetched), "
-        "interrupted (stopped by SIGTERM/SIGINT before it was done)",
+        "interrupted (stopped by SIGTERM/SIGINT before it was done; finished is empty when its process was killed)",
         "pages": "Responses received",
         "new": "Articles stored for the first time",
         "updated": "Articles whose words changed since the last fetch",

@@ -147,12 +147,17 @@ class Archive:
             self.db["crawls"].update(crawl_id, row)
         return status
 
-    def interrupt_run(self, run: str) -> int:
-        """Close the rows a killed crawl process left ``running``; returns how many."""
+    def interrupt_running(self, *, run: str | None = None, source: str | None = None) -> int:
+        """Mark ``interrupted`` the rows of a run, or of a source, that a dead process left ``running``.
+
+        Only call it when no process can be crawling them (the source's lock is
+        held, or the run's process has exited). ``finished`` stays empty: when
+        the process died is unknown. Returns how many rows it closed.
+        """
+        column, value = ("run", run) if run is not None else ("source", source)
         with self.db.conn:
             cursor = self.db.execute(
-                "UPDATE crawls SET status = 'interrupted', finished = ? WHERE run = ? AND status = 'running'",
-                [utcnow(), run],
+                f"UPDATE crawls SET status = 'interrupted' WHERE {column} = ? AND status = 'running'", [value]
             )
         return cursor.rowcount
 

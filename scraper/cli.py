@@ -60,20 +60,10 @@ def cli() -> None:
 @with_config
 @click.option("--source", "-s", "names", multiple=True, help="Crawl only this source (repeatable).")
 @click.option("--verbose", "-v", is_flag=True, help="Show Scrapy's log.")
-@click.option(
-    "--wait",
-    type=click.FloatRange(min=0),
-    default=0,
-    show_default=True,
-    help="Seconds to wait for a source that another process is crawling, then give up.",
-)
-@click.option(
-    "--progress-every",
-    type=click.FloatRange(min=0.1),
-    default=10,
-    show_default=True,
-    help="Seconds between progress lines when not on a terminal.",
-)
+@click.option("--wait", type=click.FloatRange(min=0), default=0, show_default=True,
+              help="Seconds to wait for a source that another process is crawling, then give up.")  # fmt: skip
+@click.option("--progress-every", type=click.FloatRange(min=0.1), default=10, show_default=True,
+              help="Seconds between progress lines when not on a terminal.")  # fmt: skip
 @click.option("--run", "run_id", hidden=True, help="Run id to record (the scheduler names its runs).")
 def crawl(
     config: Config, names: tuple[str, ...], verbose: bool, wait: float, progress_every: float, run_id: str | None
@@ -94,6 +84,8 @@ def crawl(
         )
     except LockBusy as exc:
         fail(f"{exc}; try again later, or pass --wait SECONDS", EXIT_FAILED)
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM while waiting for a lock, before anything was written
+        fail("interrupted", EXIT_FAILED)
     table = Table(title=f"crawl {report.run} -> {config.archive_path.name}")
     columns = ["pages", "new", "updated", "unchanged", "not_articles", "errors", "robots_blocked"]
     table.add_column("source")

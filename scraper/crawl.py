@@ -97,6 +97,8 @@ def _crawl_locked(
     try:
         try:
             for source in sources:
+                # With the source's lock held, a row still "running" is from a process that was killed.
+                archive.interrupt_running(source=source.name)
                 crawl_ids[source.name] = archive.start_crawl(source.name, run)
                 for mode in source.modes():
                     crawler = process.create_crawler(SPIDERS[mode])

@@ -90,8 +90,13 @@ class Scheduler:
         self.reload_requested = False
         self.lock = scheduler_lock(config.archive_path)
         self.archive: Archive | None = None
-        self.workdir = Path(tempfile.mkdtemp(prefix="newsarchive-schedule-"))
-        self.snapshot = self.workdir / "config.yaml"
+        self.workdir: Path | None = None  # made by run(): the config snapshot and the children's output
+
+    @property
+    def snapshot(self) -> Path:
+        """Children crawl with this copy of the last config that loaded without error."""
+        assert self.workdir is not None
+        return self.workdir / "config.yaml"
 
     # -- the main loop ----------------------------------------------------------
 
@@ -101,9 +106,9 @@ class Scheduler:
         Raises :class:`LockBusy` when another scheduler runs on the same archive.
         """
         if not self.lock.try_acquire():
-            shutil.rmtree(self.workdir, ignore_errors=True)
             raise LockBusy(self.lock.busy.format(holder=self.lock.holder()))
         setup_logging(self.config)
+        self.workdir = Path(tempfile.mkdtemp(prefix="newsarchive-schedule-"))
         try:
             self.archive = Archive(self.config.archive_path)
             self._install_signal_handlers()
@@ -254,11 +259,16 @@ class Scheduler:
             sys.executable, "-m", "scraper", "crawl",
             "--config", str(self.snapshot), "--source", source, "--run", run,
         ]  # fmt: skip
-        # A session of its own: a Ctrl-C in the terminal reaches the scheduler only,
-        # which then stops its children in order.
-        process = subprocess.Popen(
-            command, stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
-        )
+        try:
+            # A session of its own: a Ctrl-C in the terminal reaches the scheduler only,
+            # which then stops its children in order.
+            process = subprocess.Popen(
+                command, stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+            )
+        except OSError as exc:
+            output.close()
+            logger.error("%s: cannot start a crawl process: %s", source, exc)
+            return
         self.children[source] = Child(source, run, process, output)
         job = self._job(source)
         if job is not None and job.at_time is None:
@@ -275,7 +285,7 @@ class Scheduler:
     def _finished(self, child: Child) -> None:
         assert self.archive is not None
         # A crawl killed before it could close its rows leaves them "running": close them.
-        self.archive.interrupt_run(child.run)
+        self.archive.interrupt_running(run=child.run)
         child.output.seek(0)
         output = child.output.read().decode("utf-8", "replace").strip().splitlines()
         child.output.close()

@@ -335,6 +335,28 @@ def test_a_crawl_waits_for_the_lock_when_asked(make_site, tmp_path: Path):
     assert one["new"] == 3 and two["new"] == 0
 
 
+def test_a_killed_crawl_leaves_no_stale_lock_and_its_row_is_closed(make_site, tmp_path: Path):
+    gate = threading.Semaphore(0)  # article pages hang until the end of the test
+    site = slow_down(build_news_site(make_site()), 0, gate)
+    write_config(tmp_path, [{"name": "news", "feeds": [f"{site.base}/rss.xml"]}])
+    killed = cli_process("crawl", cwd=tmp_path)
+    db = tmp_path / "archive.db"
+    try:
+        wait_for(lambda: rows(db, "SELECT 1 FROM pages WHERE kind = 'feed'"), what="the feed")
+        killed.kill()
+        killed.wait()
+        assert crawls(db)[0]["status"] == "running"
+        gate.release(len(ARTICLES))
+        again = run_cli("crawl", cwd=tmp_path)  # no --wait: the dead process's lock is gone
+        assert again.returncode == 0, again.stderr
+    finally:
+        gate.release(len(ARTICLES))
+        finish(killed)
+    first, second = crawls(db)
+    assert first["status"] == "interrupted" and first["finished"] is None
+    assert second["status"] == "ok" and second["new"] == 3
+
+
 # -- health: silent sources, and sources whose pages stopped extracting ------------------
 
 
