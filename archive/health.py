@@ -42,10 +42,8 @@ class SourceHealth:
 
 def run_history(db: sqlite_utils.Database, source: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
     """The latest crawls rows, newest first, of one source or of all."""
-    where, params = ("WHERE source = ?", [source]) if source else ("", [])
-    cursor = db.execute(f"SELECT * FROM crawls {where} ORDER BY id DESC LIMIT ?", [*params, limit])
-    names = [column[0] for column in cursor.description]
-    return [dict(zip(names, row)) for row in cursor]
+    where, params = ("source = ?", [source]) if source else (None, None)
+    return list(db["crawls"].rows_where(where, params, order_by="id DESC", limit=limit))
 
 
 def crawl_failed(row: dict[str, Any]) -> bool:
@@ -77,12 +75,11 @@ def _health(db: sqlite_utils.Database, source: str, silent_after: timedelta, now
     health.last_new = db.execute(
         "SELECT max(started) FROM crawls WHERE source = ? AND new > 0", [source]
     ).fetchone()[0]
-    cursor = db.execute(f"SELECT * FROM crawls WHERE source = ? AND {_FINISHED} ORDER BY id DESC", [source])
-    names = [column[0] for column in cursor.description]
+    newest_first = db["crawls"].rows_where(f"source = ? AND {_FINISHED}", [source], order_by="id DESC")
     streak_open = True
     recent = [0, 0]  # article pages, and how many failed to extract: the newest MIN_PAGES or more
     before = [0, 0]  # the same for the crawls before those, up to BEFORE_PAGES
-    for row in (dict(zip(names, values)) for values in cursor):
+    for row in newest_first:
         if streak_open and crawl_failed(row):
             health.consecutive_failures += 1
             health.failing_since = row["started"]

@@ -290,9 +290,7 @@ class Scheduler:
         output = child.output.read().decode("utf-8", "replace").strip().splitlines()
         child.output.close()
         took = format_duration(time.monotonic() - child.started)
-        rows = self.archive.db.execute("SELECT * FROM crawls WHERE run = ?", [child.run])
-        names = [column[0] for column in rows.description]
-        row = next((dict(zip(names, values)) for values in rows), None)
+        row = next(self.archive.db["crawls"].rows_where("run = ?", [child.run]), None)
         if row is None:
             if self.stop_requested:
                 logger.info("%s: crawl stopped before it began", child.source)
@@ -305,8 +303,9 @@ class Scheduler:
             child.source, row["status"], took, row["pages"], row["new"], row["updated"],
             row["unchanged"], row["errors"], row["error_kinds"],
         )  # fmt: skip
-        if child.process.returncode not in (0, 1):
-            logger.error("%s: crawl exited with code %d: %s", child.source, child.process.returncode, output[-1:])
+        if child.process.returncode not in (0, 1) and not self.stop_requested:
+            last_line = output[-1] if output else ""
+            logger.error("%s: crawl exited with code %d: %s", child.source, child.process.returncode, last_line)
         self._after_crawl(child.source, row)
 
     def _after_crawl(self, source: str, row: dict[str, Any]) -> None:
