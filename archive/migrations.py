@@ -90,9 +90,14 @@ def _v2_discovery_counts(db: sqlite_utils.Database) -> None:
         db["crawls"].add_column(column, int, not_null_default=0)
 
 
+def _v3_crawl_backoff(db: sqlite_utils.Database) -> None:
+    db["crawls"].add_column("backoff", int)
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_initial,
     _v2_discovery_counts,
+    _v3_crawl_backoff,
 ]
 LATEST = len(MIGRATIONS)
 

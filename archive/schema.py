@@ -63,7 +63,8 @@ TABLES: dict[str, dict[str, str]] = {
         "source": "Name of the source",
         "started": "When the crawl of the source started",
         "finished": "When it finished (empty while running or after a crash)",
-        "status": "running, ok (no errors), partial (some errors), failed (nothing fetched)",
+        "status": "running, ok (no errors), partial (some errors), failed (nothing fetched), "
+        "interrupted (stopped by SIGTERM/SIGINT before it was done; finished is empty when its process was killed)",
         "pages": "Responses received",
         "new": "Articles stored for the first time",
         "updated": "Articles whose words changed since the last fetch",
@@ -76,6 +77,8 @@ TABLES: dict[str, dict[str, str]] = {
         "skipped_old": "Feed or sitemap entries not fetched: dated before the source's `since`",
         "not_modified": "Feeds, sitemaps and section pages answered 304 Not Modified (not parsed again)",
         "retry_after": "429/503 answers with a Retry-After header, waited out before asking the site again",
+        "backoff": "Seconds the scheduler waits before crawling the source again, when longer than its "
+        "timetable because of consecutive failures (empty: on timetable)",
     },
 }
 

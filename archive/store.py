@@ -137,11 +137,13 @@ class Archive:
             )
         return table.last_pk
 
-    def finish_crawl(self, crawl_id: int, counts: dict[str, Any]) -> str:
+    def finish_crawl(self, crawl_id: int, counts: dict[str, Any], *, interrupted: bool = False) -> str:
         """Close a crawls row with its final counts; returns the status it was given."""
         pages = counts.get("pages", 0)
         errors = counts.get("errors", 0)
-        if errors and not pages:
+        if interrupted:
+            status = "interrupted"
+        elif errors and not pages:
             status = "failed"
         elif errors:
             status = "partial"
@@ -154,6 +156,25 @@ class Archive:
         with self.db.conn:
             self.db["crawls"].update(crawl_id, row)
         return status
+
+    def interrupt_running(self, *, run: str | None = None, source: str | None = None) -> int:
+        """Mark ``interrupted`` the rows of a run, or of a source, that a dead process left ``running``.
+
+        Only call it when no process can be crawling them (the source's lock is
+        held, or the run's process has exited). ``finished`` stays empty: when
+        the process died is unknown. Returns how many rows it closed.
+        """
+        column, value = ("run", run) if run is not None else ("source", source)
+        with self.db.conn:
+            cursor = self.db.execute(
+                f"UPDATE crawls SET status = 'interrupted' WHERE {column} = ? AND status = 'running'", [value]
+            )
+        return cursor.rowcount
+
+    def set_backoff(self, crawl_id: int, seconds: int | None) -> None:
+        """Record how long the scheduler waits after this crawl (None: on timetable)."""
+        with self.db.conn:
+            self.db["crawls"].update(crawl_id, {"backoff": seconds})
 
     # -- pages and articles ---------------------------------------------------------
 

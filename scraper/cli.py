@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -75,12 +76,32 @@ def cli() -> None:
 @with_config
 @click.option("--source", "-s", "names", multiple=True, help="Crawl only this source (repeatable).")
 @click.option("--verbose", "-v", is_flag=True, help="Show Scrapy's log.")
-def crawl(config: Config, names: tuple[str, ...], verbose: bool) -> None:
+@click.option("--wait", type=click.FloatRange(min=0), default=0, show_default=True,
+              help="Seconds to wait for a source that another process is crawling, then give up.")  # fmt: skip
+@click.option("--progress-every", type=click.FloatRange(min=0.1), default=10, show_default=True,
+              help="Seconds between progress lines when not on a terminal.")  # fmt: skip
+@click.option("--run", "run_id", hidden=True, help="Run id to record (the scheduler names its runs).")
+def crawl(
+    config: Config, names: tuple[str, ...], verbose: bool, wait: float, progress_every: float, run_id: str | None
+) -> None:
     """Crawl all (or the named) sources once and print a summary."""
     from scraper.crawl import run_crawl  # Scrapy and Twisted load only for commands that crawl
+    from scraper.locking import LockBusy
 
     sources = config.select(names)
-    report = run_crawl(config, sources, log_level="INFO" if verbose else "WARNING")
+    try:
+        report = run_crawl(
+            config,
+            sources,
+            log_level="INFO" if verbose else "WARNING",
+            run=run_id,
+            wait=wait,
+            progress_every=progress_every,
+        )
+    except LockBusy as exc:
+        fail(f"{exc}; try again later, or pass --wait SECONDS", EXIT_FAILED)
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM while waiting for a lock, before anything was written
+        fail("interrupted", EXIT_FAILED)
     table = Table(title=f"crawl {report.run} -> {config.archive_path.name}")
     table.add_column("source")
     table.add_column("status")
@@ -108,6 +129,55 @@ def check(config: Config) -> None:
     click.echo(f"{config.path}: ok, archive {config.archive_path}")
     for source in config.sources:
         click.echo(f"  {source.name}: {', '.join(source.modes())}")
+
+
+@cli.command()
+@with_config
+def schedule(config: Config) -> None:
+    """Crawl every source on its timetable until stopped; SIGHUP reloads the config."""
+    from scraper.locking import LockBusy
+    from scraper.scheduler import Scheduler
+
+    try:
+        sys.exit(Scheduler(config).run())
+    except LockBusy as exc:
+        fail(f"{exc}; stop it first (one scheduler per archive)", EXIT_FAILED)
+
+
+@cli.command()
+@with_config
+@click.option("--source", "-s", help="Only this source's crawls.")
+@click.option("--limit", "-n", type=click.IntRange(min=1), default=20, show_default=True, help="How many crawls.")
+def runs(config: Config, source: str | None, limit: int) -> None:
+    """List the latest crawls, newest first, and flag unhealthy sources."""
+    from datetime import timedelta
+
+    from archive.health import run_history, source_health
+    from archive.store import Archive
+    from scraper.config import format_duration
+
+    names = [source] if source else [s.name for s in config.sources]
+    with Archive(config.archive_path, readonly=True) as archive:
+        history = run_history(archive.db, source, limit)
+        silent_after = timedelta(seconds=config.schedule.seconds("silent_after"))
+        health = source_health(archive.db, names, silent_after=silent_after)
+    table = Table(title=f"crawls in {config.archive_path.name}, newest first")
+    for column in ("id", "source", "started", "status", "pages", "new", "updated", "unchanged", "errors", "backoff"):
+        table.add_column(column, justify="right" if column not in ("source", "started", "status") else "left")
+    for row in history:
+        kinds = json.loads(row["error_kinds"] or "{}")
+        errors = f"{row['errors']} " + ", ".join(f"{kind} x{n}" for kind, n in sorted(kinds.items()))
+        backoff = format_duration(row["backoff"]) if row.get("backoff") else ""
+        started = row["started"].replace("T", " ").removesuffix("+00:00")
+        cells = [row["id"], row["source"], started, row["status"], row["pages"], row["new"], row["updated"]]
+        table.add_row(*map(str, cells), str(row["unchanged"]), errors.strip(), backoff)
+    Console(width=max(Console().width, 140)).print(table if history else "no crawls yet")
+    unhealthy = [entry for entry in health.values() if not entry.healthy]
+    for entry in unhealthy:
+        for kind, message in entry.flags.items():
+            click.echo(f"{entry.source}: {kind}: {message}")
+    if not unhealthy:
+        click.echo("all sources healthy")
 
 
 @cli.command()

@@ -48,6 +48,28 @@ def parse_duration(value: str | int | float) -> timedelta:
     return timedelta(seconds=seconds)
 
 
+def format_duration(seconds: float) -> str:
+    """The inverse of :func:`parse_duration`, for people: ``90`` -> ``1m30s``, ``93600`` -> ``1d2h``."""
+    seconds = round(seconds)
+    parts = []
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
+        if seconds >= size or (unit == "s" and not parts):
+            parts.append(f"{seconds // size}{unit}")
+            seconds %= size
+    return "".join(parts[:2])
+
+
+def schedule_seconds(value: str) -> float:
+    """How many seconds apart a timetable (``15m``, ``daily at 06:30``) runs."""
+    return 86400.0 if _DAILY.match(value) else parse_duration(value).total_seconds()
+
+
+def daily_time(value: str) -> str | None:
+    """``HH:MM`` of a ``daily at HH:MM`` timetable; None for a plain duration."""
+    match = _DAILY.match(value)
+    return f"{match.group(1)}:{match.group(2)}" if match else None
+
+
 def _check_schedule(value: str | None) -> str | None:
     if value is None or _DAILY.match(value):
         return value
@@ -82,6 +104,43 @@ class CrawlSettings(BaseModel):
     workers: int | None = Field(
         default=None, ge=0, le=64, description="extraction processes; 0 runs extraction in-process"
     )
+
+
+class ScheduleSettings(BaseModel):
+    """How `newsarchive schedule` runs the crawls, and when it calls a source unhealthy."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    max_parallel: int = Field(default=2, ge=1, le=64, description="crawls running at once")
+    jitter: str | float = Field(default="5s", description="random delay, up to this, before each due crawl")
+    grace: str | float = Field(default="30s", description="how long crawls may take to stop on SIGTERM")
+    backoff_max: str | float = Field(default="6h", description="longest wait after consecutive failures")
+    silent_after: str | float = Field(default="2d", description="flag a source with no new article for this long")
+    log_file: str | None = Field(default=None, description="log here, rotated, instead of to stderr")
+    log_max_bytes: int = Field(default=10_000_000, ge=10_000, description="rotate the log at this size")
+    log_backups: int = Field(default=5, ge=0, le=100, description="rotated logs kept")
+
+    @field_validator("jitter")
+    @classmethod
+    def _jitter_is_duration(cls, value: str | float) -> str | float:
+        if not _is_zero(value):
+            parse_duration(value)
+        return value
+
+    @field_validator("grace", "backoff_max", "silent_after")
+    @classmethod
+    def _is_duration(cls, value: str | float) -> str | float:
+        parse_duration(value)
+        return value
+
+    def seconds(self, key: str) -> float:
+        """One of the duration settings, in seconds."""
+        value = getattr(self, key)
+        return 0.0 if _is_zero(value) else parse_duration(value).total_seconds()
+
+
+def _is_zero(value: str | float) -> bool:
+    return str(value).strip() in ("0", "0s", "0.0")
 
 
 class Source(BaseModel):
@@ -153,6 +212,7 @@ class Config(BaseModel):
     archive: str = "archive.db"
     crawl: CrawlSettings = CrawlSettings()
     every: str = "1h"
+    schedule: ScheduleSettings = ScheduleSettings()
     sources: list[Source] = Field(min_length=1)
     # Where the file was read from; relative paths in it are relative to its folder.
     path: Path | None = Field(default=None, exclude=True)
@@ -177,6 +237,18 @@ class Config(BaseModel):
     def archive_path(self) -> Path:
         base = self.path.parent if self.path else Path.cwd()
         return (base / self.archive).resolve()
+
+    @property
+    def log_path(self) -> Path | None:
+        """The scheduler's log file, relative to the config file's folder."""
+        if not self.schedule.log_file:
+            return None
+        base = self.path.parent if self.path else Path.cwd()
+        return (base / self.schedule.log_file).resolve()
+
+    def every_of(self, source: Source) -> str:
+        """The timetable of a source: its own ``every``, else the global one."""
+        return source.every or self.every
 
     def select(self, names: list[str] | tuple[str, ...] = ()) -> list[Source]:
         """The named sources (all when no name is given); unknown names are an error."""

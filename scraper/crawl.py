@@ -8,6 +8,7 @@ archive writer and the set of URLs claimed in this run.
 from __future__ import annotations
 
 import logging
+import signal
 import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -18,9 +19,11 @@ from scrapy.utils.project import get_project_settings
 
 from archive.store import acquire_shared, release_shared
 from scraper.config import Config, Source
+from scraper.locking import crawling
 from scraper.logs import quiet_expected_faults
 from scraper.pipelines import crawl_counts
 from scraper.pool import shutdown_pools
+from scraper.progress import CrawlProgress
 from spiders import SPIDERS
 
 logger = logging.getLogger(__name__)
@@ -54,34 +57,74 @@ def project_settings(log_level: str = "WARNING"):
     return settings
 
 
-def run_crawl(config: Config, sources: list[Source], log_level: str = "WARNING") -> CrawlReport:
+def run_crawl(
+    config: Config,
+    sources: list[Source],
+    log_level: str = "WARNING",
+    *,
+    run: str | None = None,
+    wait: float = 0.0,
+    progress_every: float | None = None,
+) -> CrawlReport:
     """Crawl the sources once and record the run; returns the per-source report.
+
+    Holds each source's lock for the whole crawl (raises
+    :class:`~scraper.locking.LockBusy` when another process crawls one of them
+    and ``wait`` seconds did not free it). SIGTERM or SIGINT stops the crawl
+    gracefully: pages in flight are written whole, and the run is recorded as
+    ``interrupted``. With ``progress_every`` a progress line is shown.
 
     Can run once per process: Twisted's reactor cannot be restarted (the
     scheduler runs each crawl in a child process for that reason).
     """
-    run = uuid.uuid4().hex[:12]
+    run = run or uuid.uuid4().hex[:12]
+    # Until Scrapy installs its own handlers, SIGTERM stops the crawl like Ctrl-C does.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    with crawling(config.archive_path, [source.name for source in sources], wait):
+        return _crawl_locked(config, sources, log_level, run, progress_every)
+
+
+def _crawl_locked(
+    config: Config, sources: list[Source], log_level: str, run: str, progress_every: float | None
+) -> CrawlReport:
     archive = acquire_shared(config.archive_path)
     process = CrawlerProcess(project_settings(log_level))
     quiet_expected_faults()
     claimed: set[str] = set()
     crawl_ids: dict[str, int] = {}
     crawlers: dict[str, list[Any]] = defaultdict(list)
+    progress = None
     try:
-        for source in sources:
-            crawl_ids[source.name] = archive.start_crawl(source.name, run)
-            for mode in source.modes():
-                crawler = process.create_crawler(SPIDERS[mode])
-                crawlers[source.name].append(crawler)
-                process.crawl(crawler, source=source, config=config, crawl_id=crawl_ids[source.name], claimed=claimed)
-        process.start()
+        try:
+            for source in sources:
+                # With the source's lock held, a row still "running" is from a process that was killed.
+                archive.interrupt_running(source=source.name)
+                crawl_ids[source.name] = archive.start_crawl(source.name, run)
+                for mode in source.modes():
+                    crawler = process.create_crawler(SPIDERS[mode])
+                    crawlers[source.name].append(crawler)
+                    process.crawl(
+                        crawler, source=source, config=config, crawl_id=crawl_ids[source.name], claimed=claimed
+                    )
+            if progress_every is not None:
+                progress = CrawlProgress([c for group in crawlers.values() for c in group], every=progress_every)
+                progress.start()
+            process.start()
+        except KeyboardInterrupt:  # stopped before any page was fetched: close the rows it opened
+            for crawl_id in crawl_ids.values():
+                archive.finish_crawl(crawl_id, {}, interrupted=True)
+            return CrawlReport(run, [SourceReport(name, "interrupted") for name in crawl_ids])
         reports = []
         for source in sources:
             counts = _sum_counts(crawl_counts(c.stats.get_stats()) for c in crawlers[source.name])
-            status = archive.finish_crawl(crawl_ids[source.name], counts)
+            # A signal closes spiders with reason "shutdown"; a second one stops the reactor before they close.
+            interrupted = any(c.stats.get_value("finish_reason") in (None, "shutdown") for c in crawlers[source.name])
+            status = archive.finish_crawl(crawl_ids[source.name], counts, interrupted=interrupted)
             reports.append(SourceReport(source.name, status, counts))
         return CrawlReport(run, reports)
     finally:
+        if progress is not None:
+            progress.stop()
         shutdown_pools()
         release_shared(config.archive_path)
 
