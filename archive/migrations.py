@@ -84,8 +84,39 @@ def _v1_initial(db: sqlite_utils.Database) -> None:
     db["articles"].enable_fts(["title", "text"], create_triggers=True, tokenize="porter unicode61")
 
 
+def _v2_revisions(db: sqlite_utils.Database) -> None:
+    db["revisions"].create(
+        {
+            "id": int,
+            "url": str,
+            "version": int,
+            "fetched_at": str,
+            "replaced_at": str,
+            "cause": str,
+            "title": str,
+            "text": str,
+            "content_hash": str,
+            "extractor": str,
+            "body_hash": str,
+            "diff": str,
+        },
+        pk="id",
+        foreign_keys=[("url", "articles", "url"), ("body_hash", "bodies", "hash")],
+    )
+    db["articles"].add_column("body_hash", str, fk="bodies", fk_col="hash")
+    db.execute(
+        "UPDATE articles SET body_hash = (SELECT body_hash FROM pages "
+        "WHERE pages.url = articles.url AND pages.outcome = 'article')"
+    )
+    db["revisions"].create_index(["url", "version"], unique=True)
+    db["revisions"].create_index(["replaced_at"])
+    # Revisits look for young articles of one source; stats want the last new article.
+    db["articles"].create_index(["source", "first_seen"])
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_initial,
+    _v2_revisions,
 ]
 LATEST = len(MIGRATIONS)
 

@@ -55,6 +55,14 @@ def _check_schedule(value: str | None) -> str | None:
     return value
 
 
+def _check_revisit(steps: list[str] | None) -> list[str] | None:
+    if steps is not None:
+        deltas = [parse_duration(step) for step in steps]
+        if deltas != sorted(set(deltas)):
+            raise ValueError("revisit steps must grow: e.g. [1h, 6h, 24h, 3d]")
+    return steps
+
+
 HttpUrl = AnyHttpUrl
 
 
@@ -79,6 +87,15 @@ class CrawlSettings(BaseModel):
     workers: int | None = Field(
         default=None, ge=0, le=64, description="extraction processes; 0 runs extraction in-process"
     )
+    revisit: list[str] = Field(
+        default=["1h", "6h", "24h", "3d"],
+        description="ages (since first seen) at which an archived article is fetched again; [] never",
+    )
+
+    @field_validator("revisit")
+    @classmethod
+    def _revisit_grows(cls, steps: list[str]) -> list[str]:
+        return _check_revisit(steps)
 
 
 class Source(BaseModel):
@@ -101,6 +118,12 @@ class Source(BaseModel):
     delay: float | None = Field(default=None, ge=0)
     per_site_concurrency: int | None = Field(default=None, ge=1, le=64)
     user_agent: str | None = None
+    revisit: list[str] | None = None
+
+    @field_validator("revisit")
+    @classmethod
+    def _revisit_grows(cls, steps: list[str] | None) -> list[str] | None:
+        return _check_revisit(steps)
 
     @field_validator("since")
     @classmethod
@@ -171,6 +194,11 @@ class Config(BaseModel):
     def archive_path(self) -> Path:
         base = self.path.parent if self.path else Path.cwd()
         return (base / self.archive).resolve()
+
+    def revisit_steps(self, source: Source) -> list[timedelta]:
+        """When the source's archived articles are due for a revisit, as ages since first seen."""
+        steps = self.crawl.revisit if source.revisit is None else source.revisit
+        return [parse_duration(step) for step in steps]
 
     def select(self, names: list[str] | tuple[str, ...] = ()) -> list[Source]:
         """The named sources (all when no name is given); unknown names are an error."""

@@ -54,8 +54,12 @@ def project_settings(log_level: str = "WARNING"):
     return settings
 
 
-def run_crawl(config: Config, sources: list[Source], log_level: str = "WARNING") -> CrawlReport:
+def run_crawl(
+    config: Config, sources: list[Source], log_level: str = "WARNING", refresh: bool = False
+) -> CrawlReport:
     """Crawl the sources once and record the run; returns the per-source report.
+
+    Archived articles whose revisit is due are fetched again (all of them with ``refresh``).
 
     Can run once per process: Twisted's reactor cannot be restarted (the
     scheduler runs each crawl in a child process for that reason).
@@ -70,10 +74,15 @@ def run_crawl(config: Config, sources: list[Source], log_level: str = "WARNING")
     try:
         for source in sources:
             crawl_ids[source.name] = archive.start_crawl(source.name, run)
-            for mode in source.modes():
+            spiders: list[tuple[str, dict[str, Any]]] = [(mode, {}) for mode in source.modes()]
+            if refresh or config.revisit_steps(source):
+                spiders.append(("revisits", {"refresh": refresh}))
+            for mode, extra in spiders:
                 crawler = process.create_crawler(SPIDERS[mode])
                 crawlers[source.name].append(crawler)
-                process.crawl(crawler, source=source, config=config, crawl_id=crawl_ids[source.name], claimed=claimed)
+                process.crawl(
+                    crawler, source=source, config=config, crawl_id=crawl_ids[source.name], claimed=claimed, **extra
+                )
         process.start()
         reports = []
         for source in sources:
