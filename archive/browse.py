@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -76,10 +75,7 @@ def datasette_metadata(database: str) -> dict[str, Any]:
     }
 
 
-def datasette_command(archive: Path, metadata: Path, host: str = "127.0.0.1", port: int = 8001) -> list[str]:
-    """The command line that serves ``archive`` with datasette, reading our metadata from ``metadata``."""
+def datasette_arguments(archive: Path, metadata: Path, host: str = "127.0.0.1", port: int = 8001) -> list[str]:
+    """``datasette`` arguments that serve ``archive`` with our metadata, written to the file ``metadata``."""
     metadata.write_text(json.dumps(datasette_metadata(archive.stem), indent=2), encoding="utf-8")
-    return [
-        sys.executable, "-m", "datasette", "serve", str(archive),
-        "--metadata", str(metadata), "--host", host, "--port", str(port),
-    ]  # fmt: skip
+    return ["serve", str(archive), "--metadata", str(metadata), "--host", host, "--port", str(port)]

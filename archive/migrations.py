@@ -103,7 +103,8 @@ def _v2_revisions(db: sqlite_utils.Database) -> None:
         pk="id",
         foreign_keys=[("url", "articles", "url"), ("body_hash", "bodies", "hash")],
     )
-    db["articles"].add_column("body_hash", str, fk="bodies", fk_col="hash")
+    # Plain ALTER TABLE: sqlite-utils' add_column(fk=...) rebuilds the table and drops the FTS triggers.
+    db.execute("ALTER TABLE articles ADD COLUMN body_hash TEXT REFERENCES bodies(hash)")
     db.execute(
         "UPDATE articles SET body_hash = (SELECT body_hash FROM pages "
         "WHERE pages.url = articles.url AND pages.outcome = 'article')"

@@ -116,8 +116,11 @@ class Archive:
                 self.db.close()
                 self._upgrade()
                 self.db = self._connect()
-            else:
-                migrate(self.db)  # for a reader, only checks the archive is not newer than us
+            if not readonly:
+                # Only once the file is known to be ours (or empty): these change the file.
+                self.db.execute("PRAGMA journal_mode=WAL")
+                self.db.execute("PRAGMA synchronous=NORMAL")
+            migrate(self.db)  # for a reader, only checks the archive is not newer than us
         except sqlite3.DatabaseError as exc:
             raise ArchiveError(f"{self.path}: not a newsarchive archive ({exc})") from None
         except ArchiveVersionError as exc:
@@ -130,9 +133,6 @@ class Archive:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(str(self.path), timeout=self.timeout)
         db = sqlite_utils.Database(conn)
-        if not self.readonly:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=NORMAL")
         db.execute("PRAGMA foreign_keys=ON")
         return db
 

@@ -6,7 +6,6 @@ import functools
 import json
 import os
 import re
-import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
@@ -74,6 +73,8 @@ def with_archive(write: bool = False) -> Callable[[Callable[..., Any]], Callable
         def wrapper(config_path: str, archive_path: str | None, **kwargs: Any) -> Any:
             try:
                 path = Path(archive_path) if archive_path else load_config(config_path).archive_path
+                if not path.exists():
+                    raise ArchiveError(f"{path}: no archive here yet; run `newsarchive crawl` first")
                 with Archive(path, readonly=not write) as archive:
                     return command(archive=archive, **kwargs)
             except (ConfigError, ArchiveError, QueryError) as exc:
@@ -284,17 +285,15 @@ def reextract(archive: Archive, selection: Selection, workers: int | None) -> No
 @click.option("--port", "-p", default=8001, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
 def serve(archive: Archive, host: str, port: int) -> None:
     """Browse and search the archive in datasette, with table descriptions, facets and canned queries."""
-    from archive.browse import datasette_command
+    from datasette.cli import cli as datasette
 
-    archive.close()  # checked and upgraded; datasette opens it itself
+    from archive.browse import datasette_arguments
+
+    archive.close()  # checked and upgraded; datasette opens it itself, read-only
     with tempfile.TemporaryDirectory(prefix="newsarchive-") as folder:
-        command = datasette_command(archive.path, Path(folder) / "metadata.json", host, port)
+        arguments = datasette_arguments(archive.path, Path(folder) / "metadata.json", host, port)
         click.echo(f"serving {archive.path} at http://{host}:{port}/ (Ctrl-C stops)", err=True)
-        try:
-            code = subprocess.call(command)
-        except KeyboardInterrupt:
-            code = 0
-    sys.exit(code)
+        datasette.main(arguments, prog_name="datasette", standalone_mode=False)
 
 
 def main() -> None:
