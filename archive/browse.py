@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from archive.queries import TEXT_WEIGHT, TITLE_WEIGHT
+from archive.queries import RANKING
 from archive.schema import TABLES
 
 # How datasette presents each table: facets, sortable columns, default order.
@@ -53,7 +53,7 @@ CANNED_QUERIES: dict[str, dict[str, str]] = {
         "sql": "SELECT articles.title, articles.source, articles.published, articles.url,\n"
         "  snippet(articles_fts, 1, '<mark>', '</mark>', '…', 16) AS snippet\n"
         "FROM articles_fts JOIN articles ON articles.rowid = articles_fts.rowid\n"
-        f"WHERE articles_fts MATCH :q ORDER BY bm25(articles_fts, {TITLE_WEIGHT}, {TEXT_WEIGHT}) LIMIT 50",
+        f"WHERE articles_fts MATCH :q AND articles_fts.rank MATCH '{RANKING}' ORDER BY articles_fts.rank LIMIT 50",
     },
 }
 

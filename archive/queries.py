@@ -85,8 +85,9 @@ class Selection:
 
 # -- search -----------------------------------------------------------------------
 
-# bm25 weights of the articles_fts columns (title, text): a word in the headline counts more.
-TITLE_WEIGHT, TEXT_WEIGHT = 5.0, 1.0
+# bm25 with weights for the articles_fts columns (title, text): a word in the headline counts more.
+# Ordering by FTS5's own rank column lets FTS5 sort, so snippets are made for the returned rows only.
+RANKING = "bm25(5.0, 1.0)"
 
 
 def search(
@@ -96,18 +97,17 @@ def search(
     limit: int = 20,
     highlight: tuple[str, str] = ("<mark>", "</mark>"),
 ) -> list[dict[str, Any]]:
-    """Articles matching an FTS5 query, best first (bm25), with a highlighted snippet of the text."""
+    """Articles matching an FTS5 query, best first (bm25; ``score``: lower is better), with a highlighted snippet."""
     if not query.strip():
         raise QueryError("the search query is empty")
     selection.check(db)
     where, params = selection.where()
     sql = f"""
         SELECT articles.url, articles.source, articles.title, articles.published, articles.language,
-               snippet(articles_fts, 1, :open, :close, '…', 16) AS snippet,
-               bm25(articles_fts, {TITLE_WEIGHT}, {TEXT_WEIGHT}) AS score
+               snippet(articles_fts, 1, :open, :close, '…', 16) AS snippet, articles_fts.rank AS score
         FROM articles_fts JOIN articles ON articles.rowid = articles_fts.rowid
-        WHERE articles_fts MATCH :query AND {where}
-        ORDER BY score LIMIT :limit
+        WHERE articles_fts MATCH :query AND articles_fts.rank MATCH '{RANKING}' AND {where}
+        ORDER BY articles_fts.rank LIMIT :limit
     """
     named = {**params, "query": query, "open": highlight[0], "close": highlight[1], "limit": limit}
     try:

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
 import re
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import click
 from rich.console import Console
@@ -241,21 +242,35 @@ def export(archive: Archive, selection: Selection, fmt: str, output: str) -> Non
     selection.check(archive.db)
     writer = {"jsonl": exporters.export_jsonl, "csv": exporters.export_csv, "warc": exporters.export_warc}[fmt]
     binary = fmt == "warc"
-    if output == "-":
-        stream = sys.stdout.buffer if binary else sys.stdout
-        count = writer(archive.db, stream, selection)
-        stream.flush()
-    else:
-        # Write beside the target and rename at the end: an interrupted export leaves no half file.
-        partial = Path(output + ".part")
-        try:
-            with open(partial, "wb") if binary else open(partial, "w", encoding="utf-8", newline="") as stream:
-                count = writer(archive.db, stream, selection)
-            os.replace(partial, output)
-        finally:
-            partial.unlink(missing_ok=True)
+    try:
+        with open_output(output, binary) as stream:
+            count = writer(archive.db, stream, selection)
+    except OSError as exc:
+        raise QueryError(f"{output}: cannot write the export: {exc.strerror}") from None
     what = "responses" if binary else "articles"
     click.echo(f"exported {count} {what} to {'standard output' if output == '-' else output}", err=True)
+
+
+@contextlib.contextmanager
+def open_output(output: str, binary: bool) -> Iterator[IO[Any]]:
+    """Standard output for ``-``; otherwise the file, written beside it and renamed when complete,
+    so an interrupted export leaves no half file (devices and pipes are written directly)."""
+    if output == "-":
+        yield sys.stdout.buffer if binary else sys.stdout
+        return
+    target = Path(output)
+    mode = {"mode": "wb"} if binary else {"mode": "w", "encoding": "utf-8", "newline": ""}
+    if target.exists() and not target.is_file():
+        with open(target, **mode) as stream:
+            yield stream
+        return
+    partial = target.with_name(target.name + ".part")
+    try:
+        with open(partial, **mode) as stream:
+            yield stream
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 @cli.command()
