@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -61,3 +62,17 @@ def run_cli(*args: str, cwd: Path, timeout: float = 120) -> subprocess.Completed
         text=True,
         timeout=timeout,
     )
+
+
+def invoke(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    """Run a `newsarchive` command that does not crawl in this process: the same CLI, without
+    the cost of starting Python (a crawl needs its own process: use run_cli)."""
+    from click.testing import CliRunner
+
+    from scraper.cli import cli
+
+    with contextlib.chdir(cwd):
+        result = CliRunner().invoke(cli, list(args))
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return subprocess.CompletedProcess(list(args), result.exit_code, result.stdout, result.stderr)

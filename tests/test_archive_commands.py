@@ -24,7 +24,7 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from archive.store import content_hash
-from tests.conftest import REPO, run_cli, write_config
+from tests.conftest import REPO, invoke, run_cli, write_config
 from tests.newssite import ARTICLES, Site, article_page, build_news_site
 
 EDITED, RESTYLED, AGED = ARTICLES[1], ARTICLES[2], ARTICLES[3]  # glacier, port strike, library
@@ -95,9 +95,7 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawled]:
 
 
 def cli(crawled: Crawled, *args: str) -> subprocess.CompletedProcess:
-    result = run_cli(*args, cwd=crawled.folder)
-    assert "Traceback" not in result.stderr, result.stderr
-    return result
+    return invoke(*args, cwd=crawled.folder)
 
 
 def copy_archive(crawled: Crawled, folder: Path) -> Path:
@@ -283,7 +281,7 @@ def test_reextract_restores_what_an_older_extractor_got_wrong(crawled, tmp_path)
     conn.close()
     hits_before = sum(crawled.site.hits(a.path) for a in ARTICLES)
 
-    result = run_cli("reextract", "--archive", str(db), "--workers", "0", cwd=tmp_path)
+    result = invoke("reextract", "--archive", str(db), "--workers", "0", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "6 articles examined: 2 changed (1 in their words" in result.stdout
     assert sum(crawled.site.hits(a.path) for a in ARTICLES) == hits_before  # no network
@@ -294,7 +292,7 @@ def test_reextract_restores_what_an_older_extractor_got_wrong(crawled, tmp_path)
     assert revision["cause"] == "reextract" and revision["extractor"] == "old 0.1"
     assert "-Share on Facebook" in revision["diff"]
 
-    again = run_cli("reextract", "--archive", str(db), "--source", "daily", "--workers", "1", cwd=tmp_path)
+    again = invoke("reextract", "--archive", str(db), "--source", "daily", "--workers", "1", cwd=tmp_path)
     assert "5 articles examined: 0 changed" in again.stdout, again.stderr
 
 
@@ -362,13 +360,13 @@ def test_an_archive_from_the_previous_schema_upgrades_itself(tmp_path):
     db = tmp_path / "old.db"
     shutil.copy(REPO / "tests" / "data" / "archive-v1.db", db)
     before = rows(db, "SELECT url, text, content_hash FROM articles ORDER BY url")
-    result = run_cli("search", "glaciologists", "--archive", str(db), "--json", cwd=tmp_path)
+    result = invoke("search", "glaciologists", "--archive", str(db), "--json", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert [hit["title"] for hit in json.loads(result.stdout)] == [ARTICLES[1].title]
     assert rows(db, "PRAGMA user_version")[0]["user_version"] == 2
     assert rows(db, "SELECT url, text, content_hash FROM articles ORDER BY url") == before
     assert all(row["body_hash"] for row in rows(db, "SELECT body_hash FROM articles"))
-    reextracted = run_cli("reextract", "--archive", str(db), "--workers", "0", cwd=tmp_path)
+    reextracted = invoke("reextract", "--archive", str(db), "--workers", "0", cwd=tmp_path)
     assert reextracted.returncode == 0 and "3 articles examined" in reextracted.stdout, reextracted.stderr
 
 
@@ -392,7 +390,7 @@ def test_bad_archives_get_a_clear_message(tmp_path):
     for path, message in cases:
         # Readers and writers open an archive differently: try both where it matters.
         for command in ("stats", "reextract") if path in (text, other) else ("stats",):
-            result = run_cli(command, "--archive", str(path), cwd=tmp_path)
+            result = invoke(command, "--archive", str(path), cwd=tmp_path)
             assert result.returncode == 2, (path, command, result.stderr)
             assert message in result.stderr and "Traceback" not in result.stderr
     assert text.read_text() == "not a database\n" * 100  # nothing was written to it
@@ -402,18 +400,17 @@ def test_bad_archives_get_a_clear_message(tmp_path):
 def test_a_read_only_archive_can_be_read_but_not_written(crawled, tmp_path):
     db = copy_archive(crawled, tmp_path)
     db.chmod(0o444)
-    result = run_cli("search", "glaciers", "--archive", str(db), "--json", cwd=tmp_path)
+    result = invoke("search", "glaciers", "--archive", str(db), "--json", cwd=tmp_path)
     assert result.returncode == 0 and json.loads(result.stdout), result.stderr
     write_config(tmp_path, [{"name": "daily", "urls": [crawled.site.base + EDITED.path]}])
     (tmp_path / "config.yaml").write_text((tmp_path / "config.yaml").read_text().replace("archive.db", "copy.db"))
-    for command in (("crawl",), ("reextract",)):
-        result = run_cli(*command, cwd=tmp_path)
+    for result in (run_cli("crawl", cwd=tmp_path), invoke("reextract", cwd=tmp_path)):
         assert result.returncode == 2 and "read-only" in result.stderr, result.stderr
 
     old = tmp_path / "old.db"
     shutil.copy(REPO / "tests" / "data" / "archive-v1.db", old)
     old.chmod(0o444)
-    result = run_cli("stats", "--archive", str(old), cwd=tmp_path)
+    result = invoke("stats", "--archive", str(old), cwd=tmp_path)
     assert result.returncode == 2 and "older newsarchive and read-only" in result.stderr
 
 
@@ -422,9 +419,9 @@ def test_reads_work_while_a_crawl_is_writing(crawled):
     writer.execute("BEGIN IMMEDIATE")  # holds the write lock, as a crawl storing a page does
     writer.execute("INSERT INTO crawls (run, source, started, status) VALUES ('busy', 'daily', '2026-01-01', 'running')")
     try:
-        result = run_cli("search", "glaciers", "--json", cwd=crawled.folder, timeout=20)
+        result = invoke("search", "glaciers", "--json", cwd=crawled.folder)
         assert result.returncode == 0 and json.loads(result.stdout), result.stderr
-        assert run_cli("export", "--format", "csv", cwd=crawled.folder).returncode == 0
+        assert invoke("export", "--format", "csv", cwd=crawled.folder).returncode == 0
     finally:
         writer.execute("ROLLBACK")
         writer.close()
