@@ -20,27 +20,11 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from archive.queries import Selection, keyset_rows
+from archive.store import ARTICLE_FIELDS
 
 FORMATS = ("jsonl", "csv", "warc")
 
-ARTICLE_COLUMNS = (
-    "url",
-    "canonical_url",
-    "source",
-    "title",
-    "authors",
-    "published",
-    "language",
-    "description",
-    "sitename",
-    "tags",
-    "image",
-    "text",
-    "extractor",
-    "first_seen",
-    "last_fetched",
-    "content_hash",
-)
+ARTICLE_COLUMNS = ("url", "source", *ARTICLE_FIELDS, "first_seen", "last_fetched", "content_hash")
 JSON_COLUMNS = ("authors", "tags")
 # Headers that describe the bytes on the wire, not the (decoded) body the archive keeps.
 _WIRE_HEADERS = {"content-encoding", "transfer-encoding", "content-length"}

@@ -32,17 +32,20 @@ def fail(message: str, code: int = EXIT_USAGE) -> None:
     sys.exit(code)
 
 
+config_option = click.option(
+    "--config",
+    "config_path",
+    default="config.yaml",
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="The config file, which also names the archive.",
+)
+
+
 def with_config(command: Callable[..., Any]) -> Callable[..., Any]:
     """Add ``--config`` and hand the command a loaded :class:`Config` (exit 2 when broken)."""
 
-    @click.option(
-        "--config",
-        "config_path",
-        default="config.yaml",
-        show_default=True,
-        type=click.Path(dir_okay=False),
-        help="The config file, which also names the archive.",
-    )
+    @config_option
     @functools.wraps(command)
     def wrapper(config_path: str, **kwargs: Any) -> Any:
         try:
@@ -61,14 +64,7 @@ def with_archive(write: bool = False) -> Callable[[Callable[..., Any]], Callable
     """Add ``--config`` and ``--archive`` and hand the command the open :class:`Archive` (exit 2 when unusable)."""
 
     def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
-        @click.option(
-            "--config",
-            "config_path",
-            default="config.yaml",
-            show_default=True,
-            type=click.Path(dir_okay=False),
-            help="The config file that names the archive.",
-        )
+        @config_option
         @click.option("--archive", "archive_path", type=click.Path(), help="The archive file (instead of the config's).")
         @functools.wraps(command)
         def wrapper(config_path: str, archive_path: str | None, **kwargs: Any) -> Any:

@@ -26,18 +26,10 @@ from warcio.archiveiterator import ArchiveIterator
 from archive.store import content_hash
 from tests.conftest import REPO, invoke, run_cli, write_config
 from tests.newssite import ARTICLES, Site, article_page, build_news_site
+from tests.test_end_to_end import rows
 
 EDITED, RESTYLED, AGED = ARTICLES[1], ARTICLES[2], ARTICLES[3]  # glacier, port strike, library
 CORRECTION = "forty-two glaciers"
-
-
-def rows(db: Path, sql: str, params: tuple = ()) -> list[dict]:
-    conn = sqlite3.connect(db)
-    conn.row_factory = sqlite3.Row
-    try:
-        return [dict(row) for row in conn.execute(sql, params)]
-    finally:
-        conn.close()
 
 
 def restyled_page(html: str) -> str:
