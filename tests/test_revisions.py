@@ -9,6 +9,7 @@ import pytest
 
 from archive.queries import due_revisits, history
 from archive.store import Archive
+from scraper.config import ConfigError, parse_config
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc)
 TEXT = "First paragraph of the story.\n\nSecond paragraph, with the facts as first reported."
@@ -99,3 +100,21 @@ def test_a_failed_revisit_counts_as_a_visit(archive):
     assert [row["url"] for row in due_revisits(archive.db, "daily", [timedelta(hours=1)], now=now)] == [url]
     archive.record_page(url=url, source="daily", kind="article", outcome="error", status=404, crawl_id=None, error="http_404")
     assert not list(due_revisits(archive.db, "daily", [timedelta(hours=1)], now=now + timedelta(minutes=1)))
+
+
+def test_revisit_steps_are_configured_globally_and_per_source():
+    config = parse_config(
+        "crawl: {revisit: [2h, 2d]}\n"
+        "sources:\n"
+        "  - {name: a, urls: ['https://a.example/']}\n"
+        "  - {name: b, urls: ['https://b.example/'], revisit: []}\n"
+        "  - {name: c, urls: ['https://c.example/'], revisit: [30m]}\n"
+    )
+    assert [config.revisit_steps(source) for source in config.sources] == [
+        [timedelta(hours=2), timedelta(days=2)],
+        [],
+        [timedelta(minutes=30)],
+    ]
+    assert parse_config("sources: [{name: a, urls: ['https://a.example/']}]").crawl.revisit == ["1h", "6h", "24h", "3d"]
+    with pytest.raises(ConfigError, match=r"config.yaml:1: sources\[0\].revisit: revisit steps must grow"):
+        parse_config("sources: [{name: a, urls: ['https://a.example/'], revisit: [1d, 1h]}]")
