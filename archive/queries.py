@@ -258,7 +258,9 @@ def keyset_rows(
     while True:
         page = f"{sql} AND {key} > :after ORDER BY {key} LIMIT {batch}"
         rows = list(db.query(page, {**params, "after": after}))
+        if not rows:
+            return
+        after = rows[-1]["rowid"]  # before the caller gets (and may change) the rows
         yield from rows
         if len(rows) < batch:
             return
-        after = rows[-1]["rowid"]

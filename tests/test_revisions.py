@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from archive.queries import due_revisits, history
+from archive.queries import due_revisits, history, keyset_rows
 from archive.store import Archive
 from scraper.config import ConfigError, parse_config
 
@@ -118,3 +118,13 @@ def test_revisit_steps_are_configured_globally_and_per_source():
     assert parse_config("sources: [{name: a, urls: ['https://a.example/']}]").crawl.revisit == ["1h", "6h", "24h", "3d"]
     with pytest.raises(ConfigError, match=r"config.yaml:1: sources\[0\].revisit: revisit steps must grow"):
         parse_config("sources: [{name: a, urls: ['https://a.example/'], revisit: [1d, 1h]}]")
+
+
+def test_keyset_batches_read_every_row_once(archive):
+    for n in range(7):
+        store(archive, f"https://news.example/{n}", str(n).encode())
+    seen = []
+    for row in keyset_rows(archive.db, "SELECT rowid, url FROM articles WHERE 1", {}, batch=3):
+        seen.append(row.pop("url"))  # callers may take the rows apart
+        row.clear()
+    assert seen == [f"https://news.example/{n}" for n in range(7)]
