@@ -94,10 +94,42 @@ def _v3_crawl_backoff(db: sqlite_utils.Database) -> None:
     db["crawls"].add_column("backoff", int)
 
 
+def _v4_revisions(db: sqlite_utils.Database) -> None:
+    db["revisions"].create(
+        {
+            "id": int,
+            "url": str,
+            "version": int,
+            "fetched_at": str,
+            "replaced_at": str,
+            "cause": str,
+            "title": str,
+            "text": str,
+            "content_hash": str,
+            "extractor": str,
+            "body_hash": str,
+            "diff": str,
+        },
+        pk="id",
+        foreign_keys=[("url", "articles", "url"), ("body_hash", "bodies", "hash")],
+    )
+    # Plain ALTER TABLE: sqlite-utils' add_column(fk=...) rebuilds the table and drops the FTS triggers.
+    db.execute("ALTER TABLE articles ADD COLUMN body_hash TEXT REFERENCES bodies(hash)")
+    db.execute(
+        "UPDATE articles SET body_hash = (SELECT body_hash FROM pages "
+        "WHERE pages.url = articles.url AND pages.outcome = 'article')"
+    )
+    db["revisions"].create_index(["url", "version"], unique=True)
+    db["revisions"].create_index(["replaced_at"])
+    # Revisits look for young articles of one source; stats want the last new article.
+    db["articles"].create_index(["source", "first_seen"])
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_initial,
     _v2_discovery_counts,
     _v3_crawl_backoff,
+    _v4_revisions,
 ]
 LATEST = len(MIGRATIONS)
 

@@ -7,8 +7,10 @@ short transaction, so a crash loses at most the item being written.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
+import os
 import re
 import sqlite3
 import uuid
@@ -20,7 +22,7 @@ from typing import Any
 
 import sqlite_utils
 
-from archive.migrations import ArchiveVersionError, migrate
+from archive.migrations import LATEST, ArchiveVersionError, current_version, migrate
 
 __all__ = [
     "Archive",
@@ -29,6 +31,7 @@ __all__ = [
     "acquire_shared",
     "content_hash",
     "release_shared",
+    "text_diff",
     "utcnow",
 ]
 
@@ -79,37 +82,84 @@ def content_hash(title: str | None, text: str | None) -> str:
     return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
 
 
+def article_row(article: dict[str, Any]) -> dict[str, Any]:
+    """The articles columns of an extraction result, with its content hash."""
+    row = {field: article.get(field) for field in ARTICLE_FIELDS}
+    for field in ("authors", "tags"):
+        row[field] = json.dumps(row[field] or [], ensure_ascii=False)
+    row["content_hash"] = content_hash(row["title"], row["text"])
+    return row
+
+
+def text_diff(old: tuple[str | None, str | None], new: tuple[str | None, str | None], before: str, after: str) -> str:
+    """Unified diff of two (title, text) versions: the title, then one line per paragraph."""
+
+    def lines(title: str | None, text: str | None) -> list[str]:
+        return [title or "", *(p for p in (text or "").split("\n") if p.strip())]
+
+    return "\n".join(difflib.unified_diff(lines(*old), lines(*new), before, after, lineterm=""))
+
+
+def _writable(path: Path) -> bool:
+    # Write permission bits count even for root, who could write anyway: a file
+    # its owner made read-only is meant to stay as it is.
+    return os.access(path, os.W_OK) and bool(path.stat().st_mode & 0o222)
+
+
 class Archive:
-    """The SQLite archive: schema upgrades on open, then small transactional writes."""
+    """The SQLite archive: schema upgrades on open, then small transactional writes.
+
+    ``readonly=True`` opens it for reading only (search, export, stats); an
+    archive written by an older newsarchive is upgraded first when the file is writable.
+    """
 
     def __init__(self, path: str | Path, *, readonly: bool = False, timeout: float = 30.0):
         self.path = Path(path)
         self.readonly = readonly
+        self.timeout = timeout
+        if self.path.is_dir():
+            raise ArchiveError(f"{self.path}: is a folder, not an archive file")
         if readonly and not self.path.exists():
             raise ArchiveError(f"{self.path}: no archive here yet; run `newsarchive crawl` first")
+        if not readonly and self.path.exists() and not _writable(self.path):
+            raise ArchiveError(f"{self.path}: the archive file is read-only; this command needs to write to it")
         try:
-            if readonly:
-                conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=timeout)
-            else:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                conn = sqlite3.connect(str(self.path), timeout=timeout)
-            self.db = sqlite_utils.Database(conn)
+            self.db = self._connect()
+            version = current_version(self.db)
+            if version == 0 and (readonly or self.db.table_names()):
+                raise ArchiveError(f"{self.path}: not a newsarchive archive (an SQLite file without its tables)")
+            if readonly and version < LATEST:
+                self.db.close()
+                self._upgrade()
+                self.db = self._connect()
             if not readonly:
+                # Only once the file is known to be ours (or empty): these change the file.
                 self.db.execute("PRAGMA journal_mode=WAL")
                 self.db.execute("PRAGMA synchronous=NORMAL")
-            self.db.execute("PRAGMA foreign_keys=ON")
-            if readonly:
-                self._check_is_archive()
-            else:
-                migrate(self.db)
+            migrate(self.db)  # for a reader, only checks the archive is not newer than us
         except sqlite3.DatabaseError as exc:
             raise ArchiveError(f"{self.path}: not a newsarchive archive ({exc})") from None
         except ArchiveVersionError as exc:
             raise ArchiveError(f"{self.path}: {exc}") from None
 
-    def _check_is_archive(self) -> None:
-        if "articles" not in self.db.table_names():
-            raise ArchiveError(f"{self.path}: not a newsarchive archive (no articles table)")
+    def _connect(self) -> sqlite_utils.Database:
+        if self.readonly:
+            conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, timeout=self.timeout)
+        else:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(str(self.path), timeout=self.timeout)
+        db = sqlite_utils.Database(conn)
+        db.execute("PRAGMA foreign_keys=ON")
+        return db
+
+    def _upgrade(self) -> None:
+        """Bring an archive from an older newsarchive to the current schema, for a reader."""
+        if not _writable(self.path):
+            raise ArchiveError(
+                f"{self.path}: made by an older newsarchive and read-only, so it cannot be upgraded; "
+                "make the file writable once"
+            )
+        Archive(self.path, timeout=self.timeout).close()
 
     def close(self) -> None:
         self.db.close()
@@ -255,25 +305,75 @@ class Archive:
                 )
             if article is None:
                 return None
-            return self._store_article(article_url or url, source, article, now)
+            return self._store_article(article_url or url, source, article, now, row.get("body_hash"))
 
-    def _store_article(self, url: str, source: str, article: dict[str, Any], now: str) -> str:
-        row = {field: article.get(field) for field in ARTICLE_FIELDS}
-        for field in ("authors", "tags"):
-            row[field] = json.dumps(row[field] or [], ensure_ascii=False)
-        row["content_hash"] = content_hash(row["title"], row["text"])
+    def _store_article(self, url: str, source: str, article: dict[str, Any], now: str, body_hash: str | None) -> str:
+        row = article_row(article)
         row["last_fetched"] = now
-        previous = self.db.execute(
-            "SELECT content_hash FROM articles WHERE url = ?", [url]
-        ).fetchone()
+        row["body_hash"] = body_hash
+        previous = self.article(url)
         if previous is None:
             self.db["articles"].insert({"url": url, "source": source, "first_seen": now, **row})
             return "new"
-        if previous[0] == row["content_hash"]:
-            self.db["articles"].update(url, {"last_fetched": now})
+        if previous["content_hash"] == row["content_hash"]:
+            # Same words, maybe other markup: the newest page is the one to re-extract from.
+            self.db["articles"].update(url, {"last_fetched": now, "body_hash": body_hash})
             return "unchanged"
+        self._record_revision(previous, row, replaced_at=now, cause="fetch")
         self.db["articles"].update(url, row)
         return "updated"
+
+    def article(self, url: str) -> dict[str, Any] | None:
+        """The archived article at this URL, as a row."""
+        rows = list(self.db.query("SELECT * FROM articles WHERE url = ?", [url]))
+        return rows[0] if rows else None
+
+    def replace_extraction(self, url: str, article: dict[str, Any]) -> str:
+        """Store a new extraction of the same stored page (no fetch happened).
+
+        Returns ``updated`` when the words changed (a revision is recorded),
+        ``metadata`` when only other fields changed, ``unchanged`` otherwise.
+        """
+        row = article_row(article)
+        with self.db.conn:
+            previous = self.article(url)
+            if previous is None:
+                raise ArchiveError(f"no archived article at {url}")
+            if all(previous[field] == row[field] for field in row if field != "extractor"):
+                return "unchanged"
+            words_changed = previous["content_hash"] != row["content_hash"]
+            if words_changed:
+                self._record_revision(previous, row, replaced_at=utcnow(), cause="reextract")
+            self.db["articles"].update(url, row)
+        return "updated" if words_changed else "metadata"
+
+    def _record_revision(self, previous: dict[str, Any], new: dict[str, Any], *, replaced_at: str, cause: str) -> None:
+        """Keep the version being replaced, with the diff to its successor."""
+        url = previous["url"]
+        count, last_replaced = self.db.execute(
+            "SELECT count(*), max(replaced_at) FROM revisions WHERE url = ?", [url]
+        ).fetchone()
+        fetched_at = last_replaced or previous["first_seen"]
+        self.db["revisions"].insert(
+            {
+                "url": url,
+                "version": count + 1,
+                "fetched_at": fetched_at,
+                "replaced_at": replaced_at,
+                "cause": cause,
+                "title": previous["title"],
+                "text": previous["text"],
+                "content_hash": previous["content_hash"],
+                "extractor": previous["extractor"],
+                "body_hash": previous["body_hash"],
+                "diff": text_diff(
+                    (previous["title"], previous["text"]),
+                    (new["title"], new["text"]),
+                    before=f"{url} {fetched_at}",
+                    after=f"{url} {replaced_at}",
+                ),
+            }
+        )
 
     def known_urls(self, urls: Iterable[str]) -> set[str]:
         """Which of these URLs need no fetch: read before (as a page that was or was not an

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
+import os
+import re
 import sys
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from urllib.parse import urlsplit
 
 import click
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
-from archive.store import ArchiveError
+from archive.queries import QueryError, Selection
+from archive.store import Archive, ArchiveError
 from scraper.config import Config, ConfigError, load_config
 
 # Exit codes: 0 all went well, 1 the work ran but something failed, 2 bad input.
@@ -66,6 +72,41 @@ def with_config(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+def with_archive(write: bool = False) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Add ``--config`` and ``--archive`` and hand the command the open :class:`Archive` (exit 2 when unusable)."""
+
+    def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
+        @config_option("The config file, which also names the archive.")
+        @click.option("--archive", "archive_path", type=click.Path(), help="The archive file (instead of the config's).")
+        @functools.wraps(command)
+        def wrapper(config_path: str, archive_path: str | None, **kwargs: Any) -> Any:
+            try:
+                path = Path(archive_path) if archive_path else load_config(config_path).archive_path
+                if not path.exists():
+                    raise ArchiveError(f"{path}: no archive here yet; run `newsarchive crawl` first")
+                with Archive(path, readonly=not write) as archive:
+                    return command(archive=archive, **kwargs)
+            except (ConfigError, ArchiveError, QueryError) as exc:
+                fail(str(exc))
+
+        return wrapper
+
+    return decorate
+
+
+def with_selection(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Add ``--source``, ``--since`` and ``--until`` and hand the command a :class:`Selection`."""
+
+    @click.option("--source", "-s", "sources", multiple=True, help="Only this source (repeatable).")
+    @click.option("--since", help="Only articles published since: a date (2026-11-27), date-time, or age (2d).")
+    @click.option("--until", help="Only articles published before this date, date-time or age.")
+    @functools.wraps(command)
+    def wrapper(sources: tuple[str, ...], since: str | None, until: str | None, **kwargs: Any) -> Any:
+        return command(selection=Selection(sources, since, until), **kwargs)
+
+    return wrapper
+
+
 @click.group()
 @click.version_option(package_name="newsarchive")
 def cli() -> None:
@@ -75,6 +116,7 @@ def cli() -> None:
 @cli.command()
 @with_config
 @click.option("--source", "-s", "names", multiple=True, help="Crawl only this source (repeatable).")
+@click.option("--refresh", is_flag=True, help="Fetch every archived article of the sources again now.")
 @click.option("--verbose", "-v", is_flag=True, help="Show Scrapy's log.")
 @click.option("--wait", type=click.FloatRange(min=0), default=0, show_default=True,
               help="Seconds to wait for a source that another process is crawling, then give up.")  # fmt: skip
@@ -82,7 +124,13 @@ def cli() -> None:
               help="Seconds between progress lines when not on a terminal.")  # fmt: skip
 @click.option("--run", "run_id", hidden=True, help="Run id to record (the scheduler names its runs).")
 def crawl(
-    config: Config, names: tuple[str, ...], verbose: bool, wait: float, progress_every: float, run_id: str | None
+    config: Config,
+    names: tuple[str, ...],
+    refresh: bool,
+    verbose: bool,
+    wait: float,
+    progress_every: float,
+    run_id: str | None,
 ) -> None:
     """Crawl all (or the named) sources once and print a summary."""
     from scraper.crawl import run_crawl  # Scrapy and Twisted load only for commands that crawl
@@ -97,6 +145,7 @@ def crawl(
             run=run_id,
             wait=wait,
             progress_every=progress_every,
+            refresh=refresh,
         )
     except LockBusy as exc:
         fail(f"{exc}; try again later, or pass --wait SECONDS", EXIT_FAILED)
@@ -211,6 +260,167 @@ def discover(url: str, config_path: str, verbose: bool) -> None:
     if not result.found:
         fail(f"{url}: found no feed and no sitemap", EXIT_FAILED)
     click.echo(format_discovery(result))
+
+
+@cli.command()
+@click.argument("query")
+@with_archive()
+@with_selection
+@click.option("--limit", "-n", default=20, show_default=True, type=click.IntRange(1), help="How many results.")
+@click.option("--json", "as_json", is_flag=True, help="Print the results as a JSON array.")
+def search(archive: Archive, query: str, selection: Selection, limit: int, as_json: bool) -> None:
+    """Full-text search of the archive, best matches first (FTS5 syntax: "a phrase", OR, NOT, prefix*)."""
+    from archive.queries import search as run_search
+
+    if as_json:
+        click.echo(json.dumps(run_search(archive.db, query, selection, limit), ensure_ascii=False, indent=2))
+        return
+    hits = run_search(archive.db, query, selection, limit, highlight=("\x02", "\x03"))
+    console = Console(highlight=False, soft_wrap=True)
+    for rank, hit in enumerate(hits, 1):
+        console.print(Text.assemble((f"{rank}. ", "dim"), (hit["title"] or hit["url"], "bold")))
+        console.print(Text(f"   {hit['source']} · {hit['published'] or 'undated'} · {hit['url']}", style="dim"))
+        console.print(Text("   ").append_text(_highlighted(hit["snippet"] or "")))
+    if not hits:
+        click.echo(f"no article matches {query!r}", err=True)
+
+
+def _highlighted(snippet: str) -> Text:
+    text = Text()
+    for index, part in enumerate(re.split("[\x02\x03]", snippet)):
+        text.append(part, style="bold yellow" if index % 2 else None)
+    return text
+
+
+@cli.command()
+@click.argument("url")
+@with_archive()
+@click.option("--json", "as_json", is_flag=True, help="Print every version as JSON.")
+def diff(archive: Archive, url: str, as_json: bool) -> None:
+    """Show every version of an archived article and what changed between them."""
+    from archive.queries import history
+    from scraper.urls import normalize_url
+
+    versions = history(archive.db, normalize_url(url)) or history(archive.db, url)
+    if not versions:
+        raise QueryError(f"no archived article at {url}")
+    if as_json:
+        click.echo(json.dumps(versions, ensure_ascii=False, indent=2))
+        return
+    console = Console(highlight=False, soft_wrap=True)
+    console.print(Text(f"{versions[0]['url']}: {len(versions)} version(s)", style="bold"))
+    for version in versions:
+        until = version["replaced_at"] or "now"
+        console.print(
+            Text(f"\nversion {version['version']}  {version['fetched_at']} – {until}  ({version['cause']}, {version['extractor']})", style="bold")
+        )
+        console.print(f"  {version['title']}")
+        for line in (version["diff"] or "").splitlines():
+            style = "green" if line.startswith("+") else "red" if line.startswith("-") else "cyan" if line.startswith("@@") else None
+            console.print(Text(line, style=style))
+
+
+@cli.command()
+@with_archive()
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def stats(archive: Archive, as_json: bool) -> None:
+    """Per source: articles, revisions, last crawl, last new article, errors; and the archive's size."""
+    from archive.queries import archive_size, source_stats
+
+    rows = source_stats(archive.db)
+    size = archive_size(archive.path)
+    total = sum(row["articles"] for row in rows)
+    if as_json:
+        click.echo(json.dumps({"archive": str(archive.path), "bytes": size, "articles": total, "sources": rows}, indent=2))
+        return
+    table = Table(title=f"{archive.path.name}: {total} articles, {size / 1e6:.1f} MB")
+    columns = ["source", "articles", "revisions", "last_crawl", "last_status", "last_new_article", "errors", "error_pages"]
+    for column in columns:
+        table.add_column(column.replace("_", " "), justify="right" if column in ("articles", "revisions", "errors", "error_pages") else "left")
+    for row in rows:
+        table.add_row(*("" if row[c] is None else str(row[c]) for c in columns))
+    Console(width=max(Console().width, 130)).print(table)
+
+
+@cli.command()
+@with_archive()
+@with_selection
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "warc"]), default="jsonl", show_default=True, help="jsonl and csv: articles; warc: the raw responses (dates apply to when they were fetched).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, allow_dash=True), default="-", help="The file to write (default: standard output).")
+def export(archive: Archive, selection: Selection, fmt: str, output: str) -> None:
+    """Export articles as JSON Lines or CSV, or the raw responses as a WARC file, streaming."""
+    from archive import export as exporters
+
+    selection.check(archive.db)
+    writer = {"jsonl": exporters.export_jsonl, "csv": exporters.export_csv, "warc": exporters.export_warc}[fmt]
+    binary = fmt == "warc"
+    try:
+        with open_output(output, binary) as stream:
+            count = writer(archive.db, stream, selection)
+    except OSError as exc:
+        raise QueryError(f"{output}: cannot write the export: {exc.strerror}") from None
+    what = "responses" if binary else "articles"
+    click.echo(f"exported {count} {what} to {'standard output' if output == '-' else output}", err=True)
+
+
+@contextlib.contextmanager
+def open_output(output: str, binary: bool) -> Iterator[IO[Any]]:
+    """Standard output for ``-``; otherwise the file, written beside it and renamed when complete,
+    so an interrupted export leaves no half file (devices and pipes are written directly)."""
+    if output == "-":
+        yield sys.stdout.buffer if binary else sys.stdout
+        return
+    target = Path(output)
+    mode = {"mode": "wb"} if binary else {"mode": "w", "encoding": "utf-8", "newline": ""}
+    if target.exists() and not target.is_file():
+        with open(target, **mode) as stream:
+            yield stream
+        return
+    partial = target.with_name(target.name + ".part")
+    try:
+        with open(partial, **mode) as stream:
+            yield stream
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+@cli.command()
+@with_archive(write=True)
+@with_selection
+@click.option("--workers", type=click.IntRange(0), help="Extraction processes (default: one per core; 0: in-process).")
+def reextract(archive: Archive, selection: Selection, workers: int | None) -> None:
+    """Run the current extractor again on the stored raw pages (no network); update what changed."""
+    from scraper.pool import shutdown_pools
+    from scraper.reextract import reextract as run_reextract
+
+    try:
+        report = run_reextract(archive, selection, workers)
+    finally:
+        shutdown_pools()
+    click.echo(
+        f"{report.examined} articles examined: {report.changed} changed "
+        f"({report.updated} in their words, recorded as revisions; {report.metadata} in metadata only), "
+        f"{report.unchanged} unchanged, {report.not_articles} no longer seen as articles (kept), "
+        f"{report.no_body} without a stored page"
+    )
+
+
+@cli.command()
+@with_archive()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", "-p", default=8001, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
+def serve(archive: Archive, host: str, port: int) -> None:
+    """Browse and search the archive in datasette, with table descriptions, facets and canned queries."""
+    from datasette.cli import cli as datasette
+
+    from archive.browse import datasette_arguments
+
+    archive.close()  # checked and upgraded; datasette opens it itself, read-only
+    with tempfile.TemporaryDirectory(prefix="newsarchive-") as folder:
+        arguments = datasette_arguments(archive.path, Path(folder) / "metadata.json", host, port)
+        click.echo(f"serving {archive.path} at http://{host}:{port}/ (Ctrl-C stops)", err=True)
+        datasette.main(arguments, prog_name="datasette", standalone_mode=False)
 
 
 def main() -> None:

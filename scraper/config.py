@@ -77,6 +77,14 @@ def _check_schedule(value: str | None) -> str | None:
     return value
 
 
+def _check_revisit(steps: list[str] | None) -> list[str] | None:
+    if steps is not None:
+        deltas = [parse_duration(step) for step in steps]
+        if deltas != sorted(set(deltas)):
+            raise ValueError("revisit steps must grow: e.g. [1h, 6h, 24h, 3d]")
+    return steps
+
+
 HttpUrl = AnyHttpUrl
 
 
@@ -104,6 +112,15 @@ class CrawlSettings(BaseModel):
     workers: int | None = Field(
         default=None, ge=0, le=64, description="extraction processes; 0 runs extraction in-process"
     )
+    revisit: list[str] = Field(
+        default=["1h", "6h", "24h", "3d"],
+        description="ages (since first seen) at which an archived article is fetched again; [] never",
+    )
+
+    @field_validator("revisit")
+    @classmethod
+    def _revisit_grows(cls, steps: list[str]) -> list[str]:
+        return _check_revisit(steps)
 
 
 class ScheduleSettings(BaseModel):
@@ -166,6 +183,13 @@ class Source(BaseModel):
     autothrottle: bool | None = None
     retries: int | None = Field(default=None, ge=0, le=10)
     retry_after_max: float | None = Field(default=None, ge=0, le=86400)
+
+    revisit: list[str] | None = None
+
+    @field_validator("revisit")
+    @classmethod
+    def _revisit_grows(cls, steps: list[str] | None) -> list[str] | None:
+        return _check_revisit(steps)
 
     @field_validator("since")
     @classmethod
@@ -249,6 +273,11 @@ class Config(BaseModel):
     def every_of(self, source: Source) -> str:
         """The timetable of a source: its own ``every``, else the global one."""
         return source.every or self.every
+
+    def revisit_steps(self, source: Source) -> list[timedelta]:
+        """When the source's archived articles are due for a revisit, as ages since first seen."""
+        steps = self.crawl.revisit if source.revisit is None else source.revisit
+        return [parse_duration(step) for step in steps]
 
     def select(self, names: list[str] | tuple[str, ...] = ()) -> list[Source]:
         """The named sources (all when no name is given); unknown names are an error."""

@@ -65,6 +65,7 @@ def run_crawl(
     run: str | None = None,
     wait: float = 0.0,
     progress_every: float | None = None,
+    refresh: bool = False,
 ) -> CrawlReport:
     """Crawl the sources once and record the run; returns the per-source report.
 
@@ -73,6 +74,7 @@ def run_crawl(
     and ``wait`` seconds did not free it). SIGTERM or SIGINT stops the crawl
     gracefully: pages in flight are written whole, and the run is recorded as
     ``interrupted``. With ``progress_every`` a progress line is shown.
+    Archived articles whose revisit is due are fetched again (all of them with ``refresh``).
 
     Can run once per process: Twisted's reactor cannot be restarted (the
     scheduler runs each crawl in a child process for that reason).
@@ -81,11 +83,11 @@ def run_crawl(
     # Until Scrapy installs its own handlers, SIGTERM stops the crawl like Ctrl-C does.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     with crawling(config.archive_path, [source.name for source in sources], wait):
-        return _crawl_locked(config, sources, log_level, run, progress_every)
+        return _crawl_locked(config, sources, log_level, run, progress_every, refresh)
 
 
 def _crawl_locked(
-    config: Config, sources: list[Source], log_level: str, run: str, progress_every: float | None
+    config: Config, sources: list[Source], log_level: str, run: str, progress_every: float | None, refresh: bool
 ) -> CrawlReport:
     archive = acquire_shared(config.archive_path)
     process = CrawlerProcess(project_settings(log_level))
@@ -100,11 +102,14 @@ def _crawl_locked(
                 # With the source's lock held, a row still "running" is from a process that was killed.
                 archive.interrupt_running(source=source.name)
                 crawl_ids[source.name] = archive.start_crawl(source.name, run)
-                for mode in source.modes():
+                spiders: list[tuple[str, dict[str, Any]]] = [(mode, {}) for mode in source.modes()]
+                if refresh or config.revisit_steps(source):
+                    spiders.append(("revisits", {"refresh": refresh}))
+                for mode, extra in spiders:
                     crawler = process.create_crawler(SPIDERS[mode])
                     crawlers[source.name].append(crawler)
                     process.crawl(
-                        crawler, source=source, config=config, crawl_id=crawl_ids[source.name], claimed=claimed
+                        crawler, source=source, config=config, crawl_id=crawl_ids[source.name], claimed=claimed, **extra
                     )
             if progress_every is not None:
                 progress = CrawlProgress([c for group in crawlers.values() for c in group], every=progress_every)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import subprocess
@@ -72,3 +73,17 @@ def rows(db: Path, sql: str, params: tuple = ()) -> list[dict]:
         return [dict(row) for row in conn.execute(sql, params)]
     finally:
         conn.close()
+
+
+def invoke(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    """Run a `newsarchive` command that does not crawl in this process: the same CLI, without
+    the cost of starting Python (a crawl needs its own process: use run_cli)."""
+    from click.testing import CliRunner
+
+    from scraper.cli import cli
+
+    with contextlib.chdir(cwd):
+        result = CliRunner().invoke(cli, list(args))
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return subprocess.CompletedProcess(list(args), result.exit_code, result.stdout, result.stderr)
