@@ -75,6 +75,9 @@ class CrawlSettings(BaseModel):
     timeout: float = Field(default=30.0, gt=0, le=600)
     retries: int = Field(default=2, ge=0, le=10)
     max_page_size: int = Field(default=20 * 1024 * 1024, ge=1024, description="bytes")
+    max_entries: int = Field(
+        default=10_000, ge=1, description="most new links taken from one feed, sitemap or page per crawl"
+    )
     extract: Literal["best", "fast"] = "best"
     workers: int | None = Field(
         default=None, ge=0, le=64, description="extraction processes; 0 runs extraction in-process"

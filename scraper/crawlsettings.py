@@ -26,6 +26,7 @@ def apply_config(settings: Settings, config: Config, source: Source) -> None:
         "DOWNLOAD_TIMEOUT": crawl.timeout,
         "RETRY_TIMES": crawl.retries,
         "DOWNLOAD_MAXSIZE": crawl.max_page_size,
+        "NEWSARCHIVE_MAX_ENTRIES": crawl.max_entries,
         "NEWSARCHIVE_EXTRACT_WORKERS": crawl.workers,
     }
     # AutoThrottle never goes below DOWNLOAD_DELAY; start it there rather than at its default.

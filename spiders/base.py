@@ -11,12 +11,14 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import datetime, timezone
+from itertools import islice
 from typing import Any
 
 import scrapy
 from scrapy.crawler import Crawler
 from scrapy.exceptions import (
     CannotResolveHostError,
+    DownloadCancelledError,
     DownloadConnectionRefusedError,
     DownloadFailedError,
     DownloadTimeoutError,
@@ -39,12 +41,14 @@ from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 from archive.store import Archive, acquire_shared, release_shared
 from scraper.config import Config, ConfigError, Source, load_config
 from scraper.crawlsettings import apply_config
+from scraper.faults import Fault
 from scraper.items import PageItem
 from scraper.urls import normalize_url
 
 _FAILURE_KINDS: list[tuple[type[BaseException], str]] = [
     (CannotResolveHostError, "dns"),
     (DownloadTimeoutError, "timeout"),
+    (DownloadCancelledError, "too_large"),  # over DOWNLOAD_MAXSIZE
     (DownloadConnectionRefusedError, "connection_refused"),
     (ResponseDataLossError, "data_loss"),
     (DownloadFailedError, "download_failed"),
@@ -63,6 +67,8 @@ def failure_kind(failure: Failure) -> str:
     """A short name for why a request failed, used to count errors by kind."""
     if failure.check(HttpError):
         return f"http_{failure.value.response.status}"
+    if failure.check(Fault):
+        return failure.value.kind
     for exc_type, kind in _FAILURE_KINDS:
         if failure.check(exc_type):
             return kind
@@ -142,7 +148,16 @@ class NewsSpider(scrapy.Spider):
         )
 
     def article_requests(self, candidates: Iterable[tuple[str, dict[str, Any]]]) -> Iterator[scrapy.Request]:
-        """Requests for the candidate article URLs that are new, recent enough and not yet claimed."""
+        """Requests for the candidate article URLs that are new, recent enough and not yet claimed.
+
+        Candidates are read in batches, so a consumer that stops early (a sitemap of
+        50,000 URLs meeting ``max_entries``) leaves the rest unread and unclaimed.
+        """
+        candidates = iter(candidates)
+        while batch := list(islice(candidates, 500)):
+            yield from self._new_article_requests(batch)
+
+    def _new_article_requests(self, candidates: list[tuple[str, dict[str, Any]]]) -> Iterator[scrapy.Request]:
         fresh: dict[str, dict[str, Any]] = {}
         for url, hints in candidates:
             if not url.startswith(("http://", "https://")):

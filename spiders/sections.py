@@ -23,8 +23,10 @@ class SectionSpider(NewsSpider):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        hosts = sorted({urlsplit(str(url)).hostname or "" for url in self.source.sections})
-        self.links = LinkExtractor(allow=self.source.follow, deny=self.source.deny, allow_domains=hosts)
+        # Scrapy matches allowed domains against a link's host:port, so a site on a port needs both.
+        sites = [urlsplit(str(url)) for url in self.source.sections]
+        domains = sorted({site.hostname or "" for site in sites} | {site.netloc.lower() for site in sites})
+        self.links = LinkExtractor(allow=self.source.follow, deny=self.source.deny, allow_domains=domains)
 
     def discover(self) -> Iterable[scrapy.Request]:
         for url in self.source.sections:
