@@ -181,6 +181,9 @@ class Archive:
         now = utcnow()
         headers = headers or {}
         with self.db.conn:
+            # Take the write lock first, so that another process writing this archive cannot
+            # slip in between reading an article's hash and writing the article.
+            self.db.execute("BEGIN IMMEDIATE")
             body_hash = self.store_body(body) if body is not None else None
             self.db["pages"].upsert(
                 {

@@ -174,11 +174,11 @@ def xml_problem(body: bytes) -> str | None:
         parser.Parse(body, True)
     except _EntityDeclared:
         return "xml_entities"
-    except ExpatError as exc:
-        if b"<!ENTITY" in body:  # damaged before its DTD: a lenient parser may still expand it
+    except (ExpatError, ValueError) as exc:  # ValueError: a multi-byte encoding expat cannot read
+        if b"<!ENTITY" in body:  # unread or damaged before its DTD: a lenient parser may expand it
             return "xml_entities"
-        if exc.code == expat_errors.codes[expat_errors.XML_ERROR_UNKNOWN_ENCODING]:
-            return None  # e.g. a GB2312 feed: expat lacks the codec, feedparser has it
+        if isinstance(exc, ValueError) or exc.code == expat_errors.codes[expat_errors.XML_ERROR_UNKNOWN_ENCODING]:
+            return None  # e.g. a GB2312 or Shift_JIS feed: feedparser and lxml read those
         return "malformed_xml"
     return None
 

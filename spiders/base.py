@@ -207,6 +207,7 @@ class NewsSpider(scrapy.Spider):
         ):
             yield self.page_item(response, "article", html=response.text, hints=hints)
         else:
+            self.logger.warning("%s: %s failed: not_html", self.source.name, response.url)
             yield self.page_item(response, "article", error="not_html")
 
     def on_error(self, failure: Failure) -> Iterator[PageItem]:

@@ -78,7 +78,8 @@ class RawServer:
         self.server.server_close()
 
     def count(self, prefix: str) -> int:
-        return sum(1 for path in list(self.hits) if path.startswith(prefix))
+        """How many distinct paths starting with ``prefix`` were requested."""
+        return len({path for path in self.hits if path.startswith(prefix)})
 
 
 def respond(data: bytes) -> Handler:
