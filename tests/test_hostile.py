@@ -180,3 +180,44 @@ def test_public_addresses(address, public):
     import ipaddress
 
     assert is_public(ipaddress.ip_address(address)) is public
+
+
+# -- hostile strings in the archive's own queries ----------------------------------------
+# (`search` and `export` are not on this branch; their filters get the same test where they are.)
+
+HOSTILE_STRINGS = [
+    "x' OR '1'='1",
+    "'); DROP TABLE articles; --",
+    'a" OR 1=1 --',
+    "%' UNION SELECT url, text FROM articles --",
+    "\x00nul",
+    "?",
+    ":url",
+    "😀" * 100,
+]
+
+
+def test_archive_queries_take_hostile_strings_as_data(tmp_path: Path):
+    from archive.store import Archive
+
+    with Archive(tmp_path / "archive.db") as archive:
+        crawl = archive.start_crawl(HOSTILE_STRINGS[1])
+        for number, text in enumerate(HOSTILE_STRINGS):
+            archive.record_page(
+                url=f"http://example.com/{text}",
+                source=text,
+                kind="article",
+                outcome="article",
+                status=200,
+                crawl_id=crawl,
+                body=text.encode("utf-8"),
+                headers={"Content-Type": text},
+                article={"title": text, "text": f"{text} body {number}", "authors": [text], "tags": [text]},
+            )
+        urls = [f"http://example.com/{text}" for text in HOSTILE_STRINGS]
+        assert archive.known_urls(urls + ["http://example.com/' OR 1=1 --"]) == set(urls)
+        archive.finish_crawl(crawl, {"pages": 1, "error_kinds": {text: 1 for text in HOSTILE_STRINGS}})
+    db = tmp_path / "archive.db"
+    assert rows(db, "SELECT count(*) AS n FROM articles")[0]["n"] == len(HOSTILE_STRINGS)
+    assert {row["title"] for row in rows(db, "SELECT title FROM articles")} == set(HOSTILE_STRINGS)
+    assert rows(db, "PRAGMA integrity_check")[0]["integrity_check"] == "ok"
