@@ -87,11 +87,13 @@ def test_sigkill_at_random_points_loses_nothing(tmp_path: Path, bulk_site):
         before = stored(db)
         assert len(before) < len(articles), f"the crawl outran the kills after {kills}"
         crawl = start_crawl(tmp_path)
-        # Wait until this run has stored something, then strike at a random moment.
+        # Strike at a random point of this run's writing, leaving pages for the later kills.
+        share = (len(articles) - len(before)) // (KILLS - kills + 1)
+        target = len(before) + rng.randint(1, max(1, share))
         deadline = time.monotonic() + 60
-        while len(stored(db)) <= len(before) and crawl.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.05)
-        time.sleep(rng.uniform(0, 0.8))
+        while len(stored(db)) < target and crawl.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(rng.uniform(0, 0.05))
         committed = stored(db)  # every write a reader could see was committed
         crawl.send_signal(signal.SIGKILL)
         crawl.communicate()
