@@ -288,6 +288,9 @@ class Archive:
             row["headers"] = json.dumps(headers, sort_keys=True)
             row["body_hash"] = None
         with self.db.conn:
+            # Take the write lock first, so that another process writing this archive cannot
+            # slip in between reading an article's hash and writing the article.
+            self.db.execute("BEGIN IMMEDIATE")
             if body is not None and "body_hash" in row:
                 row["body_hash"] = self.store_body(body)
             self.db["pages"].upsert(row, pk="url")

@@ -27,6 +27,7 @@ DEFAULT_USER_AGENT = "newsarchive/0.1 (+https://github.com/newsarchive/newsarchi
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d|w)\s*$")
 _DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+_MAX_DURATION = timedelta(days=36525)  # so "since" stays a date and "every" a real timetable
 _DAILY = re.compile(r"^\s*daily at ([01]\d|2[0-3]):([0-5]\d)\s*$")
 
 
@@ -43,8 +44,10 @@ def parse_duration(value: str | int | float) -> timedelta:
         if not match:
             raise ValueError(f"{value!r} is not a duration such as 45s, 15m, 2h, 1d or 1w")
         seconds = float(match.group(1)) * _DURATION_UNITS[match.group(2)]
-    if seconds <= 0:
+    if not seconds > 0:
         raise ValueError(f"{value!r} must be longer than zero")
+    if not seconds <= _MAX_DURATION.total_seconds():
+        raise ValueError(f"{value!r} is longer than 100 years")
     return timedelta(seconds=seconds)
 
 
@@ -100,7 +103,7 @@ class CrawlSettings(BaseModel):
     robots: bool = True
     concurrency: int = Field(default=16, ge=1, le=512, description="requests in flight in all")
     per_site_concurrency: int = Field(default=2, ge=1, le=64)
-    delay: float = Field(default=1.0, ge=0, description="seconds between requests to one site")
+    delay: float = Field(default=1.0, ge=0, allow_inf_nan=False, description="seconds between requests to one site")
     autothrottle: bool = True
     timeout: float = Field(default=30.0, gt=0, le=600)
     retries: int = Field(default=2, ge=0, le=10)
@@ -108,6 +111,9 @@ class CrawlSettings(BaseModel):
         default=300.0, ge=0, le=86400, description="longest wait (s) a 429/503 or its Retry-After imposes"
     )
     max_page_size: int = Field(default=20 * 1024 * 1024, ge=1024, description="bytes")
+    max_entries: int = Field(
+        default=10_000, ge=1, description="most new links taken from one feed, sitemap or page per crawl"
+    )
     extract: Literal["best", "fast"] = "best"
     workers: int | None = Field(
         default=None, ge=0, le=64, description="extraction processes; 0 runs extraction in-process"
@@ -177,7 +183,7 @@ class Source(BaseModel):
     every: str | None = None
     # Per-source overrides of the global crawl settings.
     robots: bool | None = None
-    delay: float | None = Field(default=None, ge=0)
+    delay: float | None = Field(default=None, ge=0, allow_inf_nan=False)
     per_site_concurrency: int | None = Field(default=None, ge=1, le=64)
     user_agent: str | None = None
     autothrottle: bool | None = None
@@ -311,6 +317,8 @@ def parse_config(text: str, path: Path | str = "config.yaml") -> Config:
     try:
         data = yaml.safe_load(text)
         root = yaml.compose(text)
+    except RecursionError:
+        raise ConfigError(f"{path}: nested too deeply to be a config") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark else str(path)

@@ -35,6 +35,7 @@ def apply_config(settings: Settings, config: Config, source: Source) -> None:
         "RETRY_TIMES": _own(source, crawl, "retries"),
         "NEWSARCHIVE_RETRY_AFTER_MAX": _own(source, crawl, "retry_after_max"),
         "DOWNLOAD_MAXSIZE": crawl.max_page_size,
+        "NEWSARCHIVE_MAX_ENTRIES": crawl.max_entries,
         "NEWSARCHIVE_EXTRACT_WORKERS": crawl.workers,
         "NEWSARCHIVE_EXTRACT_LEVEL": crawl.extract,
     }

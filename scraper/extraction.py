@@ -36,6 +36,8 @@ ARTICLE_TYPES = {
 # Below this many words, a page without article markup is a teaser or a stub.
 MIN_WORDS_WITHOUT_MARKUP = 120
 MIN_WORDS_WITH_MARKUP = 25
+# Chinese and Japanese put no spaces between words: count each of their characters as one.
+_WORD = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]|[^\s\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]+")
 
 
 def extract_article(
@@ -68,7 +70,7 @@ def extract_article(
     found = document.as_dict()
     paragraphs = strip_furniture([line.strip() for line in (found.get("text") or "").split("\n")])
     text = "\n\n".join(line for line in paragraphs if line)
-    words = len(text.split())
+    words = count_words(text)
     needed = MIN_WORDS_WITH_MARKUP if meta["is_article"] else MIN_WORDS_WITHOUT_MARKUP
     if words < needed or meta["is_listing"]:
         return None
@@ -86,6 +88,11 @@ def extract_article(
         "comments": None,
         "extractor": EXTRACTOR,
     }
+
+
+def count_words(text: str) -> int:
+    """Words in a text, counting a Chinese or Japanese character as a word."""
+    return len(_WORD.findall(text))
 
 
 def page_metadata(tree: lxml.html.HtmlElement) -> dict[str, Any]:

@@ -5,7 +5,15 @@ from __future__ import annotations
 import logging
 
 # Scrapy components that log an expected network fault with a full traceback.
-_NOISY_LOGGERS = ("scrapy.downloadermiddlewares.robotstxt", "scrapy.core.scraper")
+_NOISY_LOGGERS = ("scrapy.core.scraper",)
+# Scrapy components that log a fault which the spider's errback (or scraper.safety) then
+# logs again, with its kind: "Gave up retrying", "larger than download max size", ...
+_REPEATING_LOGGERS = (
+    "scrapy.downloadermiddlewares.retry",
+    "scrapy.downloadermiddlewares.robotstxt",
+    "scrapy.downloadermiddlewares.httpcompression",
+    "scrapy.core.downloader.handlers.http11",
+)
 
 
 class _OneLine(logging.Filter):
@@ -23,8 +31,17 @@ def _is_bug(exc: BaseException | None) -> bool:
     return isinstance(exc, (AttributeError, TypeError, NameError, KeyError, IndexError, AssertionError))
 
 
+class _SaidElsewhere(logging.Filter):
+    """Drop warnings and errors about a fault that is logged once more, by kind."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno < logging.WARNING or _is_bug(record.exc_info[1] if record.exc_info else None)
+
+
 def quiet_expected_faults() -> None:
-    for name in _NOISY_LOGGERS:
-        logger = logging.getLogger(name)
-        if not any(isinstance(f, _OneLine) for f in logger.filters):
-            logger.addFilter(_OneLine())
+    """Log each fault once, in one line."""
+    for names, kind in ((_NOISY_LOGGERS, _OneLine), (_REPEATING_LOGGERS, _SaidElsewhere)):
+        for name in names:
+            logger = logging.getLogger(name)
+            if not any(isinstance(f, kind) for f in logger.filters):
+                logger.addFilter(kind())

@@ -16,6 +16,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from archive.store import CRAWL_COUNTS, acquire_shared, release_shared
+from scraper.faults import count_fault
 from scraper.items import PageItem
 from scraper.middlewares import ROBOTS_BLOCKED_URLS
 from scraper.pool import extract_in_pool, get_pool
@@ -83,8 +84,7 @@ class ArchivePipeline:
         stats = self.crawler.stats
         if item.error:
             outcome = "error"
-            stats.inc_value("newsarchive/errors")
-            stats.inc_value(f"newsarchive/error_kinds/{item.error}")
+            count_fault(stats, item.error)
         elif item.status == 304:
             outcome = "not_modified"
             stats.inc_value("newsarchive/not_modified")

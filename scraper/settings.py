@@ -41,10 +41,22 @@ ITEM_PIPELINES = {
     "scraper.pipelines.ExtractionPipeline": 300,
     "scraper.pipelines.ArchivePipeline": 800,
 }
-SPIDER_MIDDLEWARES = {}
+SPIDER_MIDDLEWARES = {
+    "scraper.safety.EntryLimitMiddleware": 50,
+}
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "scraper.middlewares.SharedRobotsTxtMiddleware": 100,
+    # Guards against the hostile web (scraper/safety.py); see docs/reliability.md.
+    "scraper.safety.PublicAddressMiddleware": 40,  # before robots.txt is fetched for a host
+    "scraper.safety.RobotsTxtFaultsMiddleware": 45,  # after retries gave up
+    "scraper.safety.ResponseGuardMiddleware": 60,  # sees bodies after decompression
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "scraper.safety.MetaRefreshMiddleware": 580,
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "scraper.safety.HttpCompressionMiddleware": 590,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "scraper.safety.RedirectMiddleware": 600,
     # Nearer the downloader than RetryMiddleware (550): it sees a 429/503 first and pauses
     # the site; the retried request then waits in its process_request.
     "scraper.middlewares.RetryAfterMiddleware": 560,
@@ -52,6 +64,8 @@ DOWNLOADER_MIDDLEWARES = {
     # Last before the downloader: counts a request as in flight until its response returns.
     "scraper.middlewares.SharedPolitenessMiddleware": 950,
 }
+# Only the web: no local files, FTP, S3 or data: URLs, whatever a page links to.
+DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
 
 # Responses waiting for extraction are bounded in bytes: back-pressure on fetching.
 SCRAPER_SLOT_MAX_ACTIVE_SIZE = 20_000_000

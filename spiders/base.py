@@ -18,6 +18,7 @@ import scrapy
 from scrapy.crawler import Crawler
 from scrapy.exceptions import (
     CannotResolveHostError,
+    DownloadCancelledError,
     DownloadConnectionRefusedError,
     DownloadFailedError,
     DownloadTimeoutError,
@@ -40,6 +41,7 @@ from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 from archive.store import Archive, acquire_shared, release_shared
 from scraper.config import Config, ConfigError, Source, load_config
 from scraper.crawlsettings import apply_config
+from scraper.faults import Fault
 from scraper.items import PageItem
 from scraper.urls import normalize_url
 
@@ -49,6 +51,7 @@ KNOWN_BATCH = 500
 _FAILURE_KINDS: list[tuple[type[BaseException], str]] = [
     (CannotResolveHostError, "dns"),
     (DownloadTimeoutError, "timeout"),
+    (DownloadCancelledError, "too_large"),  # over DOWNLOAD_MAXSIZE
     (DownloadConnectionRefusedError, "connection_refused"),
     (ResponseDataLossError, "data_loss"),
     (DownloadFailedError, "download_failed"),
@@ -67,6 +70,8 @@ def failure_kind(failure: Failure) -> str:
     """A short name for why a request failed, used to count errors by kind."""
     if failure.check(HttpError):
         return f"http_{failure.value.response.status}"
+    if failure.check(Fault):
+        return failure.value.kind
     for exc_type, kind in _FAILURE_KINDS:
         if failure.check(exc_type):
             return kind
@@ -189,6 +194,11 @@ class NewsSpider(scrapy.Spider):
             if url not in self.claimed:
                 yield url, hints
 
+    def own_urls(self) -> list[str]:
+        """The source's configured URLs: their hosts may be fetched even when they are not public."""
+        source = self.source
+        return [str(url) for url in (*source.feeds, *source.sitemaps, *source.sections, *source.urls)]
+
     def too_old(self, hints: dict[str, Any]) -> bool:
         """Whether discovery dates the entry before the source's ``since`` window."""
         date = parse_date(hints.get("published") or hints.get("lastmod"))
@@ -217,7 +227,8 @@ class NewsSpider(scrapy.Spider):
         ):
             yield self.page_item(response, "article", html=response.text, hints=hints)
         else:
-            yield self.page_item(response, "article")  # recorded as not_article; its type is in the headers
+            self.logger.warning("%s: %s failed: not_html", self.source.name, response.url)
+            yield self.page_item(response, "article", error="not_html")
 
     def on_error(self, failure: Failure) -> Iterator[PageItem]:
         if failure.check(IgnoreRequest) and not failure.check(HttpError):

@@ -89,6 +89,10 @@ class DiscoverSpider(scrapy.Spider):
         yield scrapy.Request(home, callback=self.parse_home, errback=self.home_failed)
         yield scrapy.Request(urljoin(home, "/robots.txt"), callback=self.parse_robots, errback=self.no_robots)
 
+    def own_urls(self) -> list[str]:
+        """The site the user asked about: its host may be fetched even when it is not public."""
+        return [self.result.home]
+
     def probe(self, url: str, callback: Any, **meta: Any) -> scrapy.Request:
         self.probes += 1
         return scrapy.Request(url, callback=callback, errback=self.ignore, meta={"rank": self.probes, **meta})

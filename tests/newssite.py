@@ -483,3 +483,33 @@ def build_news_site(site: Site) -> Site:
     site.add("/private/secret.html", article_page(ARTICLES[1], base))
     site.add("/report.pdf", b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n", "application/pdf")
     return site
+
+
+def bulk_articles(count: int) -> list[Article]:
+    """``count`` small, distinct articles, for crawls that need many pages."""
+    return [
+        Article(
+            path=f"/bulk/{number}.html",
+            title=f"Council minutes, meeting number {number}",
+            authors=["Kim Archer"],
+            published=f"2026-{number % 12 + 1:02d}-{number % 28 + 1:02d}T07:30:00+00:00",
+            description=f"What the council decided at meeting {number}.",
+            paragraphs=[
+                f"At its meeting number {number} the town council approved the repair of the bridge over "
+                "the river, which has been closed to lorries since the floods of the spring.",
+                f"Councillors also agreed to keep the library open late on Thursdays, and item {number} on "
+                "the agenda, the new bus timetable, was sent back for another round of consultation.",
+            ],
+        )
+        for number in range(count)
+    ]
+
+
+def build_bulk_site(site: Site, count: int) -> tuple[Site, list[Article]]:
+    """A site of ``count`` small articles, all listed in /sitemap.xml."""
+    articles = bulk_articles(count)
+    for article in articles:
+        site.add(article.path, article_page(article, site.base))
+    site.add("/robots.txt", "User-agent: *\nAllow: /\n", "text/plain")
+    site.add("/sitemap.xml", news_sitemap(site.base, articles), "application/xml")
+    return site, articles

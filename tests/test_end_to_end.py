@@ -92,7 +92,8 @@ def test_pages_that_are_not_articles_are_recorded_but_not_archived(crawled):
     pages = {row["url"]: row for row in rows(db, "SELECT * FROM pages")}
     assert pages[site.base + "/"]["outcome"] == "not_article"
     assert pages[site.base + "/world/"]["outcome"] == "not_article"
-    assert pages[site.base + "/report.pdf"]["outcome"] == "not_article"
+    assert pages[site.base + "/report.pdf"]["outcome"] == "error"
+    assert pages[site.base + "/report.pdf"]["error"] == "not_html"
     assert pages[site.base + "/report.pdf"]["content_type"] == "application/pdf"
     assert pages[site.base + "/gone.html"]["outcome"] == "error"
     assert pages[site.base + "/gone.html"]["status"] == 404
@@ -124,7 +125,8 @@ def test_a_dead_source_is_reported_and_the_others_go_on(crawled):
     assert result.returncode == 1  # not everything went well
     runs = {row["source"]: row for row in rows(db, "SELECT * FROM crawls ORDER BY id DESC")}  # first run wins
     assert runs["dead"]["status"] == "failed"
-    assert json.loads(runs["dead"]["error_kinds"]) == {"connection_refused": 1}
+    # Its robots.txt failed too (the crawl then goes on as if the site had none).
+    assert json.loads(runs["dead"]["error_kinds"]) == {"connection_refused": 1, "robots_txt_connection_refused": 1}
     assert runs["daily-feeds"]["status"] == "ok" and runs["daily-feeds"]["new"] == 5
     assert runs["daily-sitemap"]["new"] == 1  # the only article not in a feed
     assert "dead" in result.stdout and "connection_refused" in result.stdout

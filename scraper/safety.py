@@ -1,0 +1,295 @@
+"""Guards against the hostile web: where requests may go, and which responses get through.
+
+Each guard is a Scrapy middleware registered in ``scraper/settings.py``. A guard
+that refuses something raises a :class:`~scraper.faults.Fault`; the spider's
+errback records it and counts it by kind, with one log line.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+from collections.abc import AsyncIterator
+from pyexpat import ExpatError, ParserCreate
+from pyexpat import errors as expat_errors
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from scrapy import Request
+from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares import httpcompression, redirect
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import HtmlResponse, Response
+from scrapy.utils.defer import maybe_deferred_to_future
+from scrapy.utils.gz import gunzip
+from scrapy.utils.httpobj import urlparse_cached
+from twisted.internet.error import DNSLookupError
+from twisted.python.failure import Failure
+from w3lib.encoding import read_bom
+
+from scraper.charset import html_encoding
+from scraper.faults import Fault, count_fault
+from spiders.base import failure_kind
+
+logger = logging.getLogger(__name__)
+
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+WEB_SCHEMES = ("http", "https")
+
+
+async def resolve(host: str) -> Address | None:
+    """The address a host name or IP literal stands for; None when it does not resolve.
+
+    Names go through the reactor's resolver, in a thread and cached: the same
+    cache the download then connects with, so the answer checked is the one used.
+    """
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        from twisted.internet import reactor
+
+        try:
+            address = ipaddress.ip_address(await maybe_deferred_to_future(reactor.resolve(host)))
+        except DNSLookupError:
+            return None  # the download itself fails and reports it
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        return address.ipv4_mapped
+    return address
+
+
+def is_public(address: Address) -> bool:
+    """Whether an address is on the public internet (not loopback, link-local, private, ...)."""
+    return address.is_global and not address.is_multicast
+
+
+class PublicAddressMiddleware:
+    """Fetch only http(s) URLs on public addresses, or on the source's own configured hosts.
+
+    A feed, sitemap or page can link anywhere; without this guard a hostile one
+    could make the archiver fetch and archive the cloud metadata service
+    (169.254.169.254) or a page on the machine's own network. Redirects pass
+    through here again, so they cannot lead there either.
+    """
+
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+        self._own: set[Address] | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> PublicAddressMiddleware:
+        return cls(crawler)
+
+    async def process_request(self, request: Request) -> None:
+        url = urlparse_cached(request)
+        if url.scheme not in WEB_SCHEMES:
+            raise Fault("blocked_scheme", f"{request.url}: only http and https URLs are fetched")
+        address = await resolve(url.hostname or "")
+        if address is None or is_public(address) or address in await self.own_addresses():
+            return
+        raise Fault("blocked_address", f"{request.url}: {address} is not a public address nor the source's own host")
+
+    async def own_addresses(self) -> set[Address]:
+        """Addresses of the hosts the spider was told to crawl (a source's feeds, sitemaps,
+        sections and urls; the site `discover` was asked about)."""
+        if self._own is None:
+            own_urls = getattr(self.crawler.spider, "own_urls", None)
+            hosts = {urlsplit(url).hostname or "" for url in (own_urls() if own_urls else [])}
+            self._own = {address for host in hosts if (address := await resolve(host))}
+        return self._own
+
+
+class ResponseGuardMiddleware:
+    """Check what a response really is before a spider reads it.
+
+    - Feeds and sitemaps that declare XML entities are refused (``xml_entities``):
+      that is how the billion-laughs bomb and external-entity reads work, and no
+      honest feed needs them. Malformed ones are counted (``malformed_xml``) and
+      still read as far as the lenient parsers can.
+    - A gzipped sitemap that unpacks beyond ``DOWNLOAD_MAXSIZE`` is refused.
+    - An "HTML" page whose bytes are a PDF, an image or other binary becomes a
+      plain response, which the spider records as ``not_html``.
+    - An HTML page is decoded with the encoding its bytes are really in
+      (:func:`scraper.charset.html_encoding`), whatever its header says.
+    """
+
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+        self.max_size = crawler.settings.getint("DOWNLOAD_MAXSIZE")
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ResponseGuardMiddleware:
+        return cls(crawler)
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        if request.meta.get("kind") in ("feed", "sitemap"):
+            self.check_xml(response)
+            return response
+        if not isinstance(response, HtmlResponse):
+            return response
+        if looks_binary(response.body):
+            return Response(
+                response.url,
+                status=response.status,
+                headers=response.headers,
+                body=response.body,
+                request=response.request,
+                flags=response.flags,
+            )
+        encoding = html_encoding(response.body, response.headers.get("Content-Type", b"").decode("latin-1"))
+        if encoding and encoding != response.encoding:
+            return response.replace(encoding=encoding)
+        return response
+
+    def check_xml(self, response: Response) -> None:
+        body = response.body
+        if response.status != 200 or body.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] not in (b"<", b"\x1f"):
+            return  # not XML: a 304, a JSON Feed, a robots.txt naming sitemaps
+        if body[:2] == b"\x1f\x8b":
+            try:
+                body = gunzip(body, max_size=self.max_size)
+            except ValueError as exc:  # over the size limit (or not gzip at all)
+                raise Fault("too_large_unpacked", f"{response.url}: {exc}") from None
+            except (OSError, EOFError):
+                raise Fault("bad_gzip", f"{response.url}: not a valid gzip file") from None
+        problem = xml_problem(body)
+        if problem == "xml_entities":
+            raise Fault(problem, f"{response.url}: declares XML entities, refused unread")
+        if problem:
+            count_fault(self.crawler.stats, problem)
+            logger.warning("%s: %s, read as far as it goes", response.url, problem.replace("_", " "))
+
+
+class _EntityDeclared(Exception):
+    pass
+
+
+def _refuse_entity(*args: Any) -> None:
+    raise _EntityDeclared
+
+
+def xml_problem(body: bytes) -> str | None:
+    """``xml_entities`` when the document declares entities, ``malformed_xml`` when it is
+    not well-formed, None when it is fine. Nothing is expanded or fetched."""
+    parser = ParserCreate()
+    parser.EntityDeclHandler = _refuse_entity
+    try:
+        parser.Parse(body, True)
+    except _EntityDeclared:
+        return "xml_entities"
+    except (ExpatError, ValueError) as exc:  # ValueError: a multi-byte encoding expat cannot read
+        if b"<!ENTITY" in body:  # unread or damaged before its DTD: a lenient parser may expand it
+            return "xml_entities"
+        if isinstance(exc, ValueError) or exc.code == expat_errors.codes[expat_errors.XML_ERROR_UNKNOWN_ENCODING]:
+            return None  # e.g. a GB2312 or Shift_JIS feed: feedparser and lxml read those
+        return "malformed_xml"
+    return None
+
+
+_BINARY_MAGIC = (b"%PDF-", b"\xff\xd8\xff", b"\x89PNG", b"GIF8", b"PK\x03\x04", b"\x1f\x8b", b"RIFF", b"\x00\x00\x01\x00")
+
+
+def looks_binary(body: bytes) -> bool:
+    """Whether a body is a known binary format, or has the NUL bytes no HTML text has."""
+    head = body[:1024]
+    if read_bom(head)[0]:
+        return False  # UTF-16 text is full of NULs
+    return head.startswith(_BINARY_MAGIC) or b"\x00" in head
+
+
+class RobotsTxtFaultsMiddleware:
+    """Count a robots.txt that fails (``robots_txt_timeout``, ``robots_txt_http_500``, ...).
+
+    Scrapy then crawls the site as if it had no robots.txt, as the robots.txt
+    standard (RFC 9309) allows for unreachable files.
+    """
+
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RobotsTxtFaultsMiddleware:
+        return cls(crawler)
+
+    @staticmethod
+    def _is_robots(request: Request) -> bool:
+        return bool(request.meta.get("dont_obey_robotstxt")) and urlparse_cached(request).path == "/robots.txt"
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        if response.status >= 500 and self._is_robots(request):
+            self.fault(request, f"http_{response.status}")
+        return response
+
+    def process_exception(self, request: Request, exception: Exception) -> None:
+        if self._is_robots(request) and not isinstance(exception, IgnoreRequest):
+            self.fault(request, failure_kind(Failure(exception)))
+
+    def fault(self, request: Request, kind: str) -> None:
+        count_fault(self.crawler.stats, f"robots_txt_{kind}")
+        logger.warning("%s failed: %s; crawling the site as if it had none", request.url, kind)
+
+
+class _CountsRedirectLimit:
+    def _redirect(self, redirected: Request, request: Request, reason: Any) -> Request:
+        # Scrapy's duplicate filter would drop a loop's second round silently; name it instead.
+        if redirected.url in (*request.meta.get("redirect_urls", ()), request.url):
+            raise Fault("redirect_loop", f"{request.url}: redirects in a loop")
+        try:
+            return super()._redirect(redirected, request, reason)  # type: ignore[misc]
+        except IgnoreRequest:
+            raise Fault("too_many_redirects", f"{request.url}: more redirects than REDIRECT_MAX_TIMES") from None
+
+
+class RedirectMiddleware(_CountsRedirectLimit, redirect.RedirectMiddleware):
+    """Scrapy's redirects; a loop and a redirect off the web (``file:``, ``ftp:``) are counted faults."""
+
+    def process_response(self, request: Request, response: Response) -> Request | Response:
+        result = super().process_response(request, response)
+        location = response.headers.get("Location")
+        if result is response and location and 300 <= response.status < 400 and not request.meta.get("dont_redirect"):
+            target = urljoin(request.url, location.decode("latin-1"))
+            if urlsplit(target).scheme not in WEB_SCHEMES:
+                raise Fault("blocked_scheme", f"{request.url}: redirect to {target[:100]} not followed")
+        return result
+
+
+class MetaRefreshMiddleware(_CountsRedirectLimit, redirect.MetaRefreshMiddleware):
+    """Scrapy's ``<meta http-equiv=refresh>`` redirects; a loop is a counted fault."""
+
+
+class HttpCompressionMiddleware(httpcompression.HttpCompressionMiddleware):
+    """Scrapy's decompression, which stops at DOWNLOAD_MAXSIZE; a gzip bomb is a counted fault."""
+
+    def process_response(self, request: Request, response: Response) -> Request | Response:
+        try:
+            return super().process_response(request, response)
+        except IgnoreRequest as exc:
+            raise Fault("too_large_unpacked", str(exc)) from None
+
+
+class EntryLimitMiddleware:
+    """Take at most ``NEWSARCHIVE_MAX_ENTRIES`` requests from one feed, sitemap or page.
+
+    A sitemap may list 50,000 URLs and a generated calendar links on forever; the
+    rest are left for the next crawl (already archived URLs are not requested
+    again, so each crawl takes the next ones). Counted as ``too_many_entries``.
+    """
+
+    def __init__(self, crawler: Crawler, limit: int):
+        self.crawler = crawler
+        self.limit = limit
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> EntryLimitMiddleware:
+        return cls(crawler, crawler.settings.getint("NEWSARCHIVE_MAX_ENTRIES"))
+
+    async def process_spider_output(self, response: Response, result: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        taken = 0
+        async for output in result:
+            if isinstance(output, Request):
+                if self.limit and taken == self.limit:
+                    count_fault(self.crawler.stats, "too_many_entries")
+                    logger.warning("%s: more than %d new links; the rest wait for the next crawl", response.url, self.limit)
+                    return
+                taken += 1
+            yield output
+
