@@ -13,7 +13,7 @@ import re
 import sqlite3
 import uuid
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,7 @@ __all__ = [
     "ArchiveVersionError",
     "acquire_shared",
     "content_hash",
+    "crawl_status",
     "release_shared",
     "utcnow",
 ]
@@ -61,6 +62,15 @@ def content_hash(title: str | None, text: str | None) -> str:
     """Hash of the words only, so whitespace or markup changes do not count as edits."""
     normalised = _SPACE.sub(" ", f"{title or ''}\n{text or ''}").strip()
     return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
+
+
+def crawl_status(counts: dict[str, Any]) -> str:
+    """ok (no errors), partial (some errors) or failed (errors and nothing fetched)."""
+    pages = counts.get("pages", 0)
+    errors = counts.get("errors", 0)
+    if errors and not pages:
+        return "failed"
+    return "partial" if errors else "ok"
 
 
 class Archive:
@@ -129,14 +139,7 @@ class Archive:
 
     def finish_crawl(self, crawl_id: int, counts: dict[str, Any]) -> str:
         """Close a crawls row with its final counts; returns the status it was given."""
-        pages = counts.get("pages", 0)
-        errors = counts.get("errors", 0)
-        if errors and not pages:
-            status = "failed"
-        elif errors:
-            status = "partial"
-        else:
-            status = "ok"
+        status = crawl_status(counts)
         row = {key: counts.get(key, 0) for key in ("pages", "new", "updated", "unchanged", "not_articles", "errors", "robots_blocked")}
         row["error_kinds"] = json.dumps(counts.get("error_kinds", {}), sort_keys=True)
         row["finished"] = utcnow()
@@ -219,6 +222,17 @@ class Archive:
             return "unchanged"
         self.db["articles"].update(url, row)
         return "updated"
+
+    def crawl_of_run(self, run: str, source: str) -> int | None:
+        """The id of the crawls row of this run's source, if there is one."""
+        row = self.db.execute(
+            "SELECT id FROM crawls WHERE run = ? AND source = ? ORDER BY id DESC LIMIT 1", [run, source]
+        ).fetchone()
+        return row[0] if row else None
+
+    def seen_urls(self) -> Iterator[tuple[str, str]]:
+        """(url, fetched_at) of every page :meth:`known_urls` counts as archived."""
+        yield from self.db.execute("SELECT url, fetched_at FROM pages WHERE outcome IN ('article', 'not_article')")
 
     def known_urls(self, urls: Iterable[str]) -> set[str]:
         """Which of these URLs are already archived as articles or recorded as pages."""

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from archive.store import ArchiveError
 from scraper.config import Config, ConfigError, load_config
+from scraper.frontier import FrontierError
 
 # Exit codes: 0 all went well, 1 the work ran but something failed, 2 bad input.
 EXIT_FAILED = 1
@@ -45,8 +46,17 @@ def with_config(command: Callable[..., Any]) -> Callable[..., Any]:
             return command(config, **kwargs)
         except (ConfigError, ArchiveError) as exc:
             fail(str(exc))
+        except FrontierError as exc:
+            fail(str(exc), EXIT_FAILED)
 
     return wrapper
+
+
+frontier_option = click.option(
+    "--frontier",
+    metavar="URL",
+    help="Crawl through this Redis (redis://HOST:PORT/DB) shared with workers; overrides the config's `frontier`.",
+)
 
 
 @click.group()
@@ -58,11 +68,13 @@ def cli() -> None:
 @cli.command()
 @with_config
 @click.option("--source", "-s", "names", multiple=True, help="Crawl only this source (repeatable).")
+@frontier_option
 @click.option("--verbose", "-v", is_flag=True, help="Show Scrapy's log.")
-def crawl(config: Config, names: tuple[str, ...], verbose: bool) -> None:
+def crawl(config: Config, names: tuple[str, ...], frontier: str | None, verbose: bool) -> None:
     """Crawl all (or the named) sources once and print a summary."""
     from scraper.crawl import run_crawl  # Scrapy and Twisted load only for commands that crawl
 
+    config = config.with_frontier(frontier)
     sources = config.select(names)
     report = run_crawl(config, sources, log_level="INFO" if verbose else "WARNING")
     table = Table(title=f"crawl {report.run} -> {config.archive_path.name}")
@@ -80,6 +92,35 @@ def crawl(config: Config, names: tuple[str, ...], verbose: bool) -> None:
             click.echo(f"{entry.source}: errors: {kinds}")
     if not report.ok:
         sys.exit(EXIT_FAILED)
+
+
+@cli.command()
+@with_config
+@click.option("--source", "-s", "names", multiple=True, help="Work only on this source (repeatable).")
+@frontier_option
+@click.option("--verbose", "-v", is_flag=True, help="Show Scrapy's log.")
+def worker(config: Config, names: tuple[str, ...], frontier: str | None, verbose: bool) -> None:
+    """Fetch and extract pages from the shared Redis frontier until stopped (Ctrl-C)."""
+    from scraper.cluster import run_worker
+
+    config = config.with_frontier(frontier)
+    run_worker(config, config.select(names), log_level="INFO" if verbose else "WARNING")
+
+
+@cli.command()
+@with_config
+@frontier_option
+@click.option("--batch", default=100, show_default=True, type=click.IntRange(1, 10_000), help="Pages taken from Redis at a time.")
+@click.option("--verbose", "-v", is_flag=True, help="Log progress.")
+def writer(config: Config, frontier: str | None, batch: int, verbose: bool) -> None:
+    """Write the pages workers extracted into the archive, until stopped (Ctrl-C)."""
+    import logging
+
+    from scraper.writer import run_writer
+
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(asctime)s %(name)s %(levelname)s: %(message)s")
+    pages = run_writer(config.with_frontier(frontier), batch)
+    click.echo(f"writer: {pages} pages written to {config.archive_path}")
 
 
 @cli.command()

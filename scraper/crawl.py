@@ -60,6 +60,10 @@ def run_crawl(config: Config, sources: list[Source], log_level: str = "WARNING")
     Can run once per process: Twisted's reactor cannot be restarted (the
     scheduler runs each crawl in a child process for that reason).
     """
+    if config.frontier:
+        from scraper.cluster import run_distributed_crawl
+
+        return run_distributed_crawl(config, sources, log_level)
     run = uuid.uuid4().hex[:12]
     archive = acquire_shared(config.archive_path)
     process = CrawlerProcess(project_settings(log_level))

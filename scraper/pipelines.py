@@ -8,6 +8,7 @@ the run summary and the ``crawls`` table.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from archive.store import acquire_shared, release_shared
+from archive.store import Archive, acquire_shared, release_shared
 from scraper.items import PageItem
 from scraper.pool import extract_in_pool, get_pool
 
@@ -78,36 +79,55 @@ class ArchivePipeline:
         release_shared(self.path)
 
     def process_item(self, item: PageItem) -> PageItem:
-        stats = self.crawler.stats
-        if item.error:
-            outcome = "error"
-            stats.inc_value("newsarchive/errors")
-            stats.inc_value(f"newsarchive/error_kinds/{item.error}")
-        elif item.kind != "article":
-            outcome = "listing"
-        elif item.article:
-            outcome = "article"
-        else:
-            outcome = "not_article"
-            stats.inc_value("newsarchive/not_articles")
-        if item.status:
-            stats.inc_value("newsarchive/pages")
-        result = self.archive.record_page(
-            url=item.url,
-            source=item.source,
-            kind=item.kind,
-            outcome=outcome,
-            status=item.status,
-            crawl_id=item.crawl_id,
-            body=item.body if item.status else None,
-            headers=item.headers,
-            error=item.error,
-            article=item.article if outcome == "article" else None,
-        )
-        if result:
-            stats.inc_value(f"newsarchive/{result}")
+        record_item(self.archive, item, self.crawler.stats.inc_value)
         item.body = None
         return item
+
+
+# What a page needs to be recorded: the PageItem fields record_item reads. This is
+# also what travels through Redis from the workers to `newsarchive writer`.
+RECORD_FIELDS = ("url", "source", "kind", "status", "crawl_id", "headers", "body", "error", "article")
+
+
+def record_fields(item: PageItem) -> dict[str, Any]:
+    return {name: getattr(item, name) for name in RECORD_FIELDS}
+
+
+def page_outcome(item: PageItem) -> str:
+    """What the page turned out to be: article, not_article, listing or error."""
+    if item.error:
+        return "error"
+    if item.kind != "article":
+        return "listing"
+    return "article" if item.article else "not_article"
+
+
+def record_item(archive: Archive, item: PageItem, count: Callable[[str], Any]) -> str:
+    """Record one page (and its article) in one transaction, counting what happened
+    under ``newsarchive/`` keys; returns the page's outcome."""
+    outcome = page_outcome(item)
+    if outcome == "error":
+        count("newsarchive/errors")
+        count(f"newsarchive/error_kinds/{item.error}")
+    elif outcome == "not_article":
+        count("newsarchive/not_articles")
+    if item.status:
+        count("newsarchive/pages")
+    result = archive.record_page(
+        url=item.url,
+        source=item.source,
+        kind=item.kind,
+        outcome=outcome,
+        status=item.status,
+        crawl_id=item.crawl_id,
+        body=item.body if item.status else None,
+        headers=item.headers,
+        error=item.error,
+        article=item.article if outcome == "article" else None,
+    )
+    if result:
+        count(f"newsarchive/{result}")
+    return outcome
 
 
 def crawl_counts(stats: dict[str, Any]) -> dict[str, Any]:

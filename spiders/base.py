@@ -39,6 +39,8 @@ from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 from archive.store import Archive, acquire_shared, release_shared
 from scraper.config import Config, ConfigError, Source, load_config
 from scraper.crawlsettings import apply_config
+from scraper.distributed import SeenState, apply_frontier
+from scraper.frontier import Frontier
 from scraper.items import PageItem
 from scraper.urls import normalize_url
 
@@ -114,16 +116,20 @@ class NewsSpider(scrapy.Spider):
                 raise ConfigError(f"name a source: -a source=NAME ({', '.join(s.name for s in config.sources)})")
             source = config.select([source])[0]
         apply_config(crawler.settings, config, source)
+        if config.frontier:
+            apply_frontier(crawler.settings, config, source, cls.mode)
         crawler.settings.set("NEWSARCHIVE_ARCHIVE", str(config.archive_path), priority="spider")
         spider = super().from_crawler(crawler, *args, source=source, config=config, **kwargs)
-        spider.archive = acquire_shared(config.archive_path)
+        # Distributed, the archive belongs to `newsarchive writer`; Redis says what it holds.
+        spider.archive = SeenState(Frontier.from_config(config)) if config.frontier else acquire_shared(config.archive_path)
         crawler.signals.connect(spider._release_archive, signal=scrapy.signals.spider_closed)
         return spider
 
-    archive: Archive
+    archive: Archive | SeenState
 
     def _release_archive(self) -> None:
-        release_shared(self.config.archive_path)
+        if not self.config.frontier:
+            release_shared(self.config.archive_path)
 
     # -- discovery --------------------------------------------------------------
 
