@@ -76,6 +76,7 @@ def run_distributed_crawl(config: Config, sources: list[Source], log_level: str 
             counts = crawl_counts(frontier.counts(run, source.name))
             frontier.push_finish(run, source.name, counts)
             reports.append(SourceReport(source.name, crawl_status(counts), counts))
+        wait_for(lambda: not frontier.pending(run), frontier, "the writer to close the crawls rows")
         return CrawlReport(run, reports)
     finally:
         shutdown_pools()
@@ -113,14 +114,20 @@ def start_crawlers(
 
 def wait_for_writer(frontier: Frontier) -> None:
     """Discovery needs to know what the archive holds: wait until a writer has published it."""
+    wait_for(frontier.seen_ready, frontier, "`newsarchive writer` to publish the archive's seen-state in Redis")
+
+
+def wait_for(condition: Callable[[], bool], frontier: Frontier, what: str) -> None:
+    """Poll until the condition holds, saying once what we wait for when it takes a while."""
+    started = time.monotonic()
     announced = False
     while True:
         try:
-            if frontier.seen_ready():
+            if condition():
                 return
         except REDIS_ERRORS as exc:
             frontier.outage.failed(exc)
-        if not announced:
-            logger.warning("waiting for `newsarchive writer` to publish the archive's seen-state in Redis")
+        if not announced and time.monotonic() - started > 2:
+            logger.warning("waiting for %s", what)
             announced = True
-        time.sleep(1)
+        time.sleep(0.2)

@@ -236,9 +236,8 @@ class Frontier:
                 queue, inflight, _ = queue_keys(source, mode)
                 pipe.zcard(queue)
                 pipe.hlen(inflight)
-            pipe.get(f"{PREFIX}pending:{run}")
-            *sizes, pending = pipe.execute()
-        return not any(sizes) and not int(pending or 0)
+            sizes = pipe.execute()
+        return not any(sizes) and not self.pending(run)
 
     def counts(self, run: str, source: str) -> dict[str, int]:
         return {key.decode(): int(value) for key, value in self.redis.hgetall(counts_key(run, source)).items()}
@@ -266,8 +265,15 @@ class Frontier:
 
     def push_finish(self, run: str, source: str, counts: dict[str, Any]) -> None:
         """Ask the writer to close the run's crawls row for the source with these counts."""
-        self.redis.lpush(ITEMS, pickle.dumps(("finish", run, {"source": source, "counts": counts})))
-        self.redis.delete(counts_key(run, source))
+        with self.redis.pipeline() as pipe:
+            pipe.lpush(ITEMS, pickle.dumps(("finish", run, {"source": source, "counts": counts})))
+            pipe.incr(f"{PREFIX}pending:{run}")
+            pipe.delete(counts_key(run, source))
+            pipe.execute()
+
+    def pending(self, run: str) -> int:
+        """Pages and crawl closings of the run that the writer has not committed yet."""
+        return int(self.redis.get(f"{PREFIX}pending:{run}") or 0)
 
     def hold_writer_lock(self, writer: str) -> bool:
         return bool(self._hold_lock(keys=[WRITER_LOCK], args=[writer, max(1, int(self.timeout))]))

@@ -97,6 +97,7 @@ class ArchiveWriter:
         counts: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
         seen: dict[str, str] = {}
         for kind, run, fields in entries:
+            pending[run] += 1
             if kind == "finish":
                 archive.finish_crawl(self.crawl_id(archive, run, fields["source"]), fields["counts"])
                 continue
@@ -104,12 +105,12 @@ class ArchiveWriter:
             tally: Counter[str] = Counter()
             if run:
                 item.crawl_id = self.crawl_id(archive, run, item.source)
-                pending[run] += 1
                 tally = counts[(run, item.source)]
             if record_item(archive, item, lambda key: tally.update((key,))) in ("article", "not_article"):
                 seen[item.url] = utcnow()
             self.written += 1
         if entries:
+            pending.pop(None, None)  # pages of no run are not awaited by anyone
             self.frontier.acknowledge_pages(pending, counts, seen)
 
     def crawl_id(self, archive: Archive, run: str, source: str) -> int:
