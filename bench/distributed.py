@@ -84,7 +84,8 @@ def main() -> None:
         site = Site()
         build_generated_site(site, args.pages)
         site.start()
-        with redis_server(Path(tmp)) as url:
+        with redis_server(Path(tmp)) as server:
+            url = server.url
             results: dict[int, list[tuple[float, float]]] = {1: [], 2: []}
             for round_ in range(args.rounds):
                 for workers in results:  # alternate, so load from elsewhere hits both alike

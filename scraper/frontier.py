@@ -14,7 +14,8 @@ Keys, all under ``newsarchive:``::
     requests:SOURCE:MODE    sorted set   queued requests (score: -priority), one queue per spider
     inflight:SOURCE:MODE    hash         token -> "score\\ndata" of requests being worked on
     deadlines:SOURCE:MODE   sorted set   token -> when it goes back to the queue
-    run:SOURCE              string       the run crawling the source (claimed with NX)
+    run:SOURCE              string       the run crawling the source (claimed with NX, kept alive)
+    current-run:SOURCE      string       the run its pages count in (outlives a short Redis outage)
     dupefilter:RUN          set          request fingerprints seen in the run
     pending:RUN             integer      pages of the run pushed but not yet in the archive
     counts:RUN:SOURCE       hash         the writer's counts (newsarchive/new, ...)
@@ -114,7 +115,8 @@ class FrontierError(Exception):
 
 
 class Outage:
-    """One log line when Redis goes away and one when it is back, not one per failed call."""
+    """One log line when Redis goes away and one when it is back, not one per failed call
+    (one per process: every component of a process shares its URL's :func:`outage`)."""
 
     def __init__(self, url: str):
         self.url = url
@@ -131,6 +133,13 @@ class Outage:
             self.down_since = None
 
 
+_outages: dict[str, Outage] = {}
+
+
+def outage(url: str) -> Outage:
+    return _outages.setdefault(url, Outage(url))
+
+
 def connect(url: str) -> redis.Redis:
     return redis.Redis.from_url(url, socket_connect_timeout=5, socket_timeout=30, health_check_interval=15)
 
@@ -144,6 +153,10 @@ def run_key(source: str) -> str:
     return f"{PREFIX}run:{source}"
 
 
+def current_run_key(source: str) -> str:
+    return f"{PREFIX}current-run:{source}"
+
+
 def counts_key(run: str, source: str) -> str:
     return f"{PREFIX}counts:{run}:{source}"
 
@@ -155,7 +168,7 @@ class Frontier:
         self.url = url
         self.timeout = timeout  # seconds before the work of a silent worker or writer is taken back
         self.redis = client or connect(url)
-        self.outage = Outage(url)
+        self.outage = outage(url)
         self._lease = self.redis.register_script(_LEASE)
         self._requeue = self.redis.register_script(_REQUEUE)
         self._renew = self.redis.register_script(_RENEW)
@@ -211,6 +224,7 @@ class Frontier:
     def claim(self, source: str, run: str) -> str | None:
         """Make ``run`` the crawl of the source; returns the run that holds it when another does."""
         if self.redis.set(run_key(source), run, nx=True, ex=int(self.timeout)):
+            self.redis.set(current_run_key(source), run, ex=RUN_KEY_TTL)
             return None
         holder = self.redis.get(run_key(source))
         return holder.decode() if holder else self.claim(source, run)
@@ -223,9 +237,11 @@ class Frontier:
     def release(self, sources: Iterable[str], run: str) -> None:
         for source in sources:
             self._release_lock(keys=[run_key(source)], args=[run])
+            self._release_lock(keys=[current_run_key(source)], args=[run])
 
     def run_of(self, source: str) -> str | None:
-        run = self.redis.get(run_key(source))
+        """The run the source's pages and requests count in now."""
+        run = self.redis.get(current_run_key(source))
         return run.decode() if run else None
 
     def run_done(self, run: str, spiders: Iterable[tuple[str, str]]) -> bool:

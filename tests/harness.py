@@ -26,30 +26,45 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-@contextmanager
-def redis_server(folder: Path) -> Iterator[str]:
-    """Run redis-server (append-only file in ``folder``) until the block ends; yields its URL."""
-    port = free_port()
-    server = subprocess.Popen(
-        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--dir", str(folder),
-         "--save", "", "--appendonly", "yes"],
-        stdout=subprocess.DEVNULL,
-    )
-    client = redis.Redis(port=port)
-    try:
+class RedisServer:
+    """redis-server on a free loopback port, its append-only file in ``folder`` (so a
+    restart keeps the data, as a production Redis with ``appendonly yes`` does)."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> RedisServer:
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.folder),
+             "--save", "", "--appendonly", "yes"],
+            stdout=subprocess.DEVNULL,
+        )
+        client = redis.Redis(port=self.port)
         for _ in range(200):
             try:
                 client.ping()
-                break
+                return self
             except redis.ConnectionError:
                 time.sleep(0.05)
-        else:
-            raise RuntimeError(f"redis-server did not answer on port {port}")
-        yield f"redis://127.0.0.1:{port}/0"
+        raise RuntimeError(f"redis-server did not answer on port {self.port}")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()  # SIGTERM: Redis flushes its append-only file and exits
+            self.process.wait(10)
+
+
+@contextmanager
+def redis_server(folder: Path) -> Iterator[RedisServer]:
+    """A started :class:`RedisServer`, stopped when the block ends."""
+    server = RedisServer(folder).start()
+    try:
+        yield server
     finally:
-        client.close()
-        server.terminate()
-        server.wait(10)
+        server.stop()
 
 
 class Process:

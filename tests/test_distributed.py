@@ -22,7 +22,7 @@ import yaml
 from tests.conftest import TEST_CRAWL
 from tests.generated_site import build_generated_site, story
 from tests.newssite import Site
-from tests.harness import INSTALLED, Process, redis_server
+from tests.harness import INSTALLED, Process, RedisServer, redis_server
 
 PAGES = 2000
 LEASE = "5s"  # frontier_timeout: how soon a dead worker's or writer's work is taken back
@@ -33,9 +33,9 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture(scope="module")
-def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with redis_server(tmp_path_factory.mktemp("redis")) as url:
-        yield url
+def redis_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    with redis_server(tmp_path_factory.mktemp("redis")) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
@@ -102,8 +102,8 @@ class Cluster:
 
 
 @pytest.fixture
-def cluster(tmp_path: Path, big_site: tuple[Site, list[str]], redis_url: str) -> Iterator[Cluster]:
-    cluster = Cluster(tmp_path, big_site[0], redis_url)
+def cluster(tmp_path: Path, big_site: tuple[Site, list[str]], redis_service: RedisServer) -> Iterator[Cluster]:
+    cluster = Cluster(tmp_path, big_site[0], redis_service.url)
     yield cluster
     cluster.stop_all()
 
@@ -207,4 +207,24 @@ def test_the_writer_restarted_half_way_loses_no_page(cluster: Cluster, big_site)
     assert crawl_row["new"] + crawl_row["unchanged"] == PAGES
     assert second.stop() == 0
     assert f"writing again {unacknowledged} pages taken but not acknowledged" in second.log
+    check_frontier_drained(cluster)
+
+
+def test_a_redis_restart_is_ridden_out(cluster: Cluster, big_site, redis_service: RedisServer):
+    _, urls = big_site
+    writer = cluster.writer()
+    crawl = cluster.crawl()
+    wait_until(lambda: cluster.archived() >= PAGES // 4, what="a quarter of the pages")
+    redis_service.stop()
+    time.sleep(2)
+    redis_service.start()
+    assert crawl.popen.wait(150) == 0, crawl.log
+
+    crawl_row = check_archive(cluster, urls)  # every page, all in the run's crawls row
+    # Work taken but not acknowledged when Redis went away is done again: it counts as unchanged.
+    assert crawl_row["new"] + crawl_row["unchanged"] >= PAGES
+    for process in (crawl, writer):
+        log = process.log
+        assert log.count(f"Redis at {redis_service.url} is unreachable") == 1, log
+        assert f"Redis at {redis_service.url} is back after" in log
     check_frontier_drained(cluster)
