@@ -128,6 +128,8 @@ def writer(config: Config, frontier: str | None, batch: int, verbose: bool) -> N
 def check(config: Config) -> None:
     """Validate the config file and list its sources."""
     click.echo(f"{config.path}: ok, archive {config.archive_path}")
+    if config.frontier:
+        click.echo(f"  distributed through {config.frontier}")
     for source in config.sources:
         click.echo(f"  {source.name}: {', '.join(source.modes())}")
 

@@ -90,6 +90,7 @@ class LeasedQueue(PriorityQueue):
         super().__init__(server, spider, key, serializer)
         self.frontier = frontier_of(spider.settings, server)
         self.source, self.mode = spider.source.name, spider.mode
+        self.name = f"{self.source}/{self.mode}"
         self.leased: set[int] = set()
         self.finished: deque[int] = deque()  # appended to by weakref callbacks, at any moment
         self.next_upkeep = 0.0
@@ -118,10 +119,7 @@ class LeasedQueue(PriorityQueue):
             self.frontier.renew(self.source, self.mode, self.leased)
             taken_back = self.frontier.requeue_expired(self.source, self.mode)
             if taken_back:
-                logger.warning(
-                    "%s/%s: %d requests of a worker that stopped answering went back to the queue",
-                    self.source, self.mode, taken_back,
-                )
+                logger.warning("%s: %d requests of a worker that stopped answering went back to the queue", self.name, taken_back)
 
     def give_back(self) -> int:
         """Return the leases still held (a worker stopping) to the queue at once."""
@@ -168,10 +166,10 @@ class FrontierScheduler(Scheduler):
             self.flush_unsent()
             returned = self.queue.give_back()
         except REDIS_ERRORS as exc:
-            logger.warning("%s: Redis unreachable at close (%s); held requests go back after the timeout", spider_name(self), exc)
+            logger.warning("%s: Redis unreachable at close (%s); held requests go back after the timeout", self.queue.name, exc)
         else:
             if returned:
-                logger.info("%s: %d unfinished requests went back to the queue", spider_name(self), returned)
+                logger.info("%s: %d unfinished requests went back to the queue", self.queue.name, returned)
         super().close(reason)
 
     def enqueue_request(self, request: Request) -> bool:
@@ -217,10 +215,6 @@ class FrontierScheduler(Scheduler):
             self.queue.frontier.outage.failed(exc)
         else:
             self.queue.frontier.outage.ok()
-
-
-def spider_name(scheduler: Scheduler) -> str:
-    return f"{scheduler.spider.source.name}/{scheduler.spider.mode}"
 
 
 class FrontierPipeline:
