@@ -42,8 +42,7 @@ class ArchiveWriter:
         self.written = 0
 
     def run(self) -> int:
-        """Write until stopped; returns the number of pages written."""
-        self.frontier.check()
+        """Write until stopped, riding out Redis outages; returns the number of pages written."""
         with Archive(self.archive_path) as archive:
             if not self.wait_for_lock():
                 return 0
@@ -124,6 +123,7 @@ class ArchiveWriter:
 def run_writer(config: Config, batch: int = 100) -> int:
     """Write the frontier's pages into the archive until SIGINT or SIGTERM; returns pages written."""
     writer = ArchiveWriter(config, batch)
+    writer.frontier.check()
 
     def stop(*_: Any) -> None:
         logger.info("writer: stopping after this batch")
