@@ -15,7 +15,7 @@ import re
 import sqlite3
 import uuid
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,7 @@ __all__ = [
     "ArchiveVersionError",
     "acquire_shared",
     "content_hash",
+    "crawl_status",
     "release_shared",
     "text_diff",
     "utcnow",
@@ -104,6 +105,15 @@ def _writable(path: Path) -> bool:
     # Write permission bits count even for root, who could write anyway: a file
     # its owner made read-only is meant to stay as it is.
     return os.access(path, os.W_OK) and bool(path.stat().st_mode & 0o222)
+
+
+def crawl_status(counts: dict[str, Any]) -> str:
+    """ok (no errors), partial (some errors) or failed (errors and nothing fetched)."""
+    pages = counts.get("pages", 0)
+    errors = counts.get("errors", 0)
+    if errors and not pages:
+        return "failed"
+    return "partial" if errors else "ok"
 
 
 class Archive:
@@ -189,16 +199,7 @@ class Archive:
 
     def finish_crawl(self, crawl_id: int, counts: dict[str, Any], *, interrupted: bool = False) -> str:
         """Close a crawls row with its final counts; returns the status it was given."""
-        pages = counts.get("pages", 0)
-        errors = counts.get("errors", 0)
-        if interrupted:
-            status = "interrupted"
-        elif errors and not pages:
-            status = "failed"
-        elif errors:
-            status = "partial"
-        else:
-            status = "ok"
+        status = "interrupted" if interrupted else crawl_status(counts)
         row = {key: counts.get(key, 0) for key in CRAWL_COUNTS}
         row["error_kinds"] = json.dumps(counts.get("error_kinds", {}), sort_keys=True)
         row["finished"] = utcnow()
@@ -377,6 +378,17 @@ class Archive:
                 ),
             }
         )
+
+    def crawl_of_run(self, run: str, source: str) -> int | None:
+        """The id of the crawls row of this run's source, if there is one."""
+        row = self.db.execute(
+            "SELECT id FROM crawls WHERE run = ? AND source = ? ORDER BY id DESC LIMIT 1", [run, source]
+        ).fetchone()
+        return row[0] if row else None
+
+    def seen_urls(self) -> Iterator[tuple[str, str]]:
+        """(url, fetched_at) of every page :meth:`known_urls` counts as archived."""
+        yield from self.db.execute("SELECT url, fetched_at FROM pages WHERE outcome IN ('article', 'not_article')")
 
     def known_urls(self, urls: Iterable[str]) -> set[str]:
         """Which of these URLs need no fetch: read before (as a page that was or was not an

@@ -22,6 +22,7 @@ from rich.text import Text
 from archive.queries import QueryError, Selection
 from archive.store import Archive, ArchiveError
 from scraper.config import Config, ConfigError, load_config
+from scraper.frontier import FrontierError
 
 # Exit codes: 0 all went well, 1 the work ran but something failed, 2 bad input.
 EXIT_FAILED = 1
@@ -68,6 +69,8 @@ def with_config(command: Callable[..., Any]) -> Callable[..., Any]:
             return command(config, **kwargs)
         except (ConfigError, ArchiveError) as exc:
             fail(str(exc))
+        except FrontierError as exc:
+            fail(str(exc), EXIT_FAILED)
 
     return wrapper
 
@@ -107,6 +110,13 @@ def with_selection(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+frontier_option = click.option(
+    "--frontier",
+    metavar="URL",
+    help="Crawl through this Redis (redis://HOST:PORT/DB) shared with workers; overrides the config's `frontier`.",
+)
+
+
 @click.group()
 @click.version_option(package_name="newsarchive")
 def cli() -> None:
@@ -116,6 +126,7 @@ def cli() -> None:
 @cli.command()
 @with_config
 @click.option("--source", "-s", "names", multiple=True, help="Crawl only this source (repeatable).")
+@frontier_option
 @click.option("--refresh", is_flag=True, help="Fetch every archived article of the sources again now.")
 @click.option("--verbose", "-v", is_flag=True, help="Show Scrapy's log.")
 @click.option("--wait", type=click.FloatRange(min=0), default=0, show_default=True,
@@ -126,6 +137,7 @@ def cli() -> None:
 def crawl(
     config: Config,
     names: tuple[str, ...],
+    frontier: str | None,
     refresh: bool,
     verbose: bool,
     wait: float,
@@ -136,6 +148,8 @@ def crawl(
     from scraper.crawl import run_crawl  # Scrapy and Twisted load only for commands that crawl
     from scraper.locking import LockBusy
 
+    config = config.with_frontier(frontier)
+    config = config.with_frontier(frontier)
     sources = config.select(names)
     try:
         report = run_crawl(
@@ -173,9 +187,40 @@ def crawl(
 
 @cli.command()
 @with_config
+@click.option("--source", "-s", "names", multiple=True, help="Work only on this source (repeatable).")
+@frontier_option
+@click.option("--verbose", "-v", is_flag=True, help="Show Scrapy's log.")
+def worker(config: Config, names: tuple[str, ...], frontier: str | None, verbose: bool) -> None:
+    """Fetch and extract pages from the shared Redis frontier until stopped (Ctrl-C)."""
+    from scraper.cluster import run_worker
+
+    config = config.with_frontier(frontier)
+    run_worker(config, config.select(names), log_level="INFO" if verbose else "WARNING")
+
+
+@cli.command()
+@with_config
+@frontier_option
+@click.option("--batch", default=100, show_default=True, type=click.IntRange(1, 10_000), help="Pages taken from Redis at a time.")
+@click.option("--verbose", "-v", is_flag=True, help="Log progress.")
+def writer(config: Config, frontier: str | None, batch: int, verbose: bool) -> None:
+    """Write the pages workers extracted into the archive, until stopped (Ctrl-C)."""
+    import logging
+
+    from scraper.writer import run_writer
+
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(asctime)s %(name)s %(levelname)s: %(message)s")
+    pages = run_writer(config.with_frontier(frontier), batch)
+    click.echo(f"writer: {pages} pages written to {config.archive_path}")
+
+
+@cli.command()
+@with_config
 def check(config: Config) -> None:
     """Validate the config file and list its sources."""
     click.echo(f"{config.path}: ok, archive {config.archive_path}")
+    if config.frontier:
+        click.echo(f"  distributed through {config.frontier}")
     for source in config.sources:
         click.echo(f"  {source.name}: {', '.join(source.modes())}")
 

@@ -243,6 +243,12 @@ class Config(BaseModel):
     crawl: CrawlSettings = CrawlSettings()
     every: str = "1h"
     schedule: ScheduleSettings = ScheduleSettings()
+    frontier: str | None = Field(
+        default=None, description="redis://HOST:PORT/DB: crawl on many machines through this Redis"
+    )
+    frontier_timeout: str | float = Field(
+        default="60s", description="in-flight work of a stopped worker or writer goes back to the queue after this"
+    )
     sources: list[Source] = Field(min_length=1)
     # Where the file was read from; relative paths in it are relative to its folder.
     path: Path | None = Field(default=None, exclude=True)
@@ -251,6 +257,29 @@ class Config(BaseModel):
     @classmethod
     def _every_is_schedule(cls, value: str) -> str:
         _check_schedule(value)
+        return value
+
+    @field_validator("frontier")
+    @classmethod
+    def _frontier_is_redis(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError(f"{value!r} is not a Redis URL such as redis://127.0.0.1:6379/0")
+        return value
+
+    def with_frontier(self, url: str | None) -> Config:
+        """This config, crawling through the frontier at ``url`` (``--frontier``) when one is given."""
+        if url is None:
+            return self
+        try:
+            return self.model_copy(update={"frontier": self._frontier_is_redis(url)})
+        except ValueError as exc:
+            raise ConfigError(f"--frontier: {exc}") from None
+
+    @field_validator("frontier_timeout")
+    @classmethod
+    def _timeout_is_duration(cls, value: str | float) -> str | float:
+        if parse_duration(value).total_seconds() < 5:
+            raise ValueError(f"{value!r} is too short: workers renew their leases every few seconds; use 5s or more")
         return value
 
     @field_validator("sources")

@@ -79,6 +79,10 @@ def run_crawl(
     Can run once per process: Twisted's reactor cannot be restarted (the
     scheduler runs each crawl in a child process for that reason).
     """
+    if config.frontier:
+        from scraper.cluster import run_distributed_crawl
+
+        return run_distributed_crawl(config, sources, log_level)
     run = run or uuid.uuid4().hex[:12]
     # Until Scrapy installs its own handlers, SIGTERM stops the crawl like Ctrl-C does.
     signal.signal(signal.SIGTERM, signal.default_int_handler)

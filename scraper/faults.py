@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from scrapy.statscollectors import StatsCollector
+from collections.abc import Callable
+from typing import Any
 
 
 class Fault(Exception):
@@ -13,7 +14,8 @@ class Fault(Exception):
         self.kind = kind
 
 
-def count_fault(stats: StatsCollector, kind: str) -> None:
-    """Count one failure of this kind in the crawl's stats (and so in ``crawls.error_kinds``)."""
-    stats.inc_value("newsarchive/errors")
-    stats.inc_value(f"newsarchive/error_kinds/{kind}")
+def count_fault(count: Callable[[str], Any], kind: str) -> None:
+    """Count one failure of this kind with ``count`` (a stats collector's ``inc_value``),
+    and so in ``crawls.error_kinds``."""
+    count("newsarchive/errors")
+    count(f"newsarchive/error_kinds/{kind}")

@@ -77,6 +77,8 @@ class ConditionalListingMiddleware:
     def from_crawler(cls, crawler: Crawler) -> ConditionalListingMiddleware:
         if not crawler.settings.get("NEWSARCHIVE_ARCHIVE"):
             raise NotConfigured  # not a crawl into an archive (discover): nothing to say
+        if crawler.settings.get("NEWSARCHIVE_FRONTIER"):
+            raise NotConfigured  # distributed: the validators are in the writer's archive
         return cls(crawler)
 
     def process_request(self, request: Request) -> None:

@@ -8,6 +8,7 @@ the run summary and the ``crawls`` table.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from archive.store import CRAWL_COUNTS, acquire_shared, release_shared
+from archive.store import CRAWL_COUNTS, Archive, acquire_shared, release_shared
 from scraper.faults import count_fault
 from scraper.items import PageItem
 from scraper.middlewares import ROBOTS_BLOCKED_URLS
@@ -81,41 +82,63 @@ class ArchivePipeline:
         release_shared(self.path)
 
     def process_item(self, item: PageItem) -> PageItem:
-        stats = self.crawler.stats
-        if item.error:
-            outcome = "error"
-            count_fault(stats, item.error)
-        elif item.status == 304:
-            outcome = "not_modified"
-            stats.inc_value("newsarchive/not_modified")
-        elif item.kind != "article":
-            outcome = "listing"
-        elif item.article:
-            outcome = "article"
-        else:
-            outcome = "not_article"
-            stats.inc_value("newsarchive/not_articles")
-        if item.status:
-            stats.inc_value("newsarchive/pages")
-        article = item.article if outcome == "article" else None
-        result = self.archive.record_page(
-            url=item.url,
-            source=item.source,
-            kind=item.kind,
-            outcome=outcome,
-            status=item.status,
-            crawl_id=item.crawl_id,
-            body=item.body if item.status else None,
-            headers=item.headers,
-            error=item.error,
-            article=article,
-            article_url=article_key(item.url, article.get("canonical_url")) if article else None,
-            redirected_from=item.redirected_from,
-        )
-        if result:
-            stats.inc_value(f"newsarchive/{result}")
+        record_item(self.archive, item, self.crawler.stats.inc_value)
         item.body = None
         return item
+
+
+# What a page needs to be recorded: the PageItem fields record_item reads. This is
+# also what travels through Redis from the workers to `newsarchive writer`.
+RECORD_FIELDS = (
+    "url", "source", "kind", "status", "crawl_id", "headers", "body", "error", "article", "redirected_from",
+)  # fmt: skip
+
+
+def record_fields(item: PageItem) -> dict[str, Any]:
+    return {name: getattr(item, name) for name in RECORD_FIELDS}
+
+
+def page_outcome(item: PageItem) -> str:
+    """What the page turned out to be: article, not_article, listing, not_modified or error."""
+    if item.error:
+        return "error"
+    if item.status == 304:
+        return "not_modified"
+    if item.kind != "article":
+        return "listing"
+    return "article" if item.article else "not_article"
+
+
+def record_item(archive: Archive, item: PageItem, count: Callable[[str], Any]) -> str:
+    """Record one page (and its article) in one transaction, counting what happened
+    under ``newsarchive/`` keys; returns the page's outcome."""
+    outcome = page_outcome(item)
+    if outcome == "error":
+        count_fault(count, item.error)
+    elif outcome == "not_article":
+        count("newsarchive/not_articles")
+    elif outcome == "not_modified":
+        count("newsarchive/not_modified")
+    if item.status:
+        count("newsarchive/pages")
+    article = item.article if outcome == "article" else None
+    result = archive.record_page(
+        url=item.url,
+        source=item.source,
+        kind=item.kind,
+        outcome=outcome,
+        status=item.status,
+        crawl_id=item.crawl_id,
+        body=item.body if item.status else None,
+        headers=item.headers,
+        error=item.error,
+        article=article,
+        article_url=article_key(item.url, article.get("canonical_url")) if article else None,
+        redirected_from=item.redirected_from,
+    )
+    if result:
+        count(f"newsarchive/{result}")
+    return outcome
 
 
 def crawl_counts(stats: dict[str, Any]) -> dict[str, Any]:

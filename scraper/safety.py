@@ -155,7 +155,7 @@ class ResponseGuardMiddleware:
         if problem == "xml_entities":
             raise Fault(problem, f"{response.url}: declares XML entities, refused unread")
         if problem:
-            count_fault(self.crawler.stats, problem)
+            count_fault(self.crawler.stats.inc_value, problem)
             logger.warning("%s: %s, read as far as it goes", response.url, problem.replace("_", " "))
 
 
@@ -224,7 +224,7 @@ class RobotsTxtFaultsMiddleware:
             self.fault(request, failure_kind(Failure(exception)))
 
     def fault(self, request: Request, kind: str) -> None:
-        count_fault(self.crawler.stats, f"robots_txt_{kind}")
+        count_fault(self.crawler.stats.inc_value, f"robots_txt_{kind}")
         logger.warning("%s failed: %s; crawling the site as if it had none", request.url, kind)
 
 
@@ -287,7 +287,7 @@ class EntryLimitMiddleware:
         async for output in result:
             if isinstance(output, Request):
                 if self.limit and taken == self.limit:
-                    count_fault(self.crawler.stats, "too_many_entries")
+                    count_fault(self.crawler.stats.inc_value, "too_many_entries")
                     logger.warning("%s: more than %d new links; the rest wait for the next crawl", response.url, self.limit)
                     return
                 taken += 1

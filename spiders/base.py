@@ -42,6 +42,8 @@ from archive.store import Archive, acquire_shared, release_shared
 from scraper.config import Config, ConfigError, Source, load_config
 from scraper.crawlsettings import apply_config
 from scraper.faults import Fault
+from scraper.distributed import SeenState, apply_frontier
+from scraper.frontier import Frontier
 from scraper.items import PageItem
 from scraper.urls import normalize_url
 
@@ -123,16 +125,20 @@ class NewsSpider(scrapy.Spider):
                 raise ConfigError(f"name a source: -a source=NAME ({', '.join(s.name for s in config.sources)})")
             source = config.select([source])[0]
         apply_config(crawler.settings, config, source)
+        if config.frontier:
+            apply_frontier(crawler.settings, config, source, cls.mode)
         crawler.settings.set("NEWSARCHIVE_ARCHIVE", str(config.archive_path), priority="spider")
         spider = super().from_crawler(crawler, *args, source=source, config=config, **kwargs)
-        spider.archive = acquire_shared(config.archive_path)
+        # Distributed, the archive belongs to `newsarchive writer`; Redis says what it holds.
+        spider.archive = SeenState(Frontier.from_config(config)) if config.frontier else acquire_shared(config.archive_path)
         crawler.signals.connect(spider._release_archive, signal=scrapy.signals.spider_closed)
         return spider
 
-    archive: Archive
+    archive: Archive | SeenState
 
     def _release_archive(self) -> None:
-        release_shared(self.config.archive_path)
+        if not self.config.frontier:
+            release_shared(self.config.archive_path)
 
     # -- discovery --------------------------------------------------------------
 
@@ -150,16 +156,17 @@ class NewsSpider(scrapy.Spider):
         return scrapy.Request(
             url,
             callback=self.parse_listing,
-            cb_kwargs={"parse": callback},
+            # By name: a request must pickle (JOBDIR, the distributed frontier), a bound method does not.
+            cb_kwargs={"parse": callback.__name__},
             errback=self.on_error,
             meta={"kind": kind, **meta},
             dont_filter=True,
         )
 
-    def parse_listing(self, response: Response, parse: Any) -> Iterator[Any]:
+    def parse_listing(self, response: Response, parse: str) -> Iterator[Any]:
         yield self.page_item(response, response.meta["kind"])
         if response.status != 304:
-            yield from parse(response)
+            yield from getattr(self, parse)(response)
 
     def article_requests(self, candidates: Iterable[tuple[str, dict[str, Any]]]) -> Iterator[scrapy.Request]:
         """Requests for the candidate article URLs that are new, recent enough and not yet claimed.

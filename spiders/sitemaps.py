@@ -92,7 +92,7 @@ class SitemapSpider(NewsSpider):
         for url in self.source.sitemaps:
             yield self.listing_request(str(url), "sitemap", self.parse_sitemap)
 
-    def parse_listing(self, response: Response, parse: Any) -> Iterator[Any]:
+    def parse_listing(self, response: Response, parse: str) -> Iterator[Any]:
         yield from super().parse_listing(response, parse)
         if response.status == 304:
             # An unchanged index or robots.txt may still point to sitemaps that changed:

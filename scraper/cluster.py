@@ -1,0 +1,133 @@
+"""Crawling on many machines: the Python API behind `newsarchive crawl` in distributed
+mode and `newsarchive worker`.
+
+A crawl claims its sources in Redis (so discovery runs once per source even when
+several schedulers fire), starts their discovery into the shared frontier, works
+on the frontier like any worker, and ends when nothing of its sources is queued
+or in flight and the writer has archived every page it produced. Workers run one
+crawler per source and mode of the config, take requests from the frontier and
+never discover; they run until stopped.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Callable
+
+from scrapy import signals
+from scrapy.crawler import CrawlerProcess
+from scrapy.exceptions import DontCloseSpider
+from twisted.internet.task import LoopingCall
+
+from archive.store import crawl_status
+from scraper.config import Config, Source
+from scraper.crawl import CrawlReport, SourceReport, project_settings
+from scraper.distributed import Unclaimed
+from scraper.frontier import REDIS_ERRORS, Frontier
+from scraper.logs import quiet_expected_faults
+from scraper.pipelines import crawl_counts
+from scraper.pool import shutdown_pools
+from spiders import SPIDERS
+
+logger = logging.getLogger(__name__)
+
+
+def run_distributed_crawl(config: Config, sources: list[Source], log_level: str = "WARNING") -> CrawlReport:
+    """Crawl the sources once through the frontier; returns when their pages are archived."""
+    frontier = Frontier.from_config(config)
+    frontier.check()
+    wait_for_writer(frontier)
+    run = uuid.uuid4().hex[:12]
+    crawled = []
+    for source in sources:
+        holder = frontier.claim(source.name, run)
+        if holder:
+            logger.warning("%s: run %s is crawling it already; not discovering it again", source.name, holder)
+        else:
+            crawled.append(source)
+    names = [source.name for source in crawled]
+    spiders = [(source.name, mode) for source in crawled for mode in source.modes()]
+
+    def hold_until_done() -> None:
+        try:
+            done = frontier.run_done(run, spiders)
+        except REDIS_ERRORS as exc:
+            frontier.outage.failed(exc)
+            done = False
+        if not done:
+            raise DontCloseSpider
+
+    def keep_claims() -> None:
+        try:
+            frontier.keep_claims(names, run)
+        except REDIS_ERRORS as exc:
+            frontier.outage.failed(exc)
+
+    try:
+        if crawled:
+            process = start_crawlers(config, crawled, hold_until_done, worker=False, log_level=log_level)
+            claims = LoopingCall(keep_claims)
+            claims.start(frontier.timeout / 4, now=False)
+            process.start()
+        reports = []
+        for source in crawled:
+            counts = crawl_counts(frontier.counts(run, source.name))
+            frontier.push_finish(run, source.name, counts)
+            reports.append(SourceReport(source.name, crawl_status(counts), counts))
+        wait_for(lambda: not frontier.pending(run), frontier, "the writer to close the crawls rows")
+        return CrawlReport(run, reports)
+    finally:
+        shutdown_pools()
+        frontier.release(names, run)
+
+
+def run_worker(config: Config, sources: list[Source], log_level: str = "WARNING") -> None:
+    """Work on the frontier's requests of these sources until stopped (SIGINT/SIGTERM)."""
+    frontier = Frontier.from_config(config)
+    frontier.check()
+
+    def never_idle() -> None:
+        raise DontCloseSpider
+
+    try:
+        start_crawlers(config, sources, never_idle, worker=True, log_level=log_level).start()
+    finally:
+        shutdown_pools()
+
+
+def start_crawlers(
+    config: Config, sources: list[Source], on_idle: Callable[[], None], worker: bool, log_level: str = "WARNING"
+) -> CrawlerProcess:
+    """One crawler per source and discovery mode, on the frontier, ready to start."""
+    process = CrawlerProcess(project_settings(log_level))
+    quiet_expected_faults()
+    for source in sources:
+        for mode in source.modes():
+            crawler = process.create_crawler(SPIDERS[mode])
+            crawler.settings.set("NEWSARCHIVE_WORKER", worker, priority="cmdline")
+            crawler.signals.connect(on_idle, signal=signals.spider_idle, weak=False)
+            process.crawl(crawler, source=source, config=config, claimed=Unclaimed())
+    return process
+
+
+def wait_for_writer(frontier: Frontier) -> None:
+    """Discovery needs to know what the archive holds: wait until a writer has published it."""
+    wait_for(frontier.seen_ready, frontier, "`newsarchive writer` to publish the archive's seen-state in Redis")
+
+
+def wait_for(condition: Callable[[], bool], frontier: Frontier, what: str) -> None:
+    """Poll until the condition holds, saying once what we wait for when it takes a while."""
+    started = time.monotonic()
+    announced = False
+    while True:
+        try:
+            if condition():
+                return
+        except REDIS_ERRORS as exc:
+            frontier.outage.failed(exc)
+        if not announced and time.monotonic() - started > 2:
+            logger.warning("waiting for %s", what)
+            announced = True
+        time.sleep(0.2)
