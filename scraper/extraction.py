@@ -38,7 +38,9 @@ MIN_WORDS_WITHOUT_MARKUP = 120
 MIN_WORDS_WITH_MARKUP = 25
 
 
-def extract_article(html: str, url: str, hints: dict[str, Any] | None = None) -> dict[str, Any] | None:
+def extract_article(
+    html: str, url: str, hints: dict[str, Any] | None = None, level: str = "best"
+) -> dict[str, Any] | None:
     """The article fields of a page, or ``None`` when the page is not an article.
 
     ``hints`` are what discovery already knows (``published`` and ``title`` from a
