@@ -1,0 +1,81 @@
+"""The article body: trafilatura's precision or balanced result, or its fallback extractors when
+the result is clearly truncated, then the furniture safety net.
+
+Reader comments are always extracted apart (``include_comments=True`` makes trafilatura
+cut the comment section out of the body) and returned separately, never in the text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import lxml.html
+import trafilatura
+
+from scraper.furniture import strip_furniture
+from scraper.folding import fold
+
+TRAFILATURA = f"trafilatura {trafilatura.__version__}"
+# The precision result wins unless it kept less than this share of the balanced one.
+PRECISION_SHARE = 0.7
+# A body shorter than this share of the page's long paragraphs was cut short.
+TRUNCATED_SHARE = 0.4
+MIN_PARAGRAPH_CHARS = 80
+MIN_PAGE_PROSE_CHARS = 1000
+
+
+@dataclass
+class Body:
+    """Paragraphs of the article, the reader comments, and what produced them."""
+
+    text: str
+    comments: str | None
+    extractor: str
+
+
+def _run(tree: lxml.html.HtmlElement, url: str, **options: Any) -> tuple[str, str]:
+    """Text and comments of one trafilatura pass (trafilatura copies the tree it is given)."""
+    document = trafilatura.bare_extraction(
+        tree, url=url, include_comments=True, include_tables=True, with_metadata=False, **options
+    )
+    if document is None:
+        return "", ""
+    return document.text or "", document.comments or ""
+
+
+def page_prose_chars(tree: lxml.html.HtmlElement) -> int:
+    """Characters in the page's long paragraphs outside comment sections: what a body can hold."""
+    total = 0
+    for paragraph in tree.iter("p"):
+        length = len(paragraph.text_content().strip())
+        if length >= MIN_PARAGRAPH_CHARS and not paragraph.xpath("ancestor::*[contains(@class, 'comment')]"):
+            total += length
+    return total
+
+
+def extract_body(tree: lxml.html.HtmlElement, url: str, level: str = "best", titles: Sequence[str] = ()) -> Body:
+    """The body of the page; ``level="fast"`` is one plain trafilatura pass without fallbacks."""
+    balanced, comments = _run(tree, url, fast=True)
+    text, extractor = balanced, f"{TRAFILATURA} (fast)"
+    if level != "fast":
+        precise, _ = _run(tree, url, fast=True, favor_precision=True)
+        if len(precise) >= PRECISION_SHARE * len(balanced):
+            text, extractor = precise, f"{TRAFILATURA} (precision)"
+        prose = page_prose_chars(tree)
+        if prose >= MIN_PAGE_PROSE_CHARS and len(text) < TRUNCATED_SHARE * prose:
+            # Clearly truncated: let trafilatura compare with its fallback extractors.
+            rescued, rescued_comments = _run(tree, url, fast=False)
+            if len(rescued) > len(text):
+                text, comments, extractor = rescued, rescued_comments or comments, f"{TRAFILATURA} (fallback)"
+    lines = strip_furniture(_without_title(text.split("\n"), titles))
+    return Body("\n\n".join(lines), comments.strip() or None, extractor)
+
+
+def _without_title(lines: list[str], titles: Sequence[str]) -> list[str]:
+    """The lines without a leading repeat of the headline (the title has its own field)."""
+    lines = [line.strip() for line in lines if line.strip()]
+    if lines and fold(lines[0]) in {fold(title) for title in titles}:
+        return lines[1:]
+    return lines
