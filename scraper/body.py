@@ -55,8 +55,13 @@ def page_prose_chars(tree: lxml.html.HtmlElement) -> int:
     return total
 
 
-def extract_body(tree: lxml.html.HtmlElement, url: str, level: str = "best", titles: Sequence[str] = ()) -> Body:
-    """The body of the page; ``level="fast"`` is one plain trafilatura pass without fallbacks."""
+def extract_body(
+    tree: lxml.html.HtmlElement, url: str, level: str = "best", titles: Sequence[str] = (), authors: Sequence[str] = ()
+) -> Body:
+    """The body of the page; ``level="fast"`` is one plain trafilatura pass without fallbacks.
+
+    ``titles`` and ``authors`` are what the page states, so the text does not repeat them.
+    """
     balanced, comments = _run(tree, url, fast=True)
     text, extractor = balanced, f"{TRAFILATURA} (fast)"
     if level != "fast":
@@ -64,12 +69,12 @@ def extract_body(tree: lxml.html.HtmlElement, url: str, level: str = "best", tit
         if len(precise) >= PRECISION_SHARE * len(balanced):
             text, extractor = precise, f"{TRAFILATURA} (precision)"
         prose = page_prose_chars(tree)
-        if prose >= MIN_PAGE_PROSE_CHARS and len(text) < TRUNCATED_SHARE * prose:
+        if len(text) < TRUNCATED_SHARE * max(prose, MIN_PAGE_PROSE_CHARS):
             # Clearly truncated: let trafilatura compare with its fallback extractors.
             rescued, rescued_comments = _run(tree, url, fast=False)
             if len(rescued) > len(text):
                 text, comments, extractor = rescued, rescued_comments or comments, f"{TRAFILATURA} (fallback)"
-    lines = strip_furniture(_without_title(text.split("\n"), titles))
+    lines = strip_furniture(_without_title(text.split("\n"), titles), authors)
     return Body("\n\n".join(lines), comments.strip() or None, extractor)
 
 

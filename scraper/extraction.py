@@ -14,8 +14,8 @@ import unicodedata
 from typing import Any
 
 import lxml.html
-from lxml import etree
 from trafilatura.metadata import extract_metadata
+from trafilatura.utils import load_html
 
 from scraper.authors import choose_authors
 from scraper.body import extract_body
@@ -24,10 +24,11 @@ from scraper.metadata import Evidence, clean, gather
 from scraper.titles import choose_title, strip_site_name
 
 # Below this many words, a page without article markup is a teaser or a stub.
-MIN_WORDS_WITHOUT_MARKUP = 120
-MIN_WORDS_WITH_MARKUP = 25
-# A page with this many headline links and no article markup is a list of teasers.
+MIN_WORDS_WITHOUT_MARKUP = 40
+MIN_WORDS_WITH_MARKUP = 15
+# A page not declared an article, with this many headline links and little prose, lists teasers.
 LISTING_HEADLINE_LINKS = 5
+LISTING_MAX_WORDS = 200
 
 
 def extract_article(
@@ -41,23 +42,22 @@ def extract_article(
     trafilatura pass for the body, ``"best"`` compares passes and fallbacks.
     """
     hints = hints or {}
-    try:
-        tree = lxml.html.fromstring(html)
-    except (etree.ParserError, ValueError):
-        return None
+    tree = load_html(html)  # unlike lxml.html.fromstring, copes with XML declarations and broken markup
     if tree is None:
         return None
     evidence = gather(tree)
     marked = is_marked_article(tree, evidence)
     title = choose_title(evidence.titles, evidence.h1s, evidence.site_names, url)
-    body = extract_body(tree, url, level, titles=[*filter(None, [title]), *evidence.titles, *evidence.h1s])
+    inferred = _inferred_metadata(tree, url, evidence, title)
+    authors = choose_authors(evidence.authors + [([inferred.get("author") or ""], False)], evidence.site_names)
+    titles = [*filter(None, [title]), *evidence.titles, *evidence.h1s]
+    body = extract_body(tree, url, level, titles=titles, authors=authors)
     words = word_count(body.text)
     if words < (MIN_WORDS_WITH_MARKUP if marked else MIN_WORDS_WITHOUT_MARKUP):
         return None
-    if not marked and _headline_links(tree) >= LISTING_HEADLINE_LINKS and words < MIN_WORDS_WITHOUT_MARKUP * 2:
+    declared = bool(evidence.article) or evidence.meta("og:type") == "article"
+    if not declared and words < LISTING_MAX_WORDS and _headline_links(tree) >= LISTING_HEADLINE_LINKS:
         return None
-    inferred = _inferred_metadata(tree, url, evidence, title)
-    authors = choose_authors(evidence.authors + [([inferred.get("author") or ""], False)], evidence.site_names)
     return {
         "canonical_url": evidence.canonical_url or clean(inferred.get("url")),
         "title": title or _inferred_title(inferred, evidence, url) or clean(hints.get("title")),
