@@ -7,6 +7,7 @@ cut the comment section out of the body) and returned separately, never in the t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +25,11 @@ PRECISION_SHARE = 0.7
 TRUNCATED_SHARE = 0.4
 MIN_PARAGRAPH_CHARS = 80
 MIN_PAGE_PROSE_CHARS = 1000
+# A fallback result with more than this share of debris lines was padded with page source.
+PADDED_SHARE = 0.2
+_DEBRIS = re.compile(r"^\s*$|^\s*https?://\S*\s*$|^[\W\d_]*$|^\s*\d{4}-\d\d-\d\dT[\d:.+-]+\s*$")
+_NOT_PROSE = {"script", "style", "noscript", "template", "svg", "head", "title"}
+_OUTSIDE_PROSE = "ancestor-or-self::*[self::nav or self::footer or self::form or contains(@class, 'comment')]"
 
 
 @dataclass
@@ -46,13 +52,26 @@ def _run(tree: lxml.html.HtmlElement, url: str, **options: Any) -> tuple[str, st
 
 
 def page_prose_chars(tree: lxml.html.HtmlElement) -> int:
-    """Characters in the page's long paragraphs outside comment sections: what a body can hold."""
+    """Characters of long runs of text in the page, outside scripts, navigation and comments.
+
+    Counts the text an element holds directly (not its children's), so prose in
+    <div>s and between <br>s counts as well as prose in <p>s: what a body can hold.
+    """
     total = 0
-    for paragraph in tree.iter("p"):
-        length = len(paragraph.text_content().strip())
-        if length >= MIN_PARAGRAPH_CHARS and not paragraph.xpath("ancestor::*[contains(@class, 'comment')]"):
-            total += length
+    for element in tree.iter():
+        if not isinstance(element.tag, str) or element.tag in _NOT_PROSE:
+            continue
+        own = len((element.text or "").strip()) + sum(len((child.tail or "").strip()) for child in element)
+        if own >= MIN_PARAGRAPH_CHARS and not element.xpath(_OUTSIDE_PROSE):
+            total += own
     return total
+
+
+def looks_padded(text: str) -> bool:
+    """Whether many lines are markup debris: blank, bare URLs, timestamps, no letters at all."""
+    lines = text.split("\n")
+    junk = sum(1 for line in lines if _DEBRIS.match(line))
+    return junk > PADDED_SHARE * len(lines)
 
 
 def extract_body(
@@ -72,7 +91,7 @@ def extract_body(
         if len(text) < TRUNCATED_SHARE * max(prose, MIN_PAGE_PROSE_CHARS):
             # Clearly truncated: let trafilatura compare with its fallback extractors.
             rescued, rescued_comments = _run(tree, url, fast=False)
-            if len(rescued) > len(text):
+            if len(rescued) > len(text) and not looks_padded(rescued):
                 text, comments, extractor = rescued, rescued_comments or comments, f"{TRAFILATURA} (fallback)"
     lines = strip_furniture(_without_title(text.split("\n"), titles), authors)
     return Body("\n\n".join(lines), comments.strip() or None, extractor)

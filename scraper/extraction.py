@@ -26,9 +26,9 @@ from scraper.titles import choose_title, strip_site_name
 # Below this many words, a page without article markup is a teaser or a stub.
 MIN_WORDS_WITHOUT_MARKUP = 40
 MIN_WORDS_WITH_MARKUP = 15
-# A page not declared an article, with this many headline links and little prose, lists teasers.
+# A page declared a website (not an article), with this many headline links and little prose, lists teasers.
 LISTING_HEADLINE_LINKS = 5
-LISTING_MAX_WORDS = 200
+LISTING_MAX_WORDS = 120
 
 
 def extract_article(
@@ -55,8 +55,7 @@ def extract_article(
     words = word_count(body.text)
     if words < (MIN_WORDS_WITH_MARKUP if marked else MIN_WORDS_WITHOUT_MARKUP):
         return None
-    declared = bool(evidence.article) or evidence.meta("og:type") == "article"
-    if not declared and words < LISTING_MAX_WORDS and _headline_links(tree) >= LISTING_HEADLINE_LINKS:
+    if is_listing(tree, evidence) and words < LISTING_MAX_WORDS:
         return None
     return {
         "canonical_url": evidence.canonical_url or clean(inferred.get("url")),
@@ -79,6 +78,15 @@ def is_marked_article(tree: lxml.html.HtmlElement, evidence: Evidence) -> bool:
     return bool(evidence.article) or evidence.meta("og:type") == "article" or tree.find(".//article") is not None
 
 
+def is_listing(tree: lxml.html.HtmlElement, evidence: Evidence) -> bool:
+    """Whether the page declares itself a website (og:type) without article data and shows many headline links."""
+    return (
+        evidence.meta("og:type") == "website"
+        and not evidence.article
+        and len(tree.xpath("//h2//a | //h3//a")) >= LISTING_HEADLINE_LINKS
+    )
+
+
 def word_count(text: str) -> int:
     """Words of a text; in scripts written without spaces, every two characters count as one."""
     wide = sum(1 for char in text if unicodedata.east_asian_width(char) == "W")
@@ -95,10 +103,6 @@ def _inferred_metadata(tree: lxml.html.HtmlElement, url: str, evidence: Evidence
 def _inferred_title(inferred: dict[str, Any], evidence: Evidence, url: str) -> str | None:
     title = clean(inferred.get("title"))
     return strip_site_name(title, evidence.site_names, url) if title else None
-
-
-def _headline_links(tree: lxml.html.HtmlElement) -> int:
-    return len(tree.xpath("//h2//a | //h3//a"))
 
 
 def _split_list(value: Any) -> list[str]:
