@@ -14,6 +14,8 @@ _PREFIX = re.compile(
     r"(?:by|von|vom|par|por|di|da|door|av|af|przez|od|от|autor(?:in|a)?|author|text|texto|redaktion|bearbeitet von)\b\s*:?\s*",
     re.IGNORECASE,
 )
+# The same words inside a byline, capitalised as only a byline word is ("Von", not "von der").
+_INNER_PREFIX = re.compile(r"\s(?:By|Von|Par|Por|Door|Av|Af)\s+")
 # Lists of names: semicolons, bars, slashes, commas, ampersands and the word "and" in many languages.
 _SEPARATORS = re.compile(
     r"\s*(?:[;|/,&·•\n]|\s(?:and|und|et|y|e|og|och|en|i|és|ve|и)\s)\s*",
@@ -31,7 +33,7 @@ _DATE = re.compile(
 _NOISE = re.compile(
     r"\b(?:staff(?: writer| reporter)?|email the author|e-mail|follow|contributor|correspondent|reporter|"
     r"senior|editor(?:-at-large)?|columnist|redakteur(?:in)?|korrespondent(?:in)?|journalist(?:in)?|"
-    r"more articles|view all posts|all articles|about the author|autorenprofil|mehr von)\b.*",
+    r"more articles|view all posts|all articles|about the author|autorenprofil|mehr von)\b.*|\s*(?:기자|특파원|記者|特派員)$",
     re.IGNORECASE,
 )
 # Words that make a name an organisation's (a newsroom, an agency, a site).
@@ -46,9 +48,10 @@ MAX_NAME_WORDS = 5
 
 def split_byline(byline: str) -> list[str]:
     """The names of one byline string, noise removed, in order."""
-    byline = _URL.sub(" ", _EMAIL.sub(" ", byline))
+    byline = _URL.sub(" ", _EMAIL.sub(" ", _BRACKETS.sub("", byline)))
+    byline = _INNER_PREFIX.split(byline)[-1]  # "Capital Von Jemima Kelly": the names follow the word
     names = []
-    for part in _SEPARATORS.split(_BRACKETS.sub("", byline)):
+    for part in _SEPARATORS.split(byline):
         name = _clean_name(part)
         if name:
             names.append(name)

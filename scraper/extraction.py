@@ -48,8 +48,10 @@ def extract_article(
     evidence = gather(tree)
     marked = is_marked_article(tree, evidence)
     title = choose_title(evidence.titles, evidence.h1s, evidence.site_names, url)
-    inferred = _inferred_metadata(tree, url, evidence, title)
-    authors = choose_authors(evidence.authors + [([inferred.get("author") or ""], False)], evidence.site_names)
+    authors = choose_authors(evidence.authors, evidence.site_names)
+    inferred = _inferred_metadata(tree, url) if not (title and authors and evidence.published) else {}
+    if not authors and inferred.get("author"):
+        authors = choose_authors([([inferred["author"]], False)], evidence.site_names)
     titles = [*filter(None, [title]), *evidence.titles, *evidence.h1s]
     body = extract_body(tree, url, level, titles=titles, authors=authors)
     words = word_count(body.text)
@@ -93,10 +95,8 @@ def word_count(text: str) -> int:
     return len(text.split()) + wide // 2
 
 
-def _inferred_metadata(tree: lxml.html.HtmlElement, url: str, evidence: Evidence, title: str | None) -> dict[str, Any]:
-    """What trafilatura and htmldate infer, asked only when the page leaves a field unstated."""
-    if title and evidence.authors and evidence.published and evidence.site_names:
-        return {}
+def _inferred_metadata(tree: lxml.html.HtmlElement, url: str) -> dict[str, Any]:
+    """What trafilatura and htmldate infer; asked only when the page leaves a field unstated."""
     return extract_metadata(tree, default_url=url).as_dict()
 
 
