@@ -17,7 +17,7 @@ import lxml.html
 from trafilatura.metadata import extract_metadata
 from trafilatura.utils import load_html
 
-from scraper.authors import choose_authors
+from scraper.authors import choose_authors, is_organisation
 from scraper.body import extract_body
 from scraper.dates import choose_published
 from scraper.metadata import Evidence, clean, gather
@@ -49,9 +49,11 @@ def extract_article(
     marked = is_marked_article(tree, evidence)
     title = choose_title(evidence.titles, evidence.h1s, evidence.site_names, url)
     authors = choose_authors(evidence.authors, evidence.site_names)
-    inferred = _inferred_metadata(tree, url) if not (title and authors and evidence.published) else {}
-    if not authors and inferred.get("author"):
-        authors = choose_authors([([inferred["author"]], False)], evidence.site_names)
+    named = any(not is_organisation(name, evidence.site_names) for name in authors)
+    inferred = _inferred_metadata(tree, url) if not (title and named and evidence.published) else {}
+    if not named and inferred.get("author"):
+        # A person trafilatura finds in the byline beats an organisation the metadata names.
+        authors = choose_authors([*evidence.authors, ([inferred["author"]], False)], evidence.site_names)
     titles = [*filter(None, [title]), *evidence.titles, *evidence.h1s]
     body = extract_body(tree, url, level, titles=titles, authors=authors)
     words = word_count(body.text)
