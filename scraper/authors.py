@@ -38,7 +38,7 @@ _NOISE = re.compile(
 )
 # Words that make a name an organisation's (a newsroom, an agency, a site).
 _ORGANISATION_WORDS = re.compile(
-    r"\b(?:news|nachrichten|online|redaktion|newsroom|desk|staff|media|press|presse|agency|agentur|zeitung|"
+    r"\b(?:news|nachrichten|online|redaktion|newsroom|desk|staff|media|press|presse|agency|agencies|agentur|zeitung|"
     r"times|post|digital|tv|radio|group|verlag|editorial|magazin|magazine|journal|gazette|herald|tribune)\b",
     re.IGNORECASE,
 )
@@ -82,7 +82,7 @@ def is_organisation(name: str, site_names: list[str]) -> bool:
     squashed = folded.replace(" ", "")
     for site in site_names:
         site_folded = fold(site).replace(" ", "")
-        if site_folded and (squashed == site_folded or (len(squashed) > 3 and squashed in site_folded)):
+        if len(site_folded) > 3 and (site_folded in squashed or (len(squashed) > 3 and squashed in site_folded)):
             return True
     return bool(_DOMAIN.search(name.strip()) or _ORGANISATION_WORDS.search(name))
 

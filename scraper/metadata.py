@@ -246,10 +246,18 @@ _BYLINE_XPATH = (
 )
 
 
+# Short lines of an article that open like a byline ("By ...", "Von ...", "Par ...").
+_BYLINE_LINES_XPATH = "//article//*[self::p or self::div or self::span][string-length(normalize-space()) < 120]"
+_BYLINE_START = re.compile(r"^\s*(?:By|BY|Von|VON|Par|PAR|Por|POR|Door|Di|Av|Af)\s+\w")
+MAX_BYLINE_LINES = 40
+
+
 def _byline_names(tree: lxml.html.HtmlElement) -> list[str]:
     """Short texts of byline elements in the page, outside scripts and comment sections."""
     names = []
-    for element in tree.xpath(_BYLINE_XPATH):
+    lines = tree.xpath(_BYLINE_LINES_XPATH)[:MAX_BYLINE_LINES]
+    opening = [element for element in lines if _BYLINE_START.match(element.text_content())]
+    for element in tree.xpath(_BYLINE_XPATH) + opening:
         if element.tag in ("meta", "link", "script", "style") or element.xpath("ancestor::*[contains(@class, 'comment')]"):
             continue
         text = clean(element.text_content())
