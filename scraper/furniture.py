@@ -44,6 +44,7 @@ _RELATED = [
     r"(à lire aussi|lire aussi|à voir aussi|sur le même sujet|lire la suite)",
     r"(te puede interesar|le puede interesar|noticias relacionadas|lea también|lee también|vea también|ver también|relacionado)",
     r"(leggi anche|potrebbe interessarti|articoli correlati)",
+    r"(weitere (aktuelle )?(themen|informationen)|zum weiterlesen|vorschau auf den nächsten artikel|auch auf [\w.-]+)",
     r"(czytaj (też|także|więcej)|zobacz (też|także)|leia (também|mais)|veja (também|mais))",
 ]
 _PHRASES = [
@@ -89,6 +90,8 @@ _PHRASES = [
     r"(vorheriger|nächster) (artikel|beitrag)",
     r"(tags?|schlagworte|schlagwörter|kategorien|categories|themen|topics|inhaltsverzeichnis|table of contents)",
     r"(rate|bewerten|rate this)",
+    r"(kontakt|contact|quellen|quellenangaben|sources|last modified|letzte änderung|release date|more info(rmation)?)",
+    r"(sie sind|you are) (aktuell |currently )?(nicht|not) (eingeloggt|logged in)",
     # sharing
     r"share( this( (article|story|post|page))?)?( on (facebook|twitter|x|linkedin|whatsapp|email))?",
     r"(click to )?share on (facebook|twitter|x|linkedin|whatsapp|pinterest|reddit|telegram)( \(opens in new window\))?",
@@ -118,8 +121,14 @@ _PHRASES = [
 # Lines that start like furniture, whatever short text follows.
 _LEADS = [
     r"(" + "|".join(_RELATED) + r")\s*[:：|»>]",
-    r"(sign up|subscribe|register|join|get|download|click here)\b.{0,160}\b(newsletter|inbox|app|edition|e-?mail|for free|full story)",
+    r"(sign up|subscribe)\b",
+    r"(register|join|get|download|click here)\b.{0,160}\b(newsletter|inbox|app|edition|e-?mail|for free|full story)",
     r"(newsletter|abonnieren|abonnez-vous|suscríbete|iscriviti)\b",
+    r".{0,80}\b(download (the|our)\b.{0,60}\bapps?|(zum|unser(em)?|our|the) newsletter (anmelden|abonnieren|erhalten|sign-?up)|(mit unserem|with our) newsletter)\b",
+    r".{0,100}\b(copyrighted property|all rights reserved|alle rechte vorbehalten|tous droits réservés|todos los derechos reservados|vervielfältigung nur mit genehmigung)",
+    r".{0,100}\b(comments are moderated|comments may be (re)?published|publish comments that)",
+    r"(afp|ap|dpa|reuters|epa|getty images|picture[- ]alliance|imago|keystone|ansa)\s*(/|\||photo\b|foto\b)[^.!?]{0,60}$",
+    r"(?-i:By|BY|Von|VON|Par|PAR)\s+[^.!?,;:]{2,60}$",
     r"(to (view|read|continue reading) the (full|rest of the) (story|article)|pour (lire|accéder)|this content is (only )?available)",
     r"if you('|’)re (seeing this message|already a subscriber)",
     r"(©|\(c\)|copyright\b|all rights reserved)",
@@ -128,13 +137,12 @@ _LEADS = [
     r"(write to|email|e-mail|contact|reach|kontakt)\b.{0,120}[\w.+-]+@[\w-]+\.\w+",
     r"(have a tip|got a tip|tips\?)\b",
     r"(updated|published|posted|stand|aktualisiert|veröffentlicht|publié|mis à jour|actualizado)\b[^.!?]{0,60}$",
-    r"(comments are moderated|some comments may be republished|we ask that comments)",
 ]
 _DATE_OR_TIME = r"[\d\s.,:/-]*(\d{1,2}:\d{2}|\d{4})[\d\s.,:/-]*(\s*[ap]\.?m\.?)?(\s*uhr)?"
 
-_FURNITURE = re.compile(r"^\W*(?:" + "|".join(_PHRASES) + r"|" + _DATE_OR_TIME + r")\W*$", re.IGNORECASE)
+_FURNITURE = re.compile(r"^\W*(?:" + "|".join(_PHRASES) + r"|" + _DATE_OR_TIME + r")[\W\d]*$", re.IGNORECASE)
 _LEAD = re.compile(r"^\W*(?:" + "|".join(_LEADS) + r")", re.IGNORECASE)
-_RELATED_HEADING = re.compile(r"^\W*(?:" + "|".join(_RELATED) + r")\W*$", re.IGNORECASE)
+_RELATED_HEADING = re.compile(r"^\W*(?:" + "|".join(_RELATED) + r")(\s+\S+){0,5}\W*$", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?…:;]\W*$")
 
 
