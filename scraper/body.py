@@ -20,7 +20,7 @@ from scraper.folding import fold
 
 TRAFILATURA = f"trafilatura {trafilatura.__version__}"
 # The precision result wins unless it kept less than this share of the balanced one.
-PRECISION_SHARE = 0.7
+PRECISION_SHARE = 0.85
 # A body shorter than this share of the page's long paragraphs was cut short.
 TRUNCATED_SHARE = 0.4
 MIN_PARAGRAPH_CHARS = 80

@@ -40,7 +40,7 @@ _RELATED = [
     r"don'?t miss( this)?",
     r"(das könnte (sie|dich) auch interessieren|mehr zum thema|mehr themen|weitere (artikel|themen|beiträge|nachrichten)[\w ]{0,40})",
     r"(lesen sie (auch|mehr|hier)( die folgenden beiträge)?|auch interessant|das thema könnte (sie|dich) auch interessieren|schon gelesen\??)",
-    r"(top-themen|meistgelesen|beliebte artikel|empfehlungen|entdecke weitere [\w ]{1,30})",
+    r"(top-themen|meistgelesen|beliebte artikel|entdecke weitere [\w ]{1,30})",
     r"(à lire aussi|lire aussi|à voir aussi|sur le même sujet|lire la suite)",
     r"(te puede interesar|le puede interesar|noticias relacionadas|lea también|lee también|vea también|ver también|relacionado)",
     r"(leggi anche|potrebbe interessarti|articoli correlati)",
