@@ -2,42 +2,33 @@
 
 Runs in extraction worker processes (see ``scraper.pool``), never on Scrapy's
 event loop. ``extract_article`` is the only entry point the crawl uses.
+
+Metadata comes from what the page states (``scraper.metadata``) before what
+trafilatura and htmldate infer; the body from ``scraper.body``.
 """
 
 from __future__ import annotations
 
-import json
 import re
+import unicodedata
 from typing import Any
 
 import lxml.html
-import trafilatura
-from lxml import etree
+from trafilatura.metadata import extract_metadata
+from trafilatura.utils import load_html
 
-from scraper.furniture import strip_furniture
+from scraper.authors import choose_authors, is_organisation
+from scraper.body import extract_body
+from scraper.dates import choose_published
+from scraper.metadata import Evidence, clean, gather
+from scraper.titles import choose_title, strip_site_name
 
-EXTRACTOR = f"trafilatura {trafilatura.__version__}"
-
-# JSON-LD types that mean "this page is one article".
-ARTICLE_TYPES = {
-    "Article",
-    "NewsArticle",
-    "ReportageNewsArticle",
-    "AnalysisNewsArticle",
-    "OpinionNewsArticle",
-    "BackgroundNewsArticle",
-    "ReviewNewsArticle",
-    "BlogPosting",
-    "LiveBlogPosting",
-    "Report",
-    "ScholarlyArticle",
-    "TechArticle",
-}
 # Below this many words, a page without article markup is a teaser or a stub.
-MIN_WORDS_WITHOUT_MARKUP = 120
-MIN_WORDS_WITH_MARKUP = 25
-# Chinese and Japanese put no spaces between words: count each of their characters as one.
-_WORD = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]|[^\s\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]+")
+MIN_WORDS_WITHOUT_MARKUP = 40
+MIN_WORDS_WITH_MARKUP = 15
+# A page declared a website (not an article), with this many headline links and little prose, lists teasers.
+LISTING_HEADLINE_LINKS = 5
+LISTING_MAX_WORDS = 120
 
 
 def extract_article(
@@ -45,160 +36,88 @@ def extract_article(
 ) -> dict[str, Any] | None:
     """The article fields of a page, or ``None`` when the page is not an article.
 
-    ``hints`` are what discovery already knows (``published`` and ``title`` from a
-    feed or news sitemap); the page's own metadata wins over them. ``level`` is
-    ``best`` (all the quality the CPU budget buys) or ``fast`` (trafilatura without fallbacks).
+    ``hints`` are what discovery already knows (``published``, ``title``, ``language``
+    from a feed or news sitemap); the page's own metadata wins over them, and a
+    hinted date picks between dates the page states. ``level="fast"`` runs one plain
+    trafilatura pass for the body, ``"best"`` compares passes and fallbacks.
     """
     hints = hints or {}
-    try:
-        tree = lxml.html.fromstring(html)
-    except (etree.ParserError, ValueError):
-        return None
+    tree = load_html(html)  # unlike lxml.html.fromstring, copes with XML declarations and broken markup
     if tree is None:
         return None
-    meta = page_metadata(tree)
-    document = trafilatura.bare_extraction(
-        tree,
-        url=url,
-        with_metadata=True,
-        include_comments=False,
-        include_tables=True,
-        fast=level == "fast",
+    evidence = gather(tree)
+    marked = is_marked_article(tree, evidence)
+    title = choose_title(evidence.titles, evidence.h1s, evidence.site_names, url)
+    authors = choose_authors(evidence.authors, evidence.site_names)
+    named = any(not is_organisation(name, evidence.site_names) for name in authors)
+    inferred = _inferred_metadata(tree, url) if not (title and named and evidence.published) else {}
+    if not named and inferred.get("author"):
+        # A person trafilatura finds in the byline beats an organisation the metadata names.
+        authors = choose_authors([*evidence.authors, ([inferred["author"]], False)], evidence.site_names)
+    titles = [*filter(None, [title]), *evidence.titles, *evidence.h1s]
+    body = extract_body(tree, url, level, titles=titles, authors=authors)
+    words = word_count(body.text)
+    if words < (MIN_WORDS_WITH_MARKUP if marked else MIN_WORDS_WITHOUT_MARKUP):
+        return None
+    if is_listing(tree, evidence) and words < LISTING_MAX_WORDS:
+        return None
+    return {
+        "canonical_url": evidence.canonical_url or clean(inferred.get("url")),
+        "title": title or _inferred_title(inferred, evidence, url) or clean(hints.get("title")),
+        "authors": authors,
+        "published": choose_published(evidence.published, hints.get("published"), inferred.get("date")),
+        "language": _language(evidence.language or hints.get("language")),
+        "description": evidence.description or clean(inferred.get("description")),
+        "sitename": next(iter(evidence.site_names), None) or clean(inferred.get("sitename")),
+        "tags": evidence.tags or _split_list(inferred.get("categories")) + _split_list(inferred.get("tags")),
+        "image": evidence.image or clean(inferred.get("image")),
+        "text": body.text,
+        "comments": body.comments,
+        "extractor": body.extractor,
+    }
+
+
+def is_marked_article(tree: lxml.html.HtmlElement, evidence: Evidence) -> bool:
+    """Whether the page declares itself an article (JSON-LD, og:type or an <article> element)."""
+    return bool(evidence.article) or evidence.meta("og:type") == "article" or tree.find(".//article") is not None
+
+
+def is_listing(tree: lxml.html.HtmlElement, evidence: Evidence) -> bool:
+    """Whether the page declares itself a website (og:type) without article data and shows many headline links."""
+    return (
+        evidence.meta("og:type") == "website"
+        and not evidence.article
+        and len(tree.xpath("//h2//a | //h3//a")) >= LISTING_HEADLINE_LINKS
     )
-    if document is None:
-        return None
-    found = document.as_dict()
-    paragraphs = strip_furniture([line.strip() for line in (found.get("text") or "").split("\n")])
-    text = "\n\n".join(line for line in paragraphs if line)
-    words = count_words(text)
-    needed = MIN_WORDS_WITH_MARKUP if meta["is_article"] else MIN_WORDS_WITHOUT_MARKUP
-    if words < needed or meta["is_listing"]:
-        return None
-    return {
-        "canonical_url": meta["canonical_url"] or _clean(found.get("url")),
-        "title": meta["title"] or _clean(found.get("title")) or hints.get("title"),
-        "authors": meta["authors"] or _split_authors(found.get("author")),
-        "published": meta["published"] or hints.get("published") or _clean(found.get("date")),
-        "language": meta["language"] or _clean(found.get("language")),
-        "description": meta["description"] or _clean(found.get("description")),
-        "sitename": meta["sitename"] or _clean(found.get("sitename")),
-        "tags": meta["tags"] or _as_list(found.get("categories")) + _as_list(found.get("tags")),
-        "image": meta["image"] or _clean(found.get("image")),
-        "text": text,
-        "comments": None,
-        "extractor": EXTRACTOR,
-    }
 
 
-def count_words(text: str) -> int:
-    """Words in a text, counting a Chinese or Japanese character as a word."""
-    return len(_WORD.findall(text))
+def word_count(text: str) -> int:
+    """Words of a text; in scripts written without spaces, every two characters count as one."""
+    wide = sum(1 for char in text if unicodedata.east_asian_width(char) == "W")
+    return len(text.split()) + wide // 2
 
 
-def page_metadata(tree: lxml.html.HtmlElement) -> dict[str, Any]:
-    """Metadata the page states in JSON-LD, OpenGraph, ``article:*`` and plain meta tags."""
-    metas: dict[str, str] = {}
-    for element in tree.iter("meta"):
-        key = (element.get("property") or element.get("name") or element.get("itemprop") or "").strip().lower()
-        value = (element.get("content") or "").strip()
-        if key and value and key not in metas:
-            metas[key] = value
-    ld = _json_ld_article(tree)
-    canonical = next((link.get("href") for link in tree.iter("link") if link.get("rel", "").lower() == "canonical"), None)
-    og_type = metas.get("og:type", "").lower()
-    tags = _as_list(ld.get("keywords")) or [
-        element.get("content").strip()
-        for element in tree.iter("meta")
-        if (element.get("property") or "").lower() == "article:tag" and element.get("content")
-    ]
-    return {
-        "is_article": bool(ld) or og_type == "article",
-        "is_listing": og_type == "website" and not ld and _is_listing(tree),
-        "canonical_url": _clean(canonical) or metas.get("og:url"),
-        "title": _clean(ld.get("headline")) or metas.get("og:title"),
-        "authors": _ld_authors(ld.get("author")) or _split_authors(metas.get("author") or metas.get("article:author")),
-        "published": _clean(ld.get("datePublished")) or metas.get("article:published_time"),
-        "language": _language(tree.get("lang") or _clean(ld.get("inLanguage")) or metas.get("og:locale")),
-        "description": _clean(ld.get("description")) or metas.get("og:description") or metas.get("description"),
-        "sitename": metas.get("og:site_name") or _ld_name(ld.get("publisher")),
-        "tags": tags,
-        "image": metas.get("og:image") or _ld_image(ld.get("image")),
-    }
+def _inferred_metadata(tree: lxml.html.HtmlElement, url: str) -> dict[str, Any]:
+    """What trafilatura and htmldate infer; asked only when the page leaves a field unstated."""
+    return extract_metadata(tree, default_url=url).as_dict()
 
 
-def _json_ld_article(tree: lxml.html.HtmlElement) -> dict[str, Any]:
-    for script in tree.iter("script"):
-        if (script.get("type") or "").lower() != "application/ld+json" or not script.text:
-            continue
-        try:
-            data = json.loads(script.text)
-        except ValueError:
-            continue
-        for node in _ld_nodes(data):
-            types = node.get("@type")
-            types = types if isinstance(types, list) else [types]
-            if ARTICLE_TYPES.intersection(t for t in types if isinstance(t, str)):
-                return node
-    return {}
+def _inferred_title(inferred: dict[str, Any], evidence: Evidence, url: str) -> str | None:
+    title = clean(inferred.get("title"))
+    return strip_site_name(title, evidence.site_names, url) if title else None
 
 
-def _ld_nodes(data: Any) -> list[dict[str, Any]]:
-    if isinstance(data, list):
-        return [node for item in data for node in _ld_nodes(item)]
-    if isinstance(data, dict):
-        return [data, *_ld_nodes(data.get("@graph", []))]
-    return []
-
-
-def _ld_authors(value: Any) -> list[str]:
-    items = value if isinstance(value, list) else [value]
-    names = [_ld_name(item) for item in items]
-    return [name for name in names if name]
-
-
-def _ld_name(value: Any) -> str | None:
-    if isinstance(value, dict):
-        return _clean(value.get("name"))
-    return _clean(value) if isinstance(value, str) else None
-
-
-def _ld_image(value: Any) -> str | None:
-    if isinstance(value, list):
-        value = value[0] if value else None
-    if isinstance(value, dict):
-        return _clean(value.get("url"))
-    return _clean(value) if isinstance(value, str) else None
-
-
-def _split_authors(value: str | None) -> list[str]:
-    if not value:
-        return []
-    parts = re.split(r";|,| and | und | et ", value)
-    return [part.strip() for part in parts if part.strip()]
-
-
-def _as_list(value: Any) -> list[str]:
+def _split_list(value: Any) -> list[str]:
     if not value:
         return []
     if isinstance(value, str):
-        return [part.strip() for part in value.split(",") if part.strip()]
-    return [str(item).strip() for item in value if str(item).strip()]
+        value = value.split(",")
+    return [item.strip() for item in value if isinstance(item, str) and item.strip()]
 
 
 def _language(value: str | None) -> str | None:
+    """The ISO 639-1 part of a language tag or locale (``de-CH``, ``en_GB``)."""
     if not value:
         return None
-    return re.split(r"[-_]", value.strip())[0].lower() or None
-
-
-def _clean(value: Any) -> str | None:
-    if not isinstance(value, str):
-        return None
-    value = " ".join(value.split())
-    return value or None
-
-
-def _is_listing(tree: lxml.html.HtmlElement) -> bool:
-    """A page of many teasers: lots of headline links, little running prose."""
-    headline_links = len(tree.xpath("//h2//a | //h3//a"))
-    return headline_links >= 5
+    code = re.split(r"[-_]", value.strip())[0].lower()
+    return code if re.fullmatch(r"[a-z]{2}", code) else None

@@ -1,8 +1,16 @@
 """The last safety net: drop lines of page furniture that an extractor let through.
 
-Only whole, short lines that match a known furniture phrase are removed, so an
-article sentence that merely contains one of these words is kept. Phrases are
-case-insensitive and cover the languages most common in the archive.
+Only short lines are ever touched, so an article sentence that merely contains one
+of these words is kept. Four kinds of lines go:
+
+- lines that are nothing but a known furniture phrase ("Share this", "Back to top");
+- short lines that start like furniture ("Read more: <headline>", "Subscribe to ...",
+  "Photo: ...", "Write to <name> at <address>") or are only a date or a time;
+- a related-content heading ("You may also like", "Mehr zum Thema") and the run of
+  short teaser lines under it;
+- bylines repeated inside the text, when the caller knows the authors.
+
+Phrases are case-insensitive and cover the languages most common in the archive.
 """
 
 from __future__ import annotations
@@ -10,14 +18,40 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from scraper.authors import split_byline
+from scraper.folding import fold
+
 # A furniture line is short; anything longer is prose and is never touched.
 MAX_FURNITURE_CHARS = 140
+# Lines that start like furniture may run longer (a teaser headline, a paywall note).
+MAX_LEAD_CHARS = 250
+# Under a related-content heading, teaser lines are at most this many words.
+MAX_TEASER_WORDS = 16
 
+# Related-content headings, in many languages; also used as "Label: headline" leads.
+_RELATED = [
+    r"related( (posts?|articles?|stories|news|content|topics|coverage|reading))?",
+    r"(you|we think you) (may|might) (also )?(like|enjoy|be interested in)",
+    r"more (from|on|about) (this|the) (topic|story|section|author)",
+    r"more (stories|news|articles)( from [\w .'-]{1,40})?",
+    r"(recommended|trending|popular|most read|most popular|top stories)( (stories|articles|now|for you|in [\w ]{1,30}))?",
+    r"(read|see|watch|listen) (more|also|next)",
+    r"also (on|read|see) [\w.]{0,30}",
+    r"don'?t miss( this)?",
+    r"(das könnte (sie|dich) auch interessieren|mehr zum thema|mehr themen|weitere (artikel|themen|beiträge|nachrichten)[\w ]{0,40})",
+    r"(lesen sie (auch|mehr|hier)( die folgenden beiträge)?|auch interessant|das thema könnte (sie|dich) auch interessieren|schon gelesen\??)",
+    r"(top-themen|meistgelesen|beliebte artikel|entdecke weitere [\w ]{1,30})",
+    r"(à lire aussi|lire aussi|à voir aussi|sur le même sujet|lire la suite)",
+    r"(te puede interesar|le puede interesar|noticias relacionadas|lea también|lee también|vea también|ver también|relacionado)",
+    r"(leggi anche|potrebbe interessarti|articoli correlati)",
+    r"(weitere (aktuelle )?(themen|informationen)|zum weiterlesen|vorschau auf den nächsten artikel|auch auf [\w.-]+)",
+    r"(czytaj (też|także|więcej)|zobacz (też|także)|leia (também|mais)|veja (também|mais))",
+]
 _PHRASES = [
-    # comment forms
+    # comment forms and comment counts
     r"leave a (reply|comment)",
     r"post a comment",
-    r"(\d+ )?comments?( \(\d+\))?",
+    r"(\d+ |no )?comments?( yet| \(\d+\))?",
     r"add (a|your) comment",
     r"your email address will not be published\.?( required fields are marked \*?)?",
     r"required fields are marked \*?",
@@ -26,16 +60,16 @@ _PHRASES = [
     r"(post|submit) comment",
     r"cancel reply",
     r"you must be logged in to post a comment\.?",
+    r"(\d+ |keine )?kommentare?( insgesamt)?",
     r"kommentar (schreiben|abgeben|verfassen)",
-    r"deine e-mail-adresse wird nicht veröffentlicht\.?.*",
-    r"ihre e-mail-adresse wird nicht veröffentlicht\.?.*",
+    r"(deine|ihre) e-mail-adresse wird nicht veröffentlicht\.?.*",
     r"laisser un commentaire",
     r"votre adresse (e-mail|de messagerie) ne sera pas publiée\.?.*",
     r"deja (un|una) (comentario|respuesta)",
     r"tu dirección de correo electrónico no será publicada\.?.*",
     r"lascia un commento",
     r"il tuo indirizzo email non sarà pubblicato\.?.*",
-    # navigation
+    # navigation and page chrome
     r"back to top( button)?",
     r"(scroll|go|jump) to top",
     r"nach oben( scrollen)?",
@@ -45,60 +79,108 @@ _PHRASES = [
     r"torna su",
     r"skip to (main )?content",
     r"zum inhalt springen",
-    r"(show|load|read|view) more",
+    r"(show|load|read|view|see) more",
     r"mehr (anzeigen|laden|lesen)",
     r"weiterlesen",
     r"voir plus",
     r"ver más",
     r"continue reading",
-    r"read next",
     r"next (post|article)",
     r"previous (post|article)",
     r"(vorheriger|nächster) (artikel|beitrag)",
+    r"(tags?|schlagworte|schlagwörter|kategorien|categories|themen|topics|inhaltsverzeichnis|table of contents)",
+    r"(rate|bewerten|rate this)",
+    r"(kontakt|contact|quellen|quellenangaben|sources|last modified|letzte änderung|release date|more info(rmation)?)",
+    r"(sie sind|you are) (aktuell |currently )?(nicht|not) (eingeloggt|logged in)",
     # sharing
-    r"share( this( (article|story|post))?)?( on (facebook|twitter|x|linkedin|whatsapp|email))?:?",
+    r"share( this( (article|story|post|page))?)?( on (facebook|twitter|x|linkedin|whatsapp|email))?",
     r"(click to )?share on (facebook|twitter|x|linkedin|whatsapp|pinterest|reddit|telegram)( \(opens in new window\))?",
-    r"(tweet|pin it|email|print|facebook|twitter|linkedin|whatsapp|copy link)",
+    r"(tweet|pin it|email|print|facebook|twitter|linkedin|whatsapp|copy link|order reprints|print article)",
+    r"like this (story|article)\?.{0,60}",
     r"teilen( auf (facebook|twitter|x|whatsapp))?",
     r"artikel teilen",
     r"partager( sur (facebook|twitter|x))?",
     r"compartir( en (facebook|twitter|x))?",
     r"condividi",
-    # related content
-    r"related( (posts|articles|stories|news|content|topics))?:?",
-    r"(you may|you might) also like:?",
-    r"more (from|on) this (topic|story|section)",
-    r"(recommended|trending|most read|most popular)( (stories|articles|for you))?:?",
-    r"(das könnte sie auch interessieren|mehr zum thema|weitere artikel):?",
-    r"(à lire aussi|lire aussi|sur le même sujet):?",
-    r"(te puede interesar|noticias relacionadas|lee también):?",
-    r"(leggi anche|potrebbe interessarti):?",
-    # cookie, newsletter and subscription notes
+    # cookie, advertising and subscription notes
     r"(we use cookies|this (web)?site uses cookies).{0,120}",
     r"(accept|allow|reject)( all)? cookies",
     r"cookie (settings|preferences|policy)",
-    r"(sign up|subscribe) (for|to) (our|the) newsletter.{0,80}",
-    r"newsletter (abonnieren|bestellen)",
-    r"abonnez-vous à (notre|la) newsletter.{0,60}",
-    r"suscríbete (a nuestro|al) boletín.{0,60}",
     r"advertisement",
-    r"anzeige",
+    r"(anzeige|werbung)",
     r"publicité",
     r"publicidad",
     r"pubblicità",
-    # bylines left as lines of their own
+    r"thanks? (you )?for signing up!?",
+    # bylines and credits left as lines of their own
     r"email the author",
     r"follow (us|me) on (twitter|x|facebook|instagram)",
+    r"getty images",
+    *_RELATED,
 ]
-_FURNITURE = re.compile(r"^\W*(?:" + "|".join(_PHRASES) + r")\W*$", re.IGNORECASE)
+# Lines that start like furniture, whatever short text follows.
+_LEADS = [
+    r"(" + "|".join(_RELATED) + r")\s*[:：|»>]",
+    r"(sign up|subscribe)\b",
+    r"(register|join|get|download|click here)\b.{0,160}\b(newsletter|inbox|app|edition|e-?mail|for free|full story)",
+    r"(newsletter|abonnieren|abonnez-vous|suscríbete|iscriviti)\b",
+    r".{0,80}\b(download (the|our)\b.{0,60}\bapps?|(zum|unser(em)?|our|the) newsletter (anmelden|abonnieren|erhalten|sign-?up)|(mit unserem|with our) newsletter)\b",
+    r".{0,100}\b(copyrighted property|all rights reserved|alle rechte vorbehalten|tous droits réservés|todos los derechos reservados|vervielfältigung nur mit genehmigung)",
+    r".{0,100}\b(comments are moderated|comments may be (re)?published|publish comments that)",
+    r"(afp|ap|dpa|reuters|epa|getty images|picture[- ]alliance|imago|keystone|ansa)\s*(/|\||photo\b|foto\b)[^.!?]{0,60}$",
+    r"(?-i:By|BY|Von|VON|Par|PAR)\s+[^.!?,;:]{2,60}$",
+    r"(to (view|read|continue reading) the (full|rest of the) (story|article)|pour (lire|accéder)|this content is (only )?available)",
+    r"if you('|’)re (seeing this message|already a subscriber)",
+    r"(©|\(c\)|copyright\b|all rights reserved)",
+    r"(photo|foto|fotos|bild|bilder|image|credit|credits|bildquelle|quelle|source)\s*:",
+    r"(follow|folgen sie|suivez)\b.{0,100}\b(twitter|facebook|instagram|linkedin|youtube|x\.com|@\w+)",
+    r"(write to|email|e-mail|contact|reach|kontakt)\b.{0,120}[\w.+-]+@[\w-]+\.\w+",
+    r"(have a tip|got a tip|tips\?)\b",
+    r"(updated|published|posted|stand|aktualisiert|veröffentlicht|publié|mis à jour|actualizado)\b[^.!?]{0,60}$",
+]
+_DATE_OR_TIME = r"[\d\s.,:/-]*(\d{1,2}:\d{2}|\d{4})[\d\s.,:/-]*(\s*[ap]\.?m\.?)?(\s*uhr)?"
+
+_FURNITURE = re.compile(r"^\W*(?:" + "|".join(_PHRASES) + r"|" + _DATE_OR_TIME + r")[\W\d]*$", re.IGNORECASE)
+_LEAD = re.compile(r"^\W*(?:" + "|".join(_LEADS) + r")", re.IGNORECASE)
+_RELATED_HEADING = re.compile(r"^\W*(?:" + "|".join(_RELATED) + r")(\s+\S+){0,5}\W*$", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?…:;]\W*$")
 
 
 def is_furniture(line: str) -> bool:
-    """True for a short line that is nothing but a known furniture phrase."""
+    """True for a short line that is a known furniture phrase, starts like furniture, or is only a date."""
     stripped = line.strip()
-    return len(stripped) <= MAX_FURNITURE_CHARS and bool(_FURNITURE.match(stripped))
+    if len(stripped) <= MAX_FURNITURE_CHARS and _FURNITURE.match(stripped):
+        return True
+    return len(stripped) <= MAX_LEAD_CHARS and bool(_LEAD.match(stripped))
 
 
-def strip_furniture(lines: Iterable[str]) -> list[str]:
-    """The lines without furniture lines, in order."""
-    return [line for line in lines if not is_furniture(line)]
+def is_teaser(line: str) -> bool:
+    """A short line without a sentence's end: a headline or a link under a related-content heading."""
+    stripped = line.strip()
+    return len(stripped.split()) <= MAX_TEASER_WORDS and not _SENTENCE_END.search(stripped)
+
+
+def is_byline(line: str, authors: Iterable[str]) -> bool:
+    """True for a short line naming only the article's authors ("By Jane Doe and John Roe")."""
+    known = {fold(name) for name in authors}
+    if not known or len(line) > MAX_FURNITURE_CHARS:
+        return False
+    names = {fold(name) for name in split_byline(line)}
+    return bool(names) and names <= known
+
+
+def strip_furniture(lines: Iterable[str], authors: Iterable[str] = ()) -> list[str]:
+    """The lines without furniture lines, related-content blocks and repeated bylines, in order."""
+    authors = list(authors)
+    kept: list[str] = []
+    in_related_block = False
+    for line in lines:
+        if _RELATED_HEADING.match(line.strip()):
+            in_related_block = True
+            continue
+        if in_related_block and is_teaser(line):
+            continue
+        in_related_block = False
+        if not is_furniture(line) and not is_byline(line, authors):
+            kept.append(line)
+    return kept

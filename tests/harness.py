@@ -86,7 +86,11 @@ class Process:
 
     def stop(self) -> int:
         self.popen.send_signal(signal.SIGTERM)
-        return self.popen.wait(60)
+        try:
+            return self.popen.wait(60)
+        except subprocess.TimeoutExpired:
+            self.popen.kill()  # a test that failed may leave it waiting for work that never comes
+            raise
 
     def kill(self) -> None:
         self.popen.kill()

@@ -1,0 +1,105 @@
+"""The article body: trafilatura's precision or balanced result, or its fallback extractors when
+the result is clearly truncated, then the furniture safety net.
+
+Reader comments are always extracted apart (``include_comments=True`` makes trafilatura
+cut the comment section out of the body) and returned separately, never in the text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import lxml.html
+import trafilatura
+
+from scraper.furniture import strip_furniture
+from scraper.folding import fold
+
+TRAFILATURA = f"trafilatura {trafilatura.__version__}"
+# The precision result wins unless it kept less than this share of the balanced one.
+PRECISION_SHARE = 0.85
+# A body shorter than this share of the page's long paragraphs was cut short.
+TRUNCATED_SHARE = 0.4
+MIN_PARAGRAPH_CHARS = 80
+MIN_PAGE_PROSE_CHARS = 1000
+# A fallback result with more than this share of debris lines was padded with page source.
+PADDED_SHARE = 0.2
+_DEBRIS = re.compile(r"^\s*$|^\s*https?://\S*\s*$|^[\W\d_]*$|^\s*\d{4}-\d\d-\d\dT[\d:.+-]+\s*$")
+_NOT_PROSE = {"script", "style", "noscript", "template", "svg", "head", "title"}
+_OUTSIDE_PROSE = "ancestor-or-self::*[self::nav or self::footer or self::form or contains(@class, 'comment')]"
+
+
+@dataclass
+class Body:
+    """Paragraphs of the article, the reader comments, and what produced them."""
+
+    text: str
+    comments: str | None
+    extractor: str
+
+
+def _run(tree: lxml.html.HtmlElement, url: str, **options: Any) -> tuple[str, str]:
+    """Text and comments of one trafilatura pass (trafilatura copies the tree it is given)."""
+    document = trafilatura.bare_extraction(
+        tree, url=url, include_comments=True, include_tables=True, with_metadata=False, **options
+    )
+    if document is None:
+        return "", ""
+    return document.text or "", document.comments or ""
+
+
+def page_prose_chars(tree: lxml.html.HtmlElement) -> int:
+    """Characters of long runs of text in the page, outside scripts, navigation and comments.
+
+    Counts the text an element holds directly (not its children's), so prose in
+    <div>s and between <br>s counts as well as prose in <p>s: what a body can hold.
+    """
+    total = 0
+    for element in tree.iter():
+        if not isinstance(element.tag, str) or element.tag in _NOT_PROSE:
+            continue
+        own = len((element.text or "").strip()) + sum(len((child.tail or "").strip()) for child in element)
+        if own >= MIN_PARAGRAPH_CHARS and not element.xpath(_OUTSIDE_PROSE):
+            total += own
+    return total
+
+
+def looks_padded(text: str) -> bool:
+    """Whether many lines are markup debris: blank, bare URLs, timestamps, no letters at all."""
+    lines = text.split("\n")
+    junk = sum(1 for line in lines if _DEBRIS.match(line))
+    return junk > PADDED_SHARE * len(lines)
+
+
+def extract_body(
+    tree: lxml.html.HtmlElement, url: str, level: str = "best", titles: Sequence[str] = (), authors: Sequence[str] = ()
+) -> Body:
+    """The body of the page; ``level="fast"`` is one plain trafilatura pass without fallbacks.
+
+    ``titles`` and ``authors`` are what the page states, so the text does not repeat them.
+    """
+    balanced, comments = _run(tree, url, fast=True)
+    text, extractor = balanced, f"{TRAFILATURA} (fast)"
+    if level != "fast":
+        precise, _ = _run(tree, url, fast=True, favor_precision=True)
+        if len(precise) >= PRECISION_SHARE * len(balanced):
+            text, extractor = precise, f"{TRAFILATURA} (precision)"
+        prose = page_prose_chars(tree)
+        if len(text) < TRUNCATED_SHARE * max(prose, MIN_PAGE_PROSE_CHARS):
+            # Clearly truncated: let trafilatura compare with its fallback extractors.
+            rescued, rescued_comments = _run(tree, url, fast=False)
+            if len(rescued) > len(text) and not looks_padded(rescued):
+                text, comments, extractor = rescued, rescued_comments or comments, f"{TRAFILATURA} (fallback)"
+    lines = strip_furniture(_without_title(text.split("\n"), titles), authors)
+    return Body("\n\n".join(lines), comments.strip() or None, extractor)
+
+
+def _without_title(lines: list[str], titles: Sequence[str]) -> list[str]:
+    """The lines without a leading repeat of the headline (the title has its own field)."""
+    lines = [line.strip() for line in lines if line.strip()]
+    if lines and fold(lines[0]) in {fold(title) for title in titles}:
+        return lines[1:]
+    return lines

@@ -1,0 +1,57 @@
+"""The publication date: the page's own statement first, a feed's or sitemap's as evidence."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+
+from dateutil import parser as dateparser
+
+EARLIEST_YEAR = 1990
+# A date written with dots is day-first everywhere it is used (24.04.2023).
+_DOTTED = re.compile(r"\b\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}\b")
+_HAS_TIME = re.compile(r"\d{1,2}:\d{2}")
+# Zone abbreviations common in news pages, as UTC offsets in seconds.
+_ZONES = {
+    name: hours * 3600
+    for name, hours in {
+        "UTC": 0, "GMT": 0, "WET": 0, "BST": 1, "WEST": 1, "CET": 1, "CEST": 2, "MEZ": 1, "MESZ": 2,
+        "EET": 2, "EEST": 3, "MSK": 3, "IST": 5.5, "JST": 9, "KST": 9, "AEST": 10, "AEDT": 11,
+        "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
+    }.items()
+}
+_NO_YEAR = datetime(1, 1, 1)  # a parse that keeps this year found no year in the text
+
+
+def normalise_date(value: str | None) -> str | None:
+    """An ISO 8601 string (with its time zone where given, date only when no time is given), or None."""
+    if not value or not any(char.isdigit() for char in value):
+        return None
+    value = value.strip()
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            parsed = dateparser.parse(value, dayfirst=bool(_DOTTED.search(value)), default=_NO_YEAR, tzinfos=_ZONES)
+        except (ValueError, OverflowError, TypeError):
+            return None
+    if parsed is None or not EARLIEST_YEAR <= parsed.year <= datetime.now(timezone.utc).year + 1:
+        return None
+    if not _HAS_TIME.search(value) and "T" not in value:
+        return parsed.date().isoformat()
+    return parsed.isoformat()
+
+
+def choose_published(candidates: list[str], hint: str | None = None, fallback: str | None = None) -> str | None:
+    """The page's most trusted date; among the page's dates, one on the hint's day wins.
+
+    ``candidates`` are the page's own statements, most trusted first; ``hint`` is a
+    feed's or news sitemap's date; ``fallback`` a date found by looking at the text.
+    """
+    dates = [date for value in candidates if (date := normalise_date(value))]
+    hinted = normalise_date(hint)
+    if hinted:
+        agreeing = [date for date in dates if date[:10] == hinted[:10]]
+        if agreeing:
+            return agreeing[0]
+    return next(iter(dates), None) or normalise_date(fallback) or hinted

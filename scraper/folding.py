@@ -1,0 +1,13 @@
+"""Comparing texts with case, width, punctuation and spacing aside."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_WORD = re.compile(r"\w+")
+
+
+def fold(text: str) -> str:
+    """Lower-case word characters, one space apart, after Unicode compatibility folding."""
+    return " ".join(_WORD.findall(unicodedata.normalize("NFKC", text).casefold()))

@@ -1,0 +1,266 @@
+"""What a page states about itself: JSON-LD, OpenGraph, ``article:*``, Dublin Core, <time>.
+
+This module only gathers evidence, in order of trust; ``titles``, ``authors`` and
+``dates`` decide between the candidates it finds.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import lxml.html
+
+# JSON-LD types that mean "this page is one article".
+ARTICLE_TYPES = {
+    "Article",
+    "NewsArticle",
+    "ReportageNewsArticle",
+    "AnalysisNewsArticle",
+    "OpinionNewsArticle",
+    "BackgroundNewsArticle",
+    "ReviewNewsArticle",
+    "AskPublicNewsArticle",
+    "SatiricalArticle",
+    "BlogPosting",
+    "LiveBlogPosting",
+    "Report",
+    "ScholarlyArticle",
+    "TechArticle",
+}
+ORGANISATION_TYPES = {"Organization", "NewsMediaOrganization", "Corporation", "WebSite", "Brand"}
+
+# Meta keys, most trusted first, for each field.
+TITLE_KEYS = ("og:title", "twitter:title", "dc.title", "dcterms.title", "title")
+AUTHOR_KEYS = (
+    "author",
+    "article:author",
+    "dc.creator",
+    "dcterms.creator",
+    "parsely-author",
+    "sailthru.author",
+    "byl",
+    "citation_author",
+)
+PUBLISHED_KEYS = (
+    "article:published_time",
+    "og:published_time",
+    "datepublished",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dc.date",
+    "dcterms.date",
+    "dcterms.created",
+    "parsely-pub-date",
+    "sailthru.date",
+    "pubdate",
+    "publishdate",
+    "publish-date",
+    "date",
+    "citation_publication_date",
+)
+SITE_NAME_KEYS = ("og:site_name", "application-name", "publisher", "dc.publisher", "twitter:site")
+_TAG = re.compile(r"<[^>]+>")
+
+
+@dataclass
+class Evidence:
+    """The candidates a page offers for each field, most trusted first."""
+
+    article: dict[str, Any]  # the JSON-LD article node, {} when there is none
+    metas: dict[str, list[str]]
+    titles: list[str] = field(default_factory=list)
+    h1s: list[str] = field(default_factory=list)
+    authors: list[tuple[list[str], bool]] = field(default_factory=list)  # (names, stated as organisations)
+    published: list[str] = field(default_factory=list)
+    site_names: list[str] = field(default_factory=list)
+    canonical_url: str | None = None
+    language: str | None = None
+    description: str | None = None
+    tags: list[str] = field(default_factory=list)
+    image: str | None = None
+
+    def meta(self, *keys: str) -> str | None:
+        """The first value of the first of these meta keys that the page has."""
+        return next((self.metas[key][0] for key in keys if self.metas.get(key)), None)
+
+
+def clean(value: Any) -> str | None:
+    """A string with entities decoded (JSON-LD often double-escapes), tags dropped and spaces collapsed."""
+    if not isinstance(value, str):
+        return None
+    value = " ".join(_TAG.sub(" ", html.unescape(value)).split())
+    return value or None
+
+
+def gather(tree: lxml.html.HtmlElement) -> Evidence:
+    """Every piece of metadata the page states, sorted by field."""
+    nodes = json_ld_nodes(tree)
+    by_id = {node["@id"]: node for node in nodes if isinstance(node.get("@id"), str)}
+    article = next((node for node in nodes if _types(node) & ARTICLE_TYPES), {})
+    evidence = Evidence(article=article, metas=_metas(tree))
+    metas = evidence.meta
+    evidence.titles = _present(clean(article.get("headline")), *(metas(key) for key in TITLE_KEYS), _title_tag(tree))
+    evidence.h1s = _present(*(element.text_content() for element in tree.iter("h1")))
+    ld_people = [_resolve(item, by_id) for item in _as_items(article.get("author"))]
+    if ld_names := [name for item in ld_people if (name := _ld_name(item))]:
+        evidence.authors.append((ld_names, all(_types(item) & ORGANISATION_TYPES for item in ld_people)))
+    for key in AUTHOR_KEYS:
+        values = [value for value in evidence.metas.get(key, []) if not value.startswith(("http://", "https://"))]
+        if values:
+            evidence.authors.append((values, False))
+    if bylines := _byline_names(tree):
+        evidence.authors.append((bylines, False))
+    evidence.published = _present(
+        clean(article.get("datePublished")),
+        *(metas(key) for key in PUBLISHED_KEYS),
+        *_itemprop_dates(tree),
+        clean(article.get("dateCreated")),
+        *_time_dates(tree),
+    )
+    publisher = _resolve(article.get("publisher"), by_id)
+    evidence.site_names = _present(
+        *(metas(key) for key in SITE_NAME_KEYS if key != "twitter:site"),
+        _ld_name(publisher),
+        *(node.get("name") for node in nodes if _types(node) & {"WebSite", "NewsMediaOrganization"}),
+        (metas("twitter:site") or "").lstrip("@"),
+    )
+    canonical = next((link.get("href") for link in tree.iter("link") if (link.get("rel") or "").lower() == "canonical"), None)
+    evidence.canonical_url = clean(canonical) or metas("og:url")
+    evidence.language = clean(tree.get("lang")) or clean(article.get("inLanguage")) or metas("og:locale", "dc.language", "language")
+    evidence.description = clean(article.get("description")) or metas("og:description", "description", "twitter:description")
+    evidence.tags = _keywords(article.get("keywords")) or evidence.metas.get("article:tag", []) or _keywords(metas("keywords", "news_keywords"))
+    evidence.image = metas("og:image", "twitter:image") or _ld_image(article.get("image"))
+    return evidence
+
+
+def json_ld_nodes(tree: lxml.html.HtmlElement) -> list[dict[str, Any]]:
+    """Every JSON-LD object of the page, ``@graph`` members included, in page order."""
+    nodes: list[dict[str, Any]] = []
+    for script in tree.iter("script"):
+        if (script.get("type") or "").strip().lower() != "application/ld+json" or not script.text:
+            continue
+        try:
+            data = json.loads(script.text, strict=False)
+        except ValueError:
+            continue
+        nodes.extend(_flatten(data))
+    return nodes
+
+
+def _flatten(data: Any) -> list[dict[str, Any]]:
+    if isinstance(data, list):
+        return [node for item in data for node in _flatten(item)]
+    if isinstance(data, dict):
+        return [data, *_flatten(data.get("@graph", []))]
+    return []
+
+
+def _types(node: Any) -> set[str]:
+    if not isinstance(node, dict):
+        return set()
+    types = node.get("@type")
+    return {t for t in (types if isinstance(types, list) else [types]) if isinstance(t, str)}
+
+
+def _resolve(item: Any, by_id: dict[str, dict[str, Any]]) -> Any:
+    """A ``{"@id": ...}`` reference replaced by the node it points to in the page's graph."""
+    if isinstance(item, dict) and "name" not in item and item.get("@id") in by_id:
+        return by_id[item["@id"]]
+    return item
+
+
+def _as_items(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value] if value else []
+
+
+def _ld_name(value: Any) -> str | None:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        return clean(value.get("name")) if isinstance(value.get("name"), str) else None
+    return clean(value)
+
+
+def _ld_image(value: Any) -> str | None:
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        return clean(value.get("url") or value.get("contentUrl"))
+    return clean(value)
+
+
+def _metas(tree: lxml.html.HtmlElement) -> dict[str, list[str]]:
+    metas: dict[str, list[str]] = {}
+    for element in tree.iter("meta"):
+        key = (element.get("property") or element.get("name") or element.get("itemprop") or "").strip().lower()
+        value = clean(element.get("content"))
+        if key and value:
+            metas.setdefault(key, []).append(value)
+    return metas
+
+
+def _title_tag(tree: lxml.html.HtmlElement) -> str | None:
+    element = tree.find(".//title")
+    return element.text_content() if element is not None else None
+
+
+def _present(*values: str | None) -> list[str]:
+    """The cleaned, non-empty values, without repeats, in order."""
+    seen: dict[str, None] = {}
+    for value in values:
+        if (cleaned := clean(value)) and cleaned not in seen:
+            seen[cleaned] = None
+    return list(seen)
+
+
+def _keywords(value: Any) -> list[str]:
+    if isinstance(value, str):
+        value = value.split(",")
+    if not isinstance(value, list):
+        return []
+    return _present(*(item for item in value if isinstance(item, str)))
+
+
+def _itemprop_dates(tree: lxml.html.HtmlElement) -> list[str]:
+    return [
+        element.get("datetime") or element.get("content") or element.text_content()
+        for element in tree.xpath('//*[@itemprop="datePublished"]')
+    ]
+
+
+def _time_dates(tree: lxml.html.HtmlElement) -> list[str]:
+    """<time> elements of the article's header first (pubdate, or inside <article> or <header>)."""
+    marked = tree.xpath("//time[@pubdate][@datetime] | //article//time[@datetime] | //header//time[@datetime]")
+    return [element.get("datetime") for element in marked or tree.xpath("//time[@datetime]")[:1]]
+
+
+# Byline containers: rel=author links, itemprop=author, and classes named for bylines.
+_BYLINE_XPATH = (
+    '//*[@rel="author"] | //*[@itemprop="author"]//*[@itemprop="name"] | //*[@itemprop="author"][not(.//*[@itemprop="name"])]'
+    ' | //*[contains(@class, "byline") or contains(@class, "author-name") or contains(@class, "authorName")'
+    ' or contains(@class, "author__name") or @class="author"]'
+)
+
+
+# Short lines of an article that open like a byline ("By ...", "Von ...", "Par ...").
+_BYLINE_LINES_XPATH = "//article//*[self::p or self::div or self::span][string-length(normalize-space()) < 120]"
+_BYLINE_START = re.compile(r"^\s*(?:By|BY|Von|VON|Par|PAR|Por|POR|Door|Di|Av|Af)\s+\w")
+MAX_BYLINE_LINES = 40
+
+
+def _byline_names(tree: lxml.html.HtmlElement) -> list[str]:
+    """Short texts of byline elements in the page, outside scripts and comment sections."""
+    names = []
+    lines = tree.xpath(_BYLINE_LINES_XPATH)[:MAX_BYLINE_LINES]
+    opening = [element for element in lines if _BYLINE_START.match(element.text_content())]
+    for element in tree.xpath(_BYLINE_XPATH) + opening:
+        if element.tag in ("meta", "link", "script", "style") or element.xpath("ancestor::*[contains(@class, 'comment')]"):
+            continue
+        text = clean(element.text_content())
+        if text and len(text) <= 120:
+            names.append(text)
+    return _present(*names)[:6]

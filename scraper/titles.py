@@ -1,0 +1,83 @@
+"""The headline: without the site name glued to it, and the one the page shows where it can tell."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import urlsplit
+
+from scraper.folding import fold
+
+# Separators between a headline and a site or section name ("Headline | Site", "Site - Headline").
+_SEPARATOR = re.compile(r"\s+[|\-–—·•»/:]\s+|\s*[|｜ㅣ：]\s*")
+_DATE_ONLY = re.compile(r"^[\d\s./-]+$")
+MAX_AFFIX_WORDS = 6
+
+
+def _squash(text: str) -> str:
+    """Folded, without spaces, accents or umlauts, as in host names ("Börsen-Zeitung" -> "boersenzeitung")."""
+    text = fold(text).replace(" ", "")
+    for umlaut, spelled in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
+        text = text.replace(umlaut, spelled)
+    return "".join(char for char in unicodedata.normalize("NFKD", text) if not unicodedata.combining(char))
+
+
+def _site_keys(site_names: list[str], url: str | None) -> list[str]:
+    """Squashed site names (short ones: a long "site name" is a misfiled title), and the host's name."""
+    keys = [_squash(name) for name in site_names if len(name.split()) <= MAX_AFFIX_WORDS]
+    host = urlsplit(url or "").hostname or ""
+    labels = [label for label in host.split(".") if label not in ("www", "m", "amp")]
+    if len(labels) >= 2:
+        keys.append(re.sub(r"\W", "", labels[-2]))
+    return [key for key in keys if len(key) >= 2]
+
+
+def _is_affix(segment: str, keys: list[str]) -> bool:
+    """Whether a title segment is a site name (or a bare date) rather than part of the headline."""
+    if _DATE_ONLY.match(segment):
+        return True
+    if len(segment.split()) > MAX_AFFIX_WORDS:
+        return False
+    squashed = _squash(segment)
+    return bool(squashed) and any(squashed == key or (len(key) >= 4 and (key in squashed or squashed in key)) for key in keys)
+
+
+def strip_site_name(title: str, site_names: list[str], url: str | None = None) -> str:
+    """The title without site-name (or date) segments at its start or end."""
+    keys = _site_keys(site_names, url)
+    pieces = _SEPARATOR.split(title)
+    separators = _SEPARATOR.findall(title)
+    start, end = 0, len(pieces)
+    while end - start > 1 and _is_affix(pieces[end - 1], keys):
+        end -= 1
+    while end - start > 1 and _is_affix(pieces[start], keys):
+        start += 1
+    if (start, end) == (0, len(pieces)):
+        return title
+    kept = pieces[start]
+    for index in range(start + 1, end):
+        kept += separators[index - 1] + pieces[index]
+    return kept.strip()
+
+
+def choose_title(
+    candidates: list[str], h1s: list[str], site_names: list[str], url: str | None = None
+) -> str | None:
+    """The most trusted stated title (JSON-LD headline, OpenGraph, ..., <title>), else the <h1>.
+
+    Site names glued to it are stripped, and a title that starts with the headline the
+    <h1> shows is cut to it ("Headline | Section | Site" -> "Headline").
+    """
+    shown = [h1 for h1 in h1s if len(h1.split()) > 1]
+    for title in candidates:
+        if cleaned := _cut_at_shown(strip_site_name(title, site_names, url), shown):
+            return cleaned
+    return next(iter(shown), None)
+
+
+def _cut_at_shown(title: str, shown: list[str]) -> str:
+    """A title cut after the <h1> it starts with ("Headline | Section" -> "Headline")."""
+    for h1 in shown:
+        if len(h1) < len(title) and title.startswith(h1) and _SEPARATOR.match(title, len(h1)):
+            return h1
+    return title

@@ -1,0 +1,100 @@
+"""Golden pages: one small hand-written page per extraction rule, expected fields beside it.
+
+Each ``tests/golden/<name>.html`` has a ``<name>.json`` holding the page's URL and the
+fields ``extract_article`` must return: exact ``title``, ``authors``, ``published``,
+``language``, ``sitename`` where given, and snippets the text (or the comments) must
+or must not contain. A separate test measures the shared corpus when it is present.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from scraper.extraction import extract_article
+
+GOLDEN = Path(__file__).parent / "golden"
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+PAGES = sorted(GOLDEN.glob("*.html"))
+EXACT_FIELDS = ("title", "authors", "published", "language", "sitename")
+
+
+@pytest.fixture(params=PAGES, ids=[page.stem for page in PAGES])
+def golden(request: pytest.FixtureRequest) -> tuple[dict, dict]:
+    page = request.param
+    expected = json.loads(page.with_suffix(".json").read_text(encoding="utf-8"))
+    article = extract_article(page.read_text(encoding="utf-8"), expected["url"], expected.get("hints"))
+    assert article is not None, f"{page.name}: no article extracted"
+    return article, expected
+
+
+def test_every_page_has_its_expectations() -> None:
+    assert PAGES, "no golden pages"
+    for page in PAGES:
+        assert page.with_suffix(".json").exists(), f"{page.name} has no expected fields"
+
+
+def test_stated_fields(golden: tuple[dict, dict]) -> None:
+    article, expected = golden
+    for field in EXACT_FIELDS:
+        if field in expected:
+            assert article[field] == expected[field], field
+
+
+def test_text_keeps_the_article_and_drops_the_furniture(golden: tuple[dict, dict]) -> None:
+    article, expected = golden
+    for snippet in expected.get("text_contains", []):
+        assert snippet in article["text"]
+    for snippet in expected.get("text_excludes", []):
+        assert snippet not in article["text"]
+
+
+def test_comments_are_kept_apart(golden: tuple[dict, dict]) -> None:
+    article, expected = golden
+    for snippet in expected.get("comments_contains", []):
+        assert snippet in (article["comments"] or "")
+        assert snippet not in article["text"]
+
+
+def test_contract(golden: tuple[dict, dict]) -> None:
+    article, _ = golden
+    assert set(article) == {
+        "canonical_url", "title", "authors", "published", "language", "description",
+        "sitename", "tags", "image", "text", "comments", "extractor",
+    }
+    assert isinstance(article["authors"], list) and isinstance(article["tags"], list)
+    assert article["extractor"].startswith("trafilatura ")
+    assert "\n\n" in article["text"]  # paragraphs separated by blank lines
+
+
+def test_fast_level_is_plain_trafilatura() -> None:
+    page = GOLDEN / "jsonld_graph.html"
+    article = extract_article(page.read_text(encoding="utf-8"), "https://gazette.example/ferry", level="fast")
+    assert article is not None and article["extractor"].endswith("(fast)")
+
+
+def test_hinted_date_picks_between_the_page_dates() -> None:
+    page = """<html><head><meta property="og:type" content="article">
+    <meta property="article:published_time" content="2024-02-01T10:00:00+00:00"></head><body><article>
+    <h1>Two dates</h1><p>Lead <time datetime="2024-01-31T09:00:00+00:00">yesterday</time></p>
+    <p>""" + "A sentence long enough to count as the body of this short test article. " * 5 + "</p></article></body></html>"
+    article = extract_article(page, "https://x.example/a", {"published": "2024-01-31"})
+    assert article is not None and article["published"] == "2024-01-31T09:00:00+00:00"
+
+
+@pytest.mark.skipif(not CORPUS.exists(), reason=f"the shared corpus is not at {CORPUS} (a fresh clone has none)")
+def test_corpus_sample_beats_plain_trafilatura() -> None:
+    from bench.corpus import load_corpus
+    from bench.quality import extract_all, score
+
+    pages = load_corpus(CORPUS, limit=25)
+    results = extract_all(pages, "best", jobs=1)
+    ours = score(pages, [r["ours"] for r in results])
+    plain = score(pages, [r["plain"] for r in results])
+    assert ours["empty"] <= plain["empty"]
+    assert ours["articles"]["f1"] >= plain["articles"]["f1"]
+    for figure in ("title", "authors", "day"):
+        assert ours["metadata"][figure] >= plain["metadata"][figure], figure
+    assert ours["boilerplate"]["without_leaked"] <= plain["boilerplate"]["without_leaked"]
