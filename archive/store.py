@@ -15,6 +15,7 @@ import re
 import sqlite3
 import uuid
 import zlib
+from dataclasses import dataclass
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
@@ -67,6 +68,20 @@ CRAWL_COUNTS = (
 # pages outcomes that mean "this URL was read; do not fetch it again".
 SEEN_OUTCOMES = ("article", "not_article", "redirect")
 _SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class PackedBody:
+    """A raw body as the bodies table keeps it: hashed and compressed (by an
+    extraction worker, so the crawl's event loop does not have to)."""
+
+    hash: str  # SHA-256 of the raw bytes
+    size: int  # raw size in bytes
+    data: bytes  # zlib-compressed raw bytes
+
+
+def pack_body(body: bytes) -> PackedBody:
+    return PackedBody(hashlib.sha256(body).hexdigest(), len(body), zlib.compress(body, 6))
 
 
 class ArchiveError(Exception):
@@ -229,14 +244,14 @@ class Archive:
 
     # -- pages and articles ---------------------------------------------------------
 
-    def store_body(self, body: bytes) -> str:
+    def store_body(self, body: bytes | PackedBody) -> str:
         """Keep a raw body once per distinct content; returns its hash."""
-        digest = hashlib.sha256(body).hexdigest()
+        packed = body if isinstance(body, PackedBody) else pack_body(body)
         self.db.execute(
             "INSERT OR IGNORE INTO bodies (hash, size, body) VALUES (?, ?, ?)",
-            [digest, len(body), zlib.compress(body, 6)],
+            [packed.hash, packed.size, packed.data],
         )
-        return digest
+        return packed.hash
 
     def body(self, digest: str) -> bytes | None:
         row = self.db.execute("SELECT body FROM bodies WHERE hash = ?", [digest]).fetchone()
@@ -256,7 +271,7 @@ class Archive:
         outcome: str,
         status: int,
         crawl_id: int | None,
-        body: bytes | None = None,
+        body: bytes | PackedBody | None = None,
         headers: dict[str, str] | None = None,
         error: str | None = None,
         article: dict[str, Any] | None = None,

@@ -159,7 +159,7 @@ def run_peer(urls_file: Path, folder: Path, count: int) -> Run:
         ],
         folder,
     )
-    written = len(list(out.glob("*"))) if out.exists() else 0
+    written = sum(1 for _ in out.rglob("*.txt")) if out.exists() else 0  # past 1,000 files it makes subfolders
     return Run(seconds, cpu, peak, written)
 
 

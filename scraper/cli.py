@@ -369,17 +369,31 @@ def diff(archive: Archive, url: str, as_json: bool) -> None:
 @with_archive()
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 def stats(archive: Archive, as_json: bool) -> None:
-    """Per source: articles, revisions, last crawl, last new article, errors; and the archive's size."""
+    """Per source: articles, revisions, last crawl, last new article, errors, health; and the archive's size."""
+    from datetime import timedelta
+
+    from archive.health import source_health
     from archive.queries import archive_size, source_stats
+    from scraper.config import ScheduleSettings
 
     rows = source_stats(archive.db)
     size = archive_size(archive.path)
     total = sum(row["articles"] for row in rows)
+    # "Silent" is judged as the scheduler judges it: with the config's setting when there is one.
+    config_path = Path(click.get_current_context().params.get("config_path") or "config.yaml")
+    schedule = load_config(config_path).schedule if config_path.exists() else ScheduleSettings()
+    health = source_health(
+        archive.db, [row["source"] for row in rows], silent_after=timedelta(seconds=schedule.seconds("silent_after"))
+    )
+    for row in rows:
+        row["health"] = "; ".join(f"{kind}: {message}" for kind, message in health[row["source"]].flags.items()) or "ok"
     if as_json:
         click.echo(json.dumps({"archive": str(archive.path), "bytes": size, "articles": total, "sources": rows}, indent=2))
         return
     table = Table(title=f"{archive.path.name}: {total} articles, {size / 1e6:.1f} MB")
-    columns = ["source", "articles", "revisions", "last_crawl", "last_status", "last_new_article", "errors", "error_pages"]
+    columns = [
+        "source", "articles", "revisions", "last_crawl", "last_status", "last_new_article", "errors", "error_pages", "health",
+    ]  # fmt: skip
     for column in columns:
         table.add_column(column.replace("_", " "), justify="right" if column in ("articles", "revisions", "errors", "error_pages") else "left")
     for row in rows:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from archive.store import PackedBody
+
 
 @dataclass
 class PageItem:
@@ -16,8 +18,8 @@ class PageItem:
     status: int  # HTTP status, 0 when no response arrived
     crawl_id: int | None = None
     headers: dict[str, str] = field(default_factory=dict)
-    body: bytes | None = None  # raw bytes, kept in the archive
-    html: str | None = None  # decoded text, for extraction; set only for HTML article pages
+    body: bytes | PackedBody | None = None  # raw bytes (packed once extraction has run), kept in the archive
+    encoding: str | None = None  # how to decode the body; set only for HTML article pages, to extract them
     hints: dict[str, Any] = field(default_factory=dict)  # what discovery knew: published, title
     error: str | None = None  # failure kind: http_404, timeout, dns, not_html, ...
     article: dict[str, Any] | None = None  # set by extraction

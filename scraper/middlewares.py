@@ -29,6 +29,7 @@ ROBOTS_BLOCKED_URLS = "newsarchive/robots_blocked_urls"
 ROBOTS_BLOCKED_URLS_KEPT = 20
 # Requests for pages read for their links; only these are made conditional.
 LISTING_KINDS = ("feed", "sitemap", "section")
+BACKLOG_POLL = 0.05  # seconds between looks at a full extraction backlog
 
 
 class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
@@ -160,6 +161,7 @@ class SharedPolitenessMiddleware:
 
     in_flight: Counter[str] = Counter()  # host -> requests in flight, all crawlers
     total = 0
+    crawlers: set[Crawler] = set()  # whose responses wait for their spider and pipelines
     next_start: dict[str, float] = {}  # host -> earliest start of its next request
     waiting: dict[str, deque[asyncio.Future]] = defaultdict(deque)  # "" waits for the total
 
@@ -171,6 +173,11 @@ class SharedPolitenessMiddleware:
         jitter = settings.getfloat("DOWNLOAD_DELAY_JITTER")
         self.interval = settings.getfloat("DOWNLOAD_DELAY") * max(0.0, 1.0 - jitter)
         self.held: dict[int, str] = {}  # id(request) -> host, for this crawler's requests
+        # Back-pressure for all crawlers at once: Scrapy bounds the bytes of responses waiting
+        # for the spider and pipelines (extraction) per crawler only, and a run has many.
+        self.max_backlog = settings.getint("NEWSARCHIVE_MAX_BACKLOG_BYTES")
+        self.crawler = crawler
+        type(self).crawlers.add(crawler)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
@@ -180,6 +187,8 @@ class SharedPolitenessMiddleware:
     async def process_request(self, request: Request) -> None:
         host = urlparse_cached(request).hostname or ""
         cls = type(self)
+        while cls.backlog() > self.max_backlog:
+            await sleep(BACKLOG_POLL)  # extraction drains it; no event tells when, so look again soon
         while True:
             wait = cls.next_start.get(host, 0.0) - monotonic()
             if wait > 0:
@@ -203,8 +212,17 @@ class SharedPolitenessMiddleware:
         self._release(id(request))
 
     def spider_closed(self) -> None:
+        type(self).crawlers.discard(self.crawler)
         for key in list(self.held):  # requests dropped without a response or failure
             self._release(key)
+
+    @classmethod
+    def backlog(cls) -> int:
+        """Bytes of responses received by every crawler of the process and not yet through
+        their spider and pipelines."""
+        # _engine: Scrapy's documented way to read the engine of a crawler that may not have started.
+        slots = (crawler._engine.scraper.slot for crawler in cls.crawlers if crawler._engine)
+        return sum(slot.active_size for slot in slots if slot is not None)
 
     async def _wait_for(self, key: str) -> None:
         future = asyncio.get_running_loop().create_future()

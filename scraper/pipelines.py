@@ -20,14 +20,15 @@ from archive.store import CRAWL_COUNTS, Archive, acquire_shared, release_shared
 from scraper.faults import count_fault
 from scraper.items import PageItem
 from scraper.middlewares import ROBOTS_BLOCKED_URLS
-from scraper.pool import extract_in_pool, get_pool
+from scraper.pool import get_pool, prepare_in_pool
 from scraper.urls import article_key
 
 logger = logging.getLogger(__name__)
 
 
 class ExtractionPipeline:
-    """Fill ``item.article`` from ``item.html``, off the event loop."""
+    """Fill ``item.article`` from the body of an HTML article page, and pack the body,
+    off the event loop."""
 
     def __init__(self, crawler: Crawler, workers: int | None, level: str):
         self.crawler = crawler
@@ -41,14 +42,15 @@ class ExtractionPipeline:
         return cls(crawler, None if workers is None else int(workers), level)
 
     async def process_item(self, item: PageItem) -> PageItem:
-        if item.html is None or item.error:
+        if item.encoding is None or item.error or not isinstance(item.body, bytes):
             return item
         try:
-            item.article = await extract_in_pool(self.pool, item.html, item.url, item.hints, self.level)
+            item.article, item.body = await prepare_in_pool(
+                self.pool, item.body, item.encoding, item.url, item.hints, self.level
+            )
         except Exception as exc:  # one bad page must not stop the crawl
             logger.warning("extraction failed for %s: %r", item.url, exc)
             item.error = "extraction_failed"
-        item.html = None  # the decoded copy is no longer needed; free it early
         return item
 
 

@@ -13,6 +13,7 @@ import os
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from typing import Any
 
+from archive.store import PackedBody, pack_body
 from scraper.extraction import extract_article
 
 _pools: dict[int, Executor] = {}
@@ -49,11 +50,18 @@ def get_pool(workers: int | None) -> Executor:
     return _pools[size]
 
 
-async def extract_in_pool(
-    pool: Executor, html: str, url: str, hints: dict[str, Any], level: str
-) -> dict[str, Any] | None:
-    """Await ``extract_article`` run in the pool."""
-    return await asyncio.wrap_future(pool.submit(extract_article, html, url, hints, level))
+def prepare_page(
+    body: bytes, encoding: str, url: str, hints: dict[str, Any], level: str
+) -> tuple[dict[str, Any] | None, PackedBody]:
+    """All the per-page CPU work, done in a worker: decode, extract, hash and compress the body."""
+    return extract_article(body.decode(encoding, errors="replace"), url, hints, level), pack_body(body)
+
+
+async def prepare_in_pool(
+    pool: Executor, body: bytes, encoding: str, url: str, hints: dict[str, Any], level: str
+) -> tuple[dict[str, Any] | None, PackedBody]:
+    """Await :func:`prepare_page` run in the pool."""
+    return await asyncio.wrap_future(pool.submit(prepare_page, body, encoding, url, hints, level))
 
 
 def shutdown_pools() -> None:

@@ -68,7 +68,7 @@ DOWNLOADER_MIDDLEWARES = {
 DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
 
 # Responses waiting for extraction are bounded in bytes: back-pressure on fetching.
-SCRAPER_SLOT_MAX_ACTIVE_SIZE = 20_000_000
+SCRAPER_SLOT_MAX_ACTIVE_SIZE = 8_000_000
 
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
@@ -79,5 +79,7 @@ NEWSARCHIVE_CONFIG = "config.yaml"  # used by `scrapy crawl` when -a config=... 
 NEWSARCHIVE_EXTRACT_WORKERS = None  # None: one extraction process per core; 0: in-process
 NEWSARCHIVE_EXTRACT_LEVEL = "best"  # best | fast
 NEWSARCHIVE_TOTAL_CONCURRENCY = 0  # requests in flight across all crawlers; 0: CONCURRENT_REQUESTS
+# Bytes of responses waiting for extraction, all crawlers together, before downloads pause.
+NEWSARCHIVE_MAX_BACKLOG_BYTES = 32 * 1024 * 1024
 NEWSARCHIVE_RETRY_AFTER_MAX = 300.0  # longest pause (s) a 429/503 or its Retry-After can impose
 NEWSARCHIVE_RETRY_BACKOFF = 2.0  # pause (s) after a 429/503 without Retry-After, doubled per retry

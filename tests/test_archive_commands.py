@@ -205,6 +205,7 @@ def test_stats_per_source(crawled):
     assert by_source["daily"]["articles"] == 5 and by_source["daily"]["revisions"] == 1
     assert by_source["german"]["articles"] == 1 and by_source["german"]["errors"] == 0
     assert by_source["daily"]["last_status"] == "ok" and by_source["daily"]["last_new_article"]
+    assert by_source["daily"]["health"] == "ok"
     assert figures["articles"] == 6 and figures["bytes"] >= crawled.db.stat().st_size
     assert "daily" in cli(crawled, "stats").stdout
 

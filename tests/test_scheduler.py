@@ -6,6 +6,8 @@ is sent real signals, and is judged by its log and the crawls table.
 
 from __future__ import annotations
 
+import json
+
 import logging
 import os
 import re
@@ -382,6 +384,11 @@ def test_silent_and_redesigned_sources_are_flagged(news_site: Site, tmp_path: Pa
     assert re.search(r"quiet: silent: no new article since \d{4}-", report)
     assert "redesigned: extraction: extraction failed on 4 of the last 4 article pages (was 0 of 5 before)" in report
     assert "all sources healthy" not in report
+    # `stats` shows the same flags, per source.
+    stats = json.loads(run_cli("stats", "--json", cwd=tmp_path).stdout)
+    health = {row["source"]: row["health"] for row in stats["sources"]}
+    assert health["quiet"].startswith("silent: no new article since")
+    assert health["redesigned"].startswith("extraction: extraction failed on 4 of the last 4")
 
 
 def test_a_new_source_is_healthy(scheduled):
