@@ -187,12 +187,12 @@ class SharedPolitenessMiddleware:
     async def process_request(self, request: Request) -> None:
         host = urlparse_cached(request).hostname or ""
         cls = type(self)
-        while cls.backlog() > self.max_backlog:
-            await sleep(BACKLOG_POLL)  # extraction drains it; no event tells when, so look again soon
         while True:
             wait = cls.next_start.get(host, 0.0) - monotonic()
             if wait > 0:
                 await sleep(wait)
+            elif cls.backlog() > self.max_backlog:
+                await sleep(BACKLOG_POLL)  # extraction drains it; no event tells when, so look again soon
             elif cls.in_flight[host] >= self.per_site:
                 await self._wait_for(host)
             elif cls.total >= self.max_total:

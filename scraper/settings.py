@@ -80,6 +80,6 @@ NEWSARCHIVE_EXTRACT_WORKERS = None  # None: one extraction process per core; 0: 
 NEWSARCHIVE_EXTRACT_LEVEL = "best"  # best | fast
 NEWSARCHIVE_TOTAL_CONCURRENCY = 0  # requests in flight across all crawlers; 0: CONCURRENT_REQUESTS
 # Bytes of responses waiting for extraction, all crawlers together, before downloads pause.
-NEWSARCHIVE_MAX_BACKLOG_BYTES = 32 * 1024 * 1024
+NEWSARCHIVE_MAX_BACKLOG_BYTES = 16 * 1024 * 1024
 NEWSARCHIVE_RETRY_AFTER_MAX = 300.0  # longest pause (s) a 429/503 or its Retry-After can impose
 NEWSARCHIVE_RETRY_BACKOFF = 2.0  # pause (s) after a 429/503 without Retry-After, doubled per retry
