@@ -283,9 +283,10 @@ def _signature_line(tree: lxml.html.HtmlElement) -> str | None:
     for bold in bolds:
         text = " ".join(bold.text_content().split())
         words = text.replace("/", " ").split()
+        if not _SIGNATURE.match(text) or len(words) > MAX_SIGNATURE_WORDS:
+            continue
         # Capitalised words, or short particles inside a name ("Pieter de Wet").
-        capitalised = words[0][0].isupper() and all(word[0].isupper() or len(word) <= 3 for word in words)
-        if not _SIGNATURE.match(text) or len(words) > MAX_SIGNATURE_WORDS or not capitalised:
+        if not words[0][0].isupper() or not all(word[0].isupper() or len(word) <= 3 for word in words):
             continue
         paragraphs = [p for p in bold.getparent().iterchildren("p") if p.text_content().strip()]
         position = paragraphs.index(bold)
