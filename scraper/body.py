@@ -1,5 +1,5 @@
 """The article body: trafilatura's precision or balanced result, or its fallback extractors when
-the result is clearly truncated, then the furniture safety net.
+that result is clearly truncated or holds far less text, then the furniture safety net.
 
 Reader comments are always extracted apart (``include_comments=True`` makes trafilatura
 cut the comment section out of the body) and returned separately, never in the text.
