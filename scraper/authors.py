@@ -42,6 +42,8 @@ _ORGANISATION_WORDS = re.compile(
     r"times|post|digital|tv|radio|group|verlag|editorial|magazin|magazine|journal|gazette|herald|tribune)\b",
     re.IGNORECASE,
 )
+# Leading articles of site names ("The Times", "Der Spiegel"): not distinctive.
+_ARTICLES = {"the", "der", "die", "das", "le", "la", "les", "el", "il", "de", "het"}
 _DOMAIN = re.compile(r"\w\.(?:[a-z]{2,3}|info|online|news)$", re.IGNORECASE)
 MAX_NAME_WORDS = 5
 
@@ -67,13 +69,14 @@ def _clean_name(part: str) -> str | None:
     words = part.split()
     if not words or len(words) > MAX_NAME_WORDS or any(char.isdigit() for char in part):
         return None
-    if not any(char.isalpha() for char in part) or (len(words) == 1 and len(part) < 3 and not _is_cjk(part)):
+    if not any(char.isalpha() for char in part) or (len(words) == 1 and len(part) < 3 and not _is_short_credit(part)):
         return None
     return " ".join(words)
 
 
-def _is_cjk(text: str) -> bool:
-    return any(unicodedata.east_asian_width(char) == "W" for char in text)
+def _is_short_credit(text: str) -> bool:
+    """Whether a name of one or two characters is still one: CJK, or an agency's capitals ("AP")."""
+    return any(unicodedata.east_asian_width(char) == "W" for char in text) or (len(text) == 2 and text.isupper())
 
 
 def is_organisation(name: str, site_names: list[str]) -> bool:
@@ -84,7 +87,14 @@ def is_organisation(name: str, site_names: list[str]) -> bool:
         site_folded = fold(site).replace(" ", "")
         if len(site_folded) > 3 and (site_folded in squashed or (len(squashed) > 3 and squashed in site_folded)):
             return True
-    return bool(_DOMAIN.search(name.strip()) or _ORGANISATION_WORDS.search(name))
+    return bool(_DOMAIN.search(name.strip()) or _ORGANISATION_WORDS.search(name) or _names_site_first(name, site_names))
+
+
+def _names_site_first(name: str, site_names: list[str]) -> bool:
+    """Whether a name opens with the site's own first word: a desk or account ("MDR THÜRINGEN", "Ilanga D")."""
+    words = fold(name).split()
+    site_firsts = {fold(site).split()[0] for site in site_names if fold(site)}
+    return len(words) > 1 and words[0] in site_firsts and len(words[0]) >= 3 and words[0] not in _ARTICLES
 
 
 def choose_authors(candidates: list[tuple[list[str], bool]], site_names: list[str]) -> list[str]:
@@ -107,7 +117,7 @@ def choose_authors(candidates: list[tuple[list[str], bool]], site_names: list[st
 
 def _is_site(name: str, site_names: list[str]) -> bool:
     squashed = fold(name).replace(" ", "")
-    return bool(_DOMAIN.search(name.strip())) or any(
+    return bool(_DOMAIN.search(name.strip())) or _names_site_first(name, site_names) or any(
         squashed and squashed in fold(site).replace(" ", "") for site in site_names
     )
 

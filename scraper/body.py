@@ -1,5 +1,5 @@
 """The article body: trafilatura's precision or balanced result, or its fallback extractors when
-the result is clearly truncated, then the furniture safety net.
+that result is clearly truncated or holds far less text, then the furniture safety net.
 
 Reader comments are always extracted apart (``include_comments=True`` makes trafilatura
 cut the comment section out of the body) and returned separately, never in the text.
@@ -27,7 +27,9 @@ MIN_PARAGRAPH_CHARS = 80
 MIN_PAGE_PROSE_CHARS = 1000
 # A fallback result with more than this share of debris lines was padded with page source.
 PADDED_SHARE = 0.2
-_DEBRIS = re.compile(r"^\s*$|^\s*https?://\S*\s*$|^[\W\d_]*$|^\s*\d{4}-\d\d-\d\dT[\d:.+-]+\s*$")
+# A fallback result this many times longer found article text the fast passes missed.
+FALLBACK_GAIN = 1.6
+_DEBRIS = re.compile(r"^\s*https?://\S*\s*$|^[\W\d_]*$|^\s*\d{4}-\d\d-\d\dT[\d:.+-]+\s*$")
 _NOT_PROSE = {"script", "style", "noscript", "template", "svg", "head", "title"}
 _OUTSIDE_PROSE = "ancestor-or-self::*[self::nav or self::footer or self::form or contains(@class, 'comment')]"
 
@@ -68,8 +70,11 @@ def page_prose_chars(tree: lxml.html.HtmlElement) -> int:
 
 
 def looks_padded(text: str) -> bool:
-    """Whether many lines are markup debris: blank, bare URLs, timestamps, no letters at all."""
-    lines = text.split("\n")
+    """Whether many lines are markup debris: bare URLs, timestamps, no letters at all.
+
+    Blank lines do not count: the fallback extractors leave them between paragraphs.
+    """
+    lines = [line for line in text.split("\n") if line.strip()]
     junk = sum(1 for line in lines if _DEBRIS.match(line))
     return junk > PADDED_SHARE * len(lines)
 
@@ -87,11 +92,12 @@ def extract_body(
         precise, _ = _run(tree, url, fast=True, favor_precision=True)
         if len(precise) >= PRECISION_SHARE * len(balanced):
             text, extractor = precise, f"{TRAFILATURA} (precision)"
-        prose = page_prose_chars(tree)
-        if len(text) < TRUNCATED_SHARE * max(prose, MIN_PAGE_PROSE_CHARS):
-            # Clearly truncated: let trafilatura compare with its fallback extractors.
-            rescued, rescued_comments = _run(tree, url, fast=False)
-            if len(rescued) > len(text) and not looks_padded(rescued):
+        # Let trafilatura compare with its fallback extractors; their result wins when the
+        # fast passes were clearly truncated or it holds far more text, unless it is padded.
+        rescued, rescued_comments = _run(tree, url, fast=False)
+        if len(rescued) > len(text) and not looks_padded(rescued):
+            truncated = len(text) < TRUNCATED_SHARE * max(page_prose_chars(tree), MIN_PAGE_PROSE_CHARS)
+            if truncated or len(rescued) > FALLBACK_GAIN * len(text):
                 text, comments, extractor = rescued, rescued_comments or comments, f"{TRAFILATURA} (fallback)"
     lines = strip_furniture(_without_title(text.split("\n"), titles), authors)
     return Body("\n\n".join(lines), comments.strip() or None, extractor)

@@ -21,7 +21,7 @@ from scraper.authors import choose_authors, is_organisation
 from scraper.body import extract_body
 from scraper.dates import choose_published
 from scraper.metadata import Evidence, clean, gather
-from scraper.titles import choose_title, strip_site_name
+from scraper.titles import choose_title, strip_site_name, title_dates
 
 # Below this many words, a page without article markup is a teaser or a stub.
 MIN_WORDS_WITHOUT_MARKUP = 40
@@ -65,7 +65,9 @@ def extract_article(
         "canonical_url": evidence.canonical_url or clean(inferred.get("url")),
         "title": title or _inferred_title(inferred, evidence, url) or clean(hints.get("title")),
         "authors": authors,
-        "published": choose_published(evidence.published, hints.get("published"), inferred.get("date")),
+        "published": choose_published(
+            evidence.published + title_dates(evidence.titles), hints.get("published"), inferred.get("date")
+        ),
         "language": _language(evidence.language or hints.get("language")),
         "description": evidence.description or clean(inferred.get("description")),
         "sitename": next(iter(evidence.site_names), None) or clean(inferred.get("sitename")),

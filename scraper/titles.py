@@ -11,6 +11,7 @@ from scraper.folding import fold
 # Separators between a headline and a site or section name ("Headline | Site", "Site - Headline").
 _SEPARATOR = re.compile(r"\s+[|\-–—·•»/:]\s+|\s*[|｜ㅣ：]\s*")
 _DATE_ONLY = re.compile(r"^[\d\s./-]+$")
+_FULL_DATE = re.compile(r"^\s*\d{1,4}\s?[./-]\s?\d{1,2}\s?[./-]\s?\d{1,4}\s*$")
 MAX_AFFIX_WORDS = 6
 
 
@@ -40,6 +41,11 @@ def _is_affix(segment: str, keys: list[str]) -> bool:
         return False
     squashed = _squash(segment)
     return bool(squashed) and any(squashed == key or (len(key) >= 4 and (key in squashed or squashed in key)) for key in keys)
+
+
+def title_dates(titles: list[str]) -> list[str]:
+    """Dates a title carries as a segment of their own ("Headline | Site | 28.04.2023")."""
+    return [piece for title in titles for piece in _SEPARATOR.split(title)[1:] if _FULL_DATE.match(piece)]
 
 
 def strip_site_name(title: str, site_names: list[str], url: str | None = None) -> str:

@@ -98,3 +98,11 @@ def test_corpus_sample_beats_plain_trafilatura() -> None:
     for figure in ("title", "authors", "day"):
         assert ours["metadata"][figure] >= plain["metadata"][figure], figure
     assert ours["boilerplate"]["without_leaked"] <= plain["boilerplate"]["without_leaked"]
+
+
+def test_blank_lines_do_not_make_a_fallback_result_padded() -> None:
+    from scraper.body import looks_padded
+
+    prose = "A paragraph of the article that the fallback extractor kept."
+    assert not looks_padded("\n \n\t\n".join([prose] * 4))  # blank lines between paragraphs
+    assert looks_padded("\n".join([prose, "https://cdn.example/a.js", "2024-01-02T10:00:00Z", "|| -- ||"]))
