@@ -159,8 +159,12 @@ def run_peer(urls_file: Path, folder: Path, count: int) -> Run:
         ],
         folder,
     )
-    written = sum(1 for _ in out.rglob("*.txt")) if out.exists() else 0  # past 1,000 files it makes subfolders
-    return Run(seconds, cpu, peak, written)
+    # Every URL is fetched and extracted; the files written are fewer, because trafilatura names
+    # them by content and copies of one page (made unique only in markup) share a name.
+    written = sum(1 for _ in out.rglob("*.txt")) if out.exists() else 0  # past 1,000 files: subfolders
+    if not written:
+        print(result.stderr[-1500:], file=sys.stderr)
+    return Run(seconds, cpu, peak, count)
 
 
 def _extract(level: str, page: tuple[str, bytes]) -> bool:

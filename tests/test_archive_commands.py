@@ -28,6 +28,7 @@ from archive.store import content_hash
 from tests.conftest import REPO, invoke, run_cli, write_config
 from tests.newssite import ARTICLES, Site, article_page, build_news_site
 from tests.test_end_to_end import rows
+from tests.test_hostile import HOSTILE_STRINGS
 
 EDITED, RESTYLED, AGED = ARTICLES[1], ARTICLES[2], ARTICLES[3]  # glacier, port strike, library
 CORRECTION = "forty-two glaciers"
@@ -419,3 +420,26 @@ def test_reads_work_while_a_crawl_is_writing(crawled):
     finally:
         writer.execute("ROLLBACK")
         writer.close()
+
+
+# -- hostile strings in search and export filters (issue 7) --------------------------------
+
+
+@pytest.mark.parametrize("text", HOSTILE_STRINGS)
+def test_search_and_export_filters_take_hostile_strings_as_data(crawled, text):
+    before = rows(crawled.db, "SELECT count(*) AS n FROM articles")[0]["n"]
+    for args in (
+        ["search", text],
+        ["search", "glaciers", "--source", text],
+        ["export", "--format", "jsonl", "--source", text],
+        ["export", "--format", "csv", "--since", text],
+        ["diff", text],
+    ):
+        result = cli(crawled, *args)
+        # Found nothing, or refused the input with one clear line: never ran it as SQL.
+        assert result.returncode in (0, 2), (args, result.stderr)
+        assert "Traceback" not in result.stderr
+        if result.returncode == 2:
+            assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1, result.stderr
+    assert rows(crawled.db, "SELECT count(*) AS n FROM articles")[0]["n"] == before
+    assert rows(crawled.db, "PRAGMA integrity_check")[0]["integrity_check"] == "ok"

@@ -188,7 +188,7 @@ def test_public_addresses(address, public):
 
 
 # -- hostile strings in the archive's own queries ----------------------------------------
-# (`search` and `export` are not on this branch; their filters get the same test where they are.)
+# (`search` and `export` filters get the same strings in tests/test_archive_commands.py.)
 
 HOSTILE_STRINGS = [
     "x' OR '1'='1",
