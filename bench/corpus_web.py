@@ -1,6 +1,6 @@
 """A small web on loopback: one HTTP server per site, each with its sitemap.
 
-Each site of ``../shared/corpus`` gets its own loopback address (127.0.1.1,
+Each site (of ``../shared/corpus``, or generated) gets its own loopback address (127.0.1.1,
 127.0.1.2, ...), serves its pages at their original paths and lists them in a
 ``/sitemap.xml``, so a crawl meets many sites, each with its own politeness
 slot, as it would on the web.
@@ -8,37 +8,14 @@ slot, as it would on the web.
 
 from __future__ import annotations
 
-import gzip
-import json
 from collections import defaultdict
-from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
 from w3lib.url import safe_url_string
 
+from bench.corpus import Page
 from tests.newssite import Site
-
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
-
-
-@dataclass
-class CorpusPage:
-    id: str
-    url: str  # where the page was on the web
-    truth: dict
-    collection: str
-
-    def html(self, corpus: Path = CORPUS) -> bytes:
-        """The page as UTF-8, decoded as the corpus README says (UTF-8 with replacement)."""
-        raw = gzip.decompress((corpus / self.collection / "pages" / f"{self.id}.html.gz").read_bytes())
-        return raw.decode("utf-8", errors="replace").encode("utf-8")
-
-
-def load_pages(collection: str, corpus: Path = CORPUS) -> list[CorpusPage]:
-    lines = (corpus / collection / "truth.jsonl").read_text(encoding="utf-8").splitlines()
-    return [CorpusPage(row["id"], row.get("url") or "", row, collection) for row in map(json.loads, lines)]
 
 
 def loopback_address(index: int) -> str:
@@ -80,12 +57,12 @@ class LoopbackWeb:
             site.stop()
 
 
-def corpus_web(pages: list[CorpusPage], corpus: Path = CORPUS) -> LoopbackWeb:
+def corpus_web(pages: list[Page]) -> LoopbackWeb:
     """One loopback site per original host of the pages, each page at its original path."""
     by_host: dict[str, list[tuple[str, str, bytes]]] = defaultdict(list)
     for page in pages:
         parts = urlsplit(page.url)
-        by_host[parts.hostname or "unknown"].append((page.id, parts.path, page.html(corpus)))
+        by_host[parts.hostname or "unknown"].append((page.id, parts.path, page.html.encode("utf-8")))
     return LoopbackWeb([by_host[host] for host in sorted(by_host)])
 
 

@@ -21,8 +21,9 @@ from pathlib import Path
 
 import yaml
 
-from bench.corpus_web import CORPUS, LoopbackWeb, corpus_web, load_pages
-from bench.metrics import body_score, score_page
+from bench.corpus import DEFAULT_ROOT, load_corpus
+from bench.corpus_web import LoopbackWeb, corpus_web
+from bench.scoring import body_scores, shingle_counts
 from scraper.urls import normalize_url
 
 REPO = Path(__file__).resolve().parents[1]
@@ -57,13 +58,13 @@ def crawl_corpus(web: LoopbackWeb, folder: Path, extract: str) -> tuple[float, s
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_ROOT)
     parser.add_argument("--extract", choices=["best", "fast"], default="best")
     args = parser.parse_args()
     if not (args.corpus / "articles" / "truth.jsonl").exists():
         sys.exit(f"no corpus at {args.corpus}: pass --corpus PATH")
-    pages = load_pages("articles", args.corpus)
-    web = corpus_web(pages, args.corpus).start()
+    pages = load_corpus(args.corpus, ("articles",))
+    web = corpus_web(pages).start()
     try:
         with tempfile.TemporaryDirectory() as tmp:
             seconds, result = crawl_corpus(web, Path(tmp), args.extract)
@@ -77,25 +78,22 @@ def main() -> None:
         text = texts.get(normalize_url(web.url_of[page.id]))
         if text is None:
             missing.append(page.id)
-        scores.append(score_page(page.truth["body"], text))
-    body = body_score(scores)
+        scores.append(shingle_counts(page.truth["body"], text))
+    body = body_scores(scores)
     figures = {
         "bench": "end_to_end",
         "extract": args.extract,
         "pages": len(pages),
         "sites": len(web.sites),
         "archived": len(pages) - len(missing),
-        "precision": round(body.precision, 4),
-        "recall": round(body.recall, 4),
-        "f1": round(body.f1, 4),
+        **{name: round(value, 4) for name, value in body.items()},
         "crawl_seconds": round(seconds, 1),
         "crawl_exit": result.returncode,
     }
     print(f"newsarchive crawl of {len(pages)} corpus articles on {len(web.sites)} loopback sites")
     print(f"  archived   {figures['archived']}/{len(pages)}" + (f"  (missing: {', '.join(missing)})" if missing else ""))
-    print(f"  precision  {body.precision:.4f}")
-    print(f"  recall     {body.recall:.4f}")
-    print(f"  F1         {body.f1:.4f}")
+    for name, value in body.items():
+        print(f"  {name:10} {value:.4f}")
     print(f"  crawl      {seconds:.1f} s, exit {result.returncode}")
     print(json.dumps(figures))
     if result.returncode not in (0, 1):

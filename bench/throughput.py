@@ -36,7 +36,8 @@ from pathlib import Path
 import psutil
 import yaml
 
-from bench.corpus_web import CORPUS, LoopbackWeb, load_pages
+from bench.corpus import DEFAULT_ROOT, load_corpus
+from bench.corpus_web import LoopbackWeb
 from scraper.extraction import extract_article
 from scraper.pool import default_workers
 from tests.newssite import ARTICLES, article_page
@@ -92,7 +93,7 @@ def measure(command: list[str], cwd: Path) -> tuple[float, float, int, subproces
 def build_pages(count: int, corpus: Path) -> list[bytes]:
     """``count`` distinct article pages: corpus pages made unique, or generated ones."""
     if (corpus / "articles" / "truth.jsonl").exists():
-        originals = [page.html(corpus) for name in ("articles", "metadata") for page in load_pages(name, corpus)]
+        originals = [page.html.encode("utf-8") for page in load_corpus(corpus, ("articles", "metadata"))]
     else:
         originals = [article_page(article, "http://example.org").encode() for article in ARTICLES]
     # A unique marker per copy, so no two URLs serve the same bytes.
@@ -193,7 +194,7 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=2000)
     parser.add_argument("--sites", type=int, default=100)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_ROOT)
     args = parser.parse_args()
 
     pages = build_pages(args.pages, args.corpus)
