@@ -22,8 +22,6 @@ from warcio.warcwriter import WARCWriter
 from archive.queries import Selection, keyset_rows
 from archive.store import ARTICLE_FIELDS
 
-FORMATS = ("jsonl", "csv", "warc")
-
 ARTICLE_COLUMNS = ("url", "source", *ARTICLE_FIELDS, "first_seen", "last_fetched", "content_hash")
 JSON_COLUMNS = ("authors", "tags")
 # Headers that describe the bytes on the wire, not the (decoded) body the archive keeps.

@@ -309,9 +309,10 @@ class Archive:
             self.db.execute("BEGIN IMMEDIATE")
             if body is not None and "body_hash" in row:
                 row["body_hash"] = self.store_body(body)
-            self.db["pages"].upsert(row, pk="url")
+            self._upsert("pages", row)
             if redirected_from and redirected_from != url and outcome in SEEN_OUTCOMES:
-                self.db["pages"].upsert(
+                self._upsert(
+                    "pages",
                     {
                         **row,
                         "url": redirected_from,
@@ -320,11 +321,24 @@ class Archive:
                         "content_type": None,
                         "body_hash": None,
                     },
-                    pk="url",
                 )
             if article is None:
                 return None
             return self._store_article(article_url or url, source, article, now, row.get("body_hash"))
+
+    def _upsert(self, table: str, row: dict[str, Any]) -> None:
+        """Insert the row, or update the named columns of the row with its ``url``.
+
+        Plain SQL rather than sqlite-utils' upsert: this runs for every page on the
+        crawl's event loop, and sqlite-utils reads the table's schema on each call.
+        """
+        columns = ", ".join(f"[{name}]" for name in row)
+        updates = ", ".join(f"[{name}] = excluded.[{name}]" for name in row if name != "url")
+        self.db.execute(
+            f"INSERT INTO [{table}] ({columns}) VALUES ({', '.join('?' * len(row))}) "
+            f"ON CONFLICT(url) DO UPDATE SET {updates}",
+            list(row.values()),
+        )
 
     def _store_article(self, url: str, source: str, article: dict[str, Any], now: str, body_hash: str | None) -> str:
         row = article_row(article)
@@ -332,14 +346,14 @@ class Archive:
         row["body_hash"] = body_hash
         previous = self.article(url)
         if previous is None:
-            self.db["articles"].insert({"url": url, "source": source, "first_seen": now, **row})
+            self._upsert("articles", {"url": url, "source": source, "first_seen": now, **row})
             return "new"
         if previous["content_hash"] == row["content_hash"]:
             # Same words, maybe other markup: the newest page is the one to re-extract from.
-            self.db["articles"].update(url, {"last_fetched": now, "body_hash": body_hash})
+            self._upsert("articles", {"url": url, "last_fetched": now, "body_hash": body_hash})
             return "unchanged"
         self._record_revision(previous, row, replaced_at=now, cause="fetch")
-        self.db["articles"].update(url, row)
+        self._upsert("articles", {"url": url, **row})
         return "updated"
 
     def article(self, url: str) -> dict[str, Any] | None:

@@ -16,7 +16,7 @@ from scraper.charset import html_encoding
 from scraper.safety import is_public, looks_binary, xml_problem
 from tests.conftest import run_cli, write_config
 from tests.hostile import ENCODED, FAULTS, JPEG, PDF, HostileWeb, billion_laughs
-from tests.test_end_to_end import rows
+from tests.conftest import rows
 
 DEPTH = 3
 MAX_ENTRIES = 40

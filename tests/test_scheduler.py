@@ -29,7 +29,7 @@ from scraper.config import parse_config
 from scraper.scheduler import backoff_seconds, setup_logging
 from tests.conftest import REPO, run_cli, write_config
 from tests.newssite import ARTICLES, Site, build_news_site, rss_feed, section_page
-from tests.test_end_to_end import rows
+from tests.conftest import rows
 
 LOG_LINE = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) (\w+) (.*)$")
 
