@@ -103,7 +103,8 @@ def article_row(article: dict[str, Any]) -> dict[str, Any]:
     row = {field: article.get(field) for field in ARTICLE_FIELDS}
     for field in ("authors", "tags"):
         row[field] = json.dumps(row[field] or [], ensure_ascii=False)
-    row["content_hash"] = content_hash(row["title"], row["text"])
+    # Extraction workers hash the words already, off the crawl's event loop.
+    row["content_hash"] = article.get("content_hash") or content_hash(row["title"], row["text"])
     return row
 
 

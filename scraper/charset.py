@@ -50,6 +50,14 @@ def html_encoding(body: bytes, content_type: str | None = None) -> str | None:
     return codecs.lookup(best.encoding).name if best else "cp1252"  # the web's own fallback
 
 
+def decode_html(body: bytes, content_type: str | None = None) -> str:
+    """The text of an HTML body, decoded with the encoding it is really in (a BOM wins)."""
+    bom_encoding, bom = read_bom(body)
+    if bom_encoding:
+        return body[len(bom) :].decode(bom_encoding, errors="replace")
+    return body.decode(html_encoding(body, content_type) or "utf-8", errors="replace")
+
+
 def _decodes(body: bytes, encoding: str) -> str | None:
     # A page cut off mid-character still counts as decoding.
     try:

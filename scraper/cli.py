@@ -149,7 +149,6 @@ def crawl(
     from scraper.locking import LockBusy
 
     config = config.with_frontier(frontier)
-    config = config.with_frontier(frontier)
     sources = config.select(names)
     try:
         report = run_crawl(

@@ -19,7 +19,7 @@ class PageItem:
     crawl_id: int | None = None
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes | PackedBody | None = None  # raw bytes (packed once extraction has run), kept in the archive
-    encoding: str | None = None  # how to decode the body; set only for HTML article pages, to extract them
+    html: bool = False  # an HTML article page: extraction decodes and reads its body
     hints: dict[str, Any] = field(default_factory=dict)  # what discovery knew: published, title
     error: str | None = None  # failure kind: http_404, timeout, dns, not_html, ...
     article: dict[str, Any] | None = None  # set by extraction

@@ -164,6 +164,8 @@ class SharedPolitenessMiddleware:
     crawlers: set[Crawler] = set()  # whose responses wait for their spider and pipelines
     next_start: dict[str, float] = {}  # host -> earliest start of its next request
     waiting: dict[str, deque[asyncio.Future]] = defaultdict(deque)  # "" waits for the total
+    backlog_drained: asyncio.Future | None = None  # resolved by the one watcher of a full backlog
+    backlog_watcher: asyncio.Task | None = None
 
     def __init__(self, crawler: Crawler):
         settings = crawler.settings
@@ -192,7 +194,7 @@ class SharedPolitenessMiddleware:
             if wait > 0:
                 await sleep(wait)
             elif cls.backlog() > self.max_backlog:
-                await sleep(BACKLOG_POLL)  # extraction drains it; no event tells when, so look again soon
+                await self._wait_for_backlog()
             elif cls.in_flight[host] >= self.per_site:
                 await self._wait_for(host)
             elif cls.total >= self.max_total:
@@ -223,6 +225,24 @@ class SharedPolitenessMiddleware:
         # _engine: Scrapy's documented way to read the engine of a crawler that may not have started.
         slots = (crawler._engine.scraper.slot for crawler in cls.crawlers if crawler._engine)
         return sum(slot.active_size for slot in slots if slot is not None)
+
+    async def _wait_for_backlog(self) -> None:
+        """Wait until the extraction backlog is under its limit.
+
+        No event tells when extraction drained it, so one watcher looks again every
+        BACKLOG_POLL seconds for all the waiting requests, however many there are.
+        """
+        cls = type(self)
+        if cls.backlog_drained is None or cls.backlog_drained.done():
+            cls.backlog_drained = asyncio.get_running_loop().create_future()
+            cls.backlog_watcher = asyncio.create_task(cls._watch_backlog(self.max_backlog, cls.backlog_drained))
+        await asyncio.shield(cls.backlog_drained)
+
+    @classmethod
+    async def _watch_backlog(cls, limit: int, drained: asyncio.Future) -> None:
+        while cls.backlog() > limit:
+            await sleep(BACKLOG_POLL)
+        drained.set_result(None)
 
     async def _wait_for(self, key: str) -> None:
         future = asyncio.get_running_loop().create_future()

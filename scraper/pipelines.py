@@ -42,11 +42,11 @@ class ExtractionPipeline:
         return cls(crawler, None if workers is None else int(workers), level)
 
     async def process_item(self, item: PageItem) -> PageItem:
-        if item.encoding is None or item.error or not isinstance(item.body, bytes):
+        if not item.html or item.error or not isinstance(item.body, bytes):
             return item
         try:
             item.article, item.body = await prepare_in_pool(
-                self.pool, item.body, item.encoding, item.url, item.hints, self.level
+                self.pool, item.body, item.headers.get("Content-Type"), item.url, item.hints, self.level
             )
         except Exception as exc:  # one bad page must not stop the crawl
             logger.warning("extraction failed for %s: %r", item.url, exc)

@@ -13,7 +13,8 @@ import os
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from typing import Any
 
-from archive.store import PackedBody, pack_body
+from archive.store import PackedBody, content_hash, pack_body
+from scraper.charset import decode_html
 from scraper.extraction import extract_article
 
 _pools: dict[int, Executor] = {}
@@ -51,17 +52,21 @@ def get_pool(workers: int | None) -> Executor:
 
 
 def prepare_page(
-    body: bytes, encoding: str, url: str, hints: dict[str, Any], level: str
+    body: bytes, content_type: str | None, url: str, hints: dict[str, Any], level: str
 ) -> tuple[dict[str, Any] | None, PackedBody]:
-    """All the per-page CPU work, done in a worker: decode, extract, hash and compress the body."""
-    return extract_article(body.decode(encoding, errors="replace"), url, hints, level), pack_body(body)
+    """All the per-page CPU work, done in a worker: decode, extract and hash the article,
+    hash and compress the body."""
+    article = extract_article(decode_html(body, content_type), url, hints, level)
+    if article is not None:
+        article["content_hash"] = content_hash(article["title"], article["text"])
+    return article, pack_body(body)
 
 
 async def prepare_in_pool(
-    pool: Executor, body: bytes, encoding: str, url: str, hints: dict[str, Any], level: str
+    pool: Executor, body: bytes, content_type: str | None, url: str, hints: dict[str, Any], level: str
 ) -> tuple[dict[str, Any] | None, PackedBody]:
     """Await :func:`prepare_page` run in the pool."""
-    return await asyncio.wrap_future(pool.submit(prepare_page, body, encoding, url, hints, level))
+    return await asyncio.wrap_future(pool.submit(prepare_page, body, content_type, url, hints, level))
 
 
 def shutdown_pools() -> None:

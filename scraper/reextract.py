@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import Any, TypeVar
 
-from w3lib.encoding import html_to_unicode
 
 from archive.queries import Selection, keyset_rows
 from archive.store import Archive
+from scraper.charset import decode_html
 from scraper.extraction import extract_article
 from scraper.pool import get_pool
 
@@ -94,4 +94,4 @@ def reextract(
 
 def _decode(body: bytes, headers_json: str | None) -> str:
     content_type = json.loads(headers_json).get("Content-Type") if headers_json else None
-    return html_to_unicode(content_type, body)[1]
+    return decode_html(body, content_type)

@@ -108,8 +108,9 @@ class ResponseGuardMiddleware:
     - A gzipped sitemap that unpacks beyond ``DOWNLOAD_MAXSIZE`` is refused.
     - An "HTML" page whose bytes are a PDF, an image or other binary becomes a
       plain response, which the spider records as ``not_html``.
-    - An HTML page is decoded with the encoding its bytes are really in
-      (:func:`scraper.charset.html_encoding`), whatever its header says.
+    - An HTML section page is decoded with the encoding its bytes are really in
+      (:func:`scraper.charset.html_encoding`), whatever its header says; article
+      pages are decoded the same way by extraction, in its worker processes.
     """
 
     def __init__(self, crawler: Crawler):
@@ -135,6 +136,8 @@ class ResponseGuardMiddleware:
                 request=response.request,
                 flags=response.flags,
             )
+        if request.meta.get("kind") == "article":
+            return response  # extraction decodes it (scraper.charset.decode_html), off the event loop
         encoding = html_encoding(response.body, response.headers.get("Content-Type", b"").decode("latin-1"))
         if encoding and encoding != response.encoding:
             return response.replace(encoding=encoding)

@@ -69,6 +69,10 @@ DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
 
 # Responses waiting for extraction are bounded in bytes: back-pressure on fetching.
 SCRAPER_SLOT_MAX_ACTIVE_SIZE = 8_000_000
+# A callback's output is handled by this many tasks at once, created afresh for each
+# response: Scrapy's default of 100 meant 100 asyncio tasks per page for one item.
+# Our callbacks yield one item (and requests, which are only queued), so one is enough.
+CONCURRENT_ITEMS = 1
 
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"

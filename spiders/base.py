@@ -232,7 +232,7 @@ class NewsSpider(scrapy.Spider):
         if isinstance(response, HtmlResponse) or (
             isinstance(response, TextResponse) and b"<html" in response.body[:2048].lower()
         ):
-            yield self.page_item(response, "article", encoding=response.encoding, hints=hints)
+            yield self.page_item(response, "article", html=True, hints=hints)
         else:
             self.logger.warning("%s: %s failed: not_html", self.source.name, response.url)
             yield self.page_item(response, "article", error="not_html")
