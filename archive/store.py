@@ -1,8 +1,9 @@
 """Opening the archive and writing to it.
 
-One :class:`Archive` per process writes; readers (datasette, ``search``) may
-open the same file at any time thanks to WAL mode. Every write is its own
-short transaction, so a crash loses at most the item being written.
+Readers (datasette, ``search``) may open the file at any time thanks to WAL
+mode. Writes are short transactions: one page each, or the pages waiting
+together (``record_pages``, used by :mod:`archive.batch`), so a crash loses at
+most the pages being written, which no one was told were archived.
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ import sqlite3
 import uuid
 import zlib
 from dataclasses import dataclass
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 
 import sqlite_utils
 
@@ -33,6 +34,7 @@ __all__ = [
     "content_hash",
     "crawl_status",
     "release_shared",
+    "SharedPerFile",
     "text_diff",
     "utcnow",
 ]
@@ -68,6 +70,13 @@ CRAWL_COUNTS = (
 # pages outcomes that mean "this URL was read; do not fetch it again".
 SEEN_OUTCOMES = ("article", "not_article", "redirect")
 _SPACE = re.compile(r"\s+")
+
+
+class _Closes(Protocol):
+    def close(self) -> None: ...
+
+
+Closable = TypeVar("Closable", bound=_Closes)
 
 
 @dataclass(frozen=True)
@@ -263,7 +272,38 @@ class Archive:
         row = self.db.execute("SELECT body_hash FROM pages WHERE url = ?", [url]).fetchone()
         return self.body(row[0]) if row and row[0] else None
 
-    def record_page(
+    def record_page(self, **page: Any) -> str | None:
+        """Record one fetch (and its article, if any) in one transaction.
+
+        ``page`` holds the keyword arguments of :meth:`_record_page`. Returns ``new``,
+        ``updated`` or ``unchanged`` when an article was stored.
+        """
+        with self.db.conn:
+            # Take the write lock first, so that another process writing this archive cannot
+            # slip in between reading an article's hash and writing the article.
+            self.db.execute("BEGIN IMMEDIATE")
+            return self._record_page(**page)
+
+    def record_pages(self, pages: list[dict[str, Any]]) -> list[str | None | Exception]:
+        """Record several fetches in one transaction, each as :meth:`record_page` would.
+
+        A page that fails is rolled back alone (to its savepoint) and its exception
+        returned in its place; the others are kept.
+        """
+        results: list[str | None | Exception] = []
+        with self.db.conn:
+            self.db.execute("BEGIN IMMEDIATE")
+            for page in pages:
+                self.db.execute("SAVEPOINT page")
+                try:
+                    results.append(self._record_page(**page))
+                except (sqlite3.Error, ValueError, TypeError) as exc:
+                    self.db.execute("ROLLBACK TO page")
+                    results.append(exc)
+                self.db.execute("RELEASE page")
+        return results
+
+    def _record_page(
         self,
         *,
         url: str,
@@ -279,14 +319,13 @@ class Archive:
         article_url: str | None = None,
         redirected_from: str | None = None,
     ) -> str | None:
-        """Record one fetch (and its article, if any) in one transaction.
+        """Write one fetch, inside the caller's transaction.
 
         The article is stored under ``article_url`` (default: ``url``). A 304
         (outcome ``not_modified``) keeps the headers and body of the last full
         response, whose validators make the next request conditional too.
         ``redirected_from`` is the URL first requested, recorded as a redirect
         when the page was read, so it is not fetched again either.
-        Returns ``new``, ``updated`` or ``unchanged`` when an article was stored.
         """
         now = utcnow()
         headers = headers or {}
@@ -303,29 +342,23 @@ class Archive:
         if outcome != "not_modified":
             row["content_type"] = headers.get("Content-Type")
             row["headers"] = json.dumps(headers, sort_keys=True)
-            row["body_hash"] = None
-        with self.db.conn:
-            # Take the write lock first, so that another process writing this archive cannot
-            # slip in between reading an article's hash and writing the article.
-            self.db.execute("BEGIN IMMEDIATE")
-            if body is not None and "body_hash" in row:
-                row["body_hash"] = self.store_body(body)
-            self._upsert("pages", row)
-            if redirected_from and redirected_from != url and outcome in SEEN_OUTCOMES:
-                self._upsert(
-                    "pages",
-                    {
-                        **row,
-                        "url": redirected_from,
-                        "outcome": "redirect",
-                        "headers": json.dumps({"Location": url}),
-                        "content_type": None,
-                        "body_hash": None,
-                    },
-                )
-            if article is None:
-                return None
-            return self._store_article(article_url or url, source, article, now, row.get("body_hash"))
+            row["body_hash"] = self.store_body(body) if body is not None else None
+        self._upsert("pages", row)
+        if redirected_from and redirected_from != url and outcome in SEEN_OUTCOMES:
+            self._upsert(
+                "pages",
+                {
+                    **row,
+                    "url": redirected_from,
+                    "outcome": "redirect",
+                    "headers": json.dumps({"Location": url}),
+                    "content_type": None,
+                    "body_hash": None,
+                },
+            )
+        if article is None:
+            return None
+        return self._store_article(article_url or url, source, article, now, row.get("body_hash"))
 
     def _upsert(self, table: str, row: dict[str, Any]) -> None:
         """Insert the row, or update the named columns of the row with its ``url``.
@@ -459,27 +492,40 @@ class Archive:
         }
 
 
-# One writer connection per archive file per process, shared by all the crawlers
-# of a run (SQLite allows one writer at a time anyway).
-_shared: dict[Path, tuple[Archive, int]] = {}
+class SharedPerFile(Generic[Closable]):
+    """One object per archive file per process, opened by its first user and closed by its last."""
+
+    def __init__(self, open_: Callable[[Path], Closable]):
+        self.open = open_
+        self.held: dict[Path, tuple[Closable, int]] = {}
+
+    def acquire(self, path: str | Path) -> Closable:
+        key = Path(path).resolve()
+        thing, users = self.held.get(key, (None, 0))
+        if thing is None:
+            thing = self.open(key)
+        self.held[key] = (thing, users + 1)
+        return thing
+
+    def release(self, path: str | Path) -> None:
+        key = Path(path).resolve()
+        thing, users = self.held[key]
+        if users == 1:
+            del self.held[key]
+            thing.close()
+        else:
+            self.held[key] = (thing, users - 1)
+
+
+# One connection per archive file per process, shared by all the crawlers of a run.
+_shared_archives: SharedPerFile[Archive] = SharedPerFile(Archive)
 
 
 def acquire_shared(path: str | Path) -> Archive:
-    """The process's writer for this archive, opened on first use."""
-    key = Path(path).resolve()
-    archive, users = _shared.get(key, (None, 0))
-    if archive is None:
-        archive = Archive(key)
-    _shared[key] = (archive, users + 1)
-    return archive
+    """The process's connection to this archive, opened on first use."""
+    return _shared_archives.acquire(path)
 
 
 def release_shared(path: str | Path) -> None:
-    """Give back a writer from :func:`acquire_shared`; the last user closes it."""
-    key = Path(path).resolve()
-    archive, users = _shared[key]
-    if users == 1:
-        del _shared[key]
-        archive.close()
-    else:
-        _shared[key] = (archive, users - 1)
+    """Give back a connection from :func:`acquire_shared`; the last user closes it."""
+    _shared_archives.release(path)

@@ -7,8 +7,9 @@ for ``--rounds`` rounds measures:
 
 1. ``newsarchive crawl`` end to end into a fresh archive, at both extraction levels;
 2. the fetch ceiling: a bare Scrapy spider downloading the same URLs;
-3. the extraction ceiling: our extraction of the same pages from memory, on one
-   process and on all cores;
+3. the extraction ceiling: the per-page work of our extraction workers (decode,
+   extract, hash, compress) on the same pages from memory, on one process (an
+   even sample of ``--one-core-pages``) and on all cores;
 4. the peer: trafilatura's command-line crawler on the same URL list, with its
    politeness delay at zero and its parallelism set to ours;
 
@@ -22,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sqlite3
 import statistics
 import subprocess
@@ -38,8 +40,8 @@ import yaml
 
 from bench.corpus import DEFAULT_ROOT, load_corpus
 from bench.corpus_web import LoopbackWeb
-from scraper.extraction import extract_article
-from scraper.pool import default_workers
+from bench.nginx_web import NginxWeb, nginx_available
+from scraper.pool import default_workers, prepare_page
 from tests.newssite import ARTICLES, article_page
 
 REPO = Path(__file__).resolve().parents[1]
@@ -61,8 +63,11 @@ class Run:
         return self.pages / self.seconds if self.seconds else 0.0
 
 
-def measure(command: list[str], cwd: Path) -> tuple[float, float, int, subprocess.CompletedProcess]:
-    """Run a command; every 20 ms sample its whole process tree.
+def measure(
+    command: list[str], cwd: Path, stop_after: float | None = None
+) -> tuple[float, float, int, subprocess.CompletedProcess]:
+    """Run a command (stopped with SIGINT after ``stop_after`` seconds); every 20 ms sample
+    its whole process tree.
 
     Memory is the sum of PSS (shared pages split between the processes sharing
     them), so forked workers are not counted twice; CPU is the sum over every
@@ -73,6 +78,9 @@ def measure(command: list[str], cwd: Path) -> tuple[float, float, int, subproces
     root = psutil.Process(process.pid)
     peak, cpu_of = 0, {}
     while process.poll() is None:
+        if stop_after is not None and time.perf_counter() - started > stop_after:
+            process.send_signal(signal.SIGINT)
+            stop_after = None
         try:
             tree = [root, *root.children(recursive=True)]
             total = 0
@@ -170,11 +178,12 @@ def run_peer(urls_file: Path, folder: Path, count: int) -> Run:
 
 def _extract(level: str, page: tuple[str, bytes]) -> bool:
     url, body = page
-    return extract_article(body.decode("utf-8", errors="replace"), url, {}, level=level) is not None
+    article, _ = prepare_page(body, "text/html; charset=utf-8", url, {}, level)
+    return article is not None
 
 
-def run_extraction_ceiling(web: LoopbackWeb, pages: list[bytes], level: str, workers: int) -> Run:
-    work = [(web.url_of[str(i)], body) for i, body in enumerate(pages)]
+def run_extraction_ceiling(work: list[tuple[str, bytes]], level: str, workers: int) -> Run:
+    """Our extraction of (url, body) pages from memory, as the crawl's workers run it."""
     cpu_before = time.process_time()
     started = time.perf_counter()
     if workers == 1:
@@ -195,43 +204,60 @@ def main() -> None:
     parser.add_argument("--sites", type=int, default=100)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--corpus", type=Path, default=DEFAULT_ROOT)
+    parser.add_argument(
+        "--server", choices=("nginx", "python"), default="nginx" if nginx_available() else "python",
+        help="what serves the loopback web (default: nginx when installed)",
+    )
+    parser.add_argument(
+        "--one-core-pages", type=int, default=500,
+        help="pages (an even sample) for the one-core extraction figures, which the ratios do not use",
+    )
     args = parser.parse_args()
 
     pages = build_pages(args.pages, args.corpus)
-    web = build_web(pages, args.sites).start()
     cores = default_workers()
     results: dict[str, list[Run]] = {}
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
-            folder = Path(tmp)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        web = build_web(pages, args.sites)
+        web = NginxWeb(web, folder / "web").start() if args.server == "nginx" else web.start()
+        try:
             urls_file = folder / "urls.txt"
             urls_file.write_text("\n".join(web.url_of[str(i)] for i in range(len(pages))) + "\n")
+            work = [(web.url_of[str(i)], body) for i, body in enumerate(pages)]
+            sample = work[:: max(1, len(work) // args.one_core_pages)]
             for round_number in range(args.rounds):
                 steps = {
                     "ours best": lambda: run_ours(web, "best", folder),
                     "ours fast": lambda: run_ours(web, "fast", folder),
                     "fetch ceiling": lambda: run_fetch_ceiling(urls_file, len(pages)),
                     "peer trafilatura": lambda: run_peer(urls_file, folder, len(pages)),
-                    "extract best 1 core": lambda: run_extraction_ceiling(web, pages, "best", 1),
-                    f"extract best {cores} cores": lambda: run_extraction_ceiling(web, pages, "best", cores),
-                    "extract fast 1 core": lambda: run_extraction_ceiling(web, pages, "fast", 1),
-                    f"extract fast {cores} cores": lambda: run_extraction_ceiling(web, pages, "fast", cores),
+                    "extract best 1 core": lambda: run_extraction_ceiling(sample, "best", 1),
+                    f"extract best {cores} cores": lambda: run_extraction_ceiling(work, "best", cores),
+                    "extract fast 1 core": lambda: run_extraction_ceiling(sample, "fast", 1),
+                    f"extract fast {cores} cores": lambda: run_extraction_ceiling(work, "fast", cores),
                 }
                 for name, step in steps.items():
                     run = step()
                     results.setdefault(name, []).append(run)
                     print(f"round {round_number + 1} {name:24} {run.rate:7.1f} pages/s  ({run.pages} pages)", file=sys.stderr)
-    finally:
-        web.stop()
+        finally:
+            web.stop()
 
     median = {name: statistics.median(run.rate for run in runs) for name, runs in results.items()}
-    print(f"\n{args.pages} pages on {args.sites} loopback sites, {cores} cores, median of {args.rounds} rounds\n")
+    print(
+        f"\n{args.pages} pages on {args.sites} loopback sites served by {args.server}, {cores} cores, "
+        f"median of {args.rounds} rounds\n"
+    )
     print(f"{'':26}{'pages/s':>9}{'CPU s/page':>12}{'peak MB':>9}")
     for name, runs in results.items():
         cpu = statistics.median(run.cpu / run.pages for run in runs if run.pages)
         memory = max(run.peak_memory for run in runs) / 1e6
         print(f"{name:26}{median[name]:9.1f}{cpu * 1000:10.1f}ms{memory:9.0f}")
-    figures = {"bench": "throughput", "pages": args.pages, "sites": args.sites, "cores": cores, "rounds": args.rounds}
+    figures = {
+        "bench": "throughput", "pages": args.pages, "sites": args.sites, "cores": cores,
+        "rounds": args.rounds, "server": args.server,
+    }  # fmt: skip
     for level in ("best", "fast"):
         ceiling = min(median["fetch ceiling"], median[f"extract {level} {cores} cores"])
         ours = median[f"ours {level}"]

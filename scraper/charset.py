@@ -55,7 +55,10 @@ def decode_html(body: bytes, content_type: str | None = None) -> str:
     bom_encoding, bom = read_bom(body)
     if bom_encoding:
         return body[len(bom) :].decode(bom_encoding, errors="replace")
-    return body.decode(html_encoding(body, content_type) or "utf-8", errors="replace")
+    try:
+        return body.decode("utf-8")  # most of the web: one pass, no detection
+    except UnicodeDecodeError:
+        return body.decode(html_encoding(body, content_type) or "utf-8", errors="replace")
 
 
 def _decodes(body: bytes, encoding: str) -> str | None:

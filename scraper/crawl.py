@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import logging
 import signal
+import tempfile
 import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from scrapy.crawler import CrawlerProcess
@@ -86,12 +88,23 @@ def run_crawl(
     run = run or uuid.uuid4().hex[:12]
     # Until Scrapy installs its own handlers, SIGTERM stops the crawl like Ctrl-C does.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
-    with crawling(config.archive_path, [source.name for source in sources], wait):
-        return _crawl_locked(config, sources, log_level, run, progress_every, refresh)
+    # Each crawler's request queue waits on disk, for this run only: the archive, not the
+    # queue, is what the next run starts from.
+    with (
+        crawling(config.archive_path, [source.name for source in sources], wait),
+        tempfile.TemporaryDirectory(prefix="newsarchive-queues-") as queues,
+    ):
+        return _crawl_locked(config, sources, log_level, run, progress_every, refresh, Path(queues))
 
 
 def _crawl_locked(
-    config: Config, sources: list[Source], log_level: str, run: str, progress_every: float | None, refresh: bool
+    config: Config,
+    sources: list[Source],
+    log_level: str,
+    run: str,
+    progress_every: float | None,
+    refresh: bool,
+    queues: Path,
 ) -> CrawlReport:
     archive = acquire_shared(config.archive_path)
     process = CrawlerProcess(project_settings(log_level))
@@ -113,7 +126,13 @@ def _crawl_locked(
                     crawler = process.create_crawler(SPIDERS[mode])
                     crawlers[source.name].append(crawler)
                     process.crawl(
-                        crawler, source=source, config=config, crawl_id=crawl_ids[source.name], claimed=claimed, **extra
+                        crawler,
+                        source=source,
+                        config=config,
+                        crawl_id=crawl_ids[source.name],
+                        claimed=claimed,
+                        queue_dir=str(queues / str(sum(map(len, crawlers.values())))),
+                        **extra,
                     )
             if progress_every is not None:
                 progress = CrawlProgress([c for group in crawlers.values() for c in group], every=progress_every)

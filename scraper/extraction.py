@@ -29,6 +29,8 @@ MIN_WORDS_WITH_MARKUP = 15
 # A page declared a website (not an article), with this many headline links and little prose, lists teasers.
 LISTING_HEADLINE_LINKS = 5
 LISTING_MAX_WORDS = 120
+# No East Asian wide character lies below U+1100: only these need looking up, not every letter.
+_MAYBE_WIDE = re.compile("[\u1100-\U0010ffff]")
 
 
 def extract_article(
@@ -50,7 +52,7 @@ def extract_article(
     title = choose_title(evidence.titles, evidence.h1s, evidence.site_names, url)
     authors = choose_authors(evidence.authors, evidence.site_names)
     named = any(not is_organisation(name, evidence.site_names) for name in authors)
-    inferred = _inferred_metadata(tree, url) if not (title and named and evidence.published) else {}
+    inferred = _inferred_metadata(tree, url, level) if not (title and named and evidence.published) else {}
     if not named and inferred.get("author"):
         # A person trafilatura finds in the byline beats an organisation the metadata names.
         authors = choose_authors([*evidence.authors, ([inferred["author"]], False)], evidence.site_names)
@@ -95,13 +97,16 @@ def is_listing(tree: lxml.html.HtmlElement, evidence: Evidence) -> bool:
 
 def word_count(text: str) -> int:
     """Words of a text; in scripts written without spaces, every two characters count as one."""
-    wide = sum(1 for char in text if unicodedata.east_asian_width(char) == "W")
+    wide = sum(1 for char in _MAYBE_WIDE.findall(text) if unicodedata.east_asian_width(char) == "W")
     return len(text.split()) + wide // 2
 
 
-def _inferred_metadata(tree: lxml.html.HtmlElement, url: str) -> dict[str, Any]:
-    """What trafilatura and htmldate infer; asked only when the page leaves a field unstated."""
-    return extract_metadata(tree, default_url=url).as_dict()
+def _inferred_metadata(tree: lxml.html.HtmlElement, url: str, level: str) -> dict[str, Any]:
+    """What trafilatura and htmldate infer; asked only when the page leaves a field unstated.
+
+    The ``fast`` level skips htmldate's extensive search of the page's text for dates.
+    """
+    return extract_metadata(tree, default_url=url, extensive=level != "fast").as_dict()
 
 
 def _inferred_title(inferred: dict[str, Any], evidence: Evidence, url: str) -> str | None:

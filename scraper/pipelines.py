@@ -7,6 +7,7 @@ the run summary and the ``crawls`` table.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -16,6 +17,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
+from archive.batch import acquire_writer, release_writer
 from archive.store import CRAWL_COUNTS, Archive, acquire_shared, release_shared
 from scraper.faults import count_fault
 from scraper.items import PageItem
@@ -55,12 +57,17 @@ class ExtractionPipeline:
 
 
 class ArchivePipeline:
-    """Record every page, and upsert every article, in the SQLite archive."""
+    """Record every page, and upsert every article, in the SQLite archive.
+
+    The writes go through the process's :class:`~archive.batch.BatchWriter`, off the
+    event loop; an item is done once its page is committed.
+    """
 
     def __init__(self, crawler: Crawler, path: Path):
         self.crawler = crawler
         self.path = path
-        self.archive = acquire_shared(path)
+        self.archive = acquire_shared(path)  # for this crawler's own crawls row
+        self.writer = acquire_writer(path)
         self.own_crawl_id: int | None = None
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
@@ -81,10 +88,13 @@ class ArchivePipeline:
     def spider_closed(self, spider: Any) -> None:
         if self.own_crawl_id is not None:
             self.archive.finish_crawl(self.own_crawl_id, crawl_counts(self.crawler.stats.get_stats()))
+        release_writer(self.path)
         release_shared(self.path)
 
-    def process_item(self, item: PageItem) -> PageItem:
-        record_item(self.archive, item, self.crawler.stats.inc_value)
+    async def process_item(self, item: PageItem) -> PageItem:
+        count = self.crawler.stats.inc_value
+        outcome = count_outcome(item, count)
+        count_stored(await asyncio.wrap_future(self.writer.submit(page_record(item, outcome))), count)
         item.body = None
         return item
 
@@ -114,6 +124,13 @@ def page_outcome(item: PageItem) -> str:
 def record_item(archive: Archive, item: PageItem, count: Callable[[str], Any]) -> str:
     """Record one page (and its article) in one transaction, counting what happened
     under ``newsarchive/`` keys; returns the page's outcome."""
+    outcome = count_outcome(item, count)
+    count_stored(archive.record_page(**page_record(item, outcome)), count)
+    return outcome
+
+
+def count_outcome(item: PageItem, count: Callable[[str], Any]) -> str:
+    """Count what the page turned out to be; returns its outcome."""
     outcome = page_outcome(item)
     if outcome == "error":
         count_fault(count, item.error)
@@ -123,8 +140,19 @@ def record_item(archive: Archive, item: PageItem, count: Callable[[str], Any]) -
         count("newsarchive/not_modified")
     if item.status:
         count("newsarchive/pages")
+    return outcome
+
+
+def count_stored(result: str | None, count: Callable[[str], Any]) -> None:
+    """Count what storing the article did: new, updated or unchanged."""
+    if result:
+        count(f"newsarchive/{result}")
+
+
+def page_record(item: PageItem, outcome: str) -> dict[str, Any]:
+    """The keyword arguments of :meth:`Archive.record_page` for this page."""
     article = item.article if outcome == "article" else None
-    result = archive.record_page(
+    return dict(
         url=item.url,
         source=item.source,
         kind=item.kind,
@@ -138,9 +166,6 @@ def record_item(archive: Archive, item: PageItem, count: Callable[[str], Any]) -
         article_url=article_key(item.url, article.get("canonical_url")) if article else None,
         redirected_from=item.redirected_from,
     )
-    if result:
-        count(f"newsarchive/{result}")
-    return outcome
 
 
 def crawl_counts(stats: dict[str, Any]) -> dict[str, Any]:

@@ -73,6 +73,8 @@ SCRAPER_SLOT_MAX_ACTIVE_SIZE = 8_000_000
 # response: Scrapy's default of 100 meant 100 asyncio tasks per page for one item.
 # Our callbacks yield one item (and requests, which are only queued), so one is enough.
 CONCURRENT_ITEMS = 1
+# A development-time lint that parses every callback's source, per spider instance; a run has many.
+WARN_ON_GENERATOR_RETURN_VALUE = False
 
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"

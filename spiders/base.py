@@ -125,8 +125,12 @@ class NewsSpider(scrapy.Spider):
                 raise ConfigError(f"name a source: -a source=NAME ({', '.join(s.name for s in config.sources)})")
             source = config.select([source])[0]
         apply_config(crawler.settings, config, source)
+        queue_dir = kwargs.pop("queue_dir", None)
         if config.frontier:
             apply_frontier(crawler.settings, config, source, cls.mode)
+        elif queue_dir:
+            # Requests wait on disk, not in memory: a sitemap may queue 100,000 of them.
+            crawler.settings.set("JOBDIR", queue_dir, priority="spider")
         crawler.settings.set("NEWSARCHIVE_ARCHIVE", str(config.archive_path), priority="spider")
         spider = super().from_crawler(crawler, *args, source=source, config=config, **kwargs)
         # Distributed, the archive belongs to `newsarchive writer`; Redis says what it holds.
