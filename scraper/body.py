@@ -7,6 +7,7 @@ cut the comment section out of the body) and returned separately, never in the t
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -29,6 +30,9 @@ MIN_PAGE_PROSE_CHARS = 1000
 PADDED_SHARE = 0.2
 # A fallback result this many times longer found article text the fast passes missed.
 FALLBACK_GAIN = 1.6
+# An article split into containers: at most this many, each later one with this many long paragraphs.
+MAX_CONTAINERS = 4
+MIN_CONTINUATION_PARAGRAPHS = 2
 _DEBRIS = re.compile(r"^\s*https?://\S*\s*$|^[\W\d_]*$|^\s*\d{4}-\d\d-\d\dT[\d:.+-]+\s*$")
 _NOT_PROSE = {"script", "style", "noscript", "template", "svg", "head", "title"}
 _OUTSIDE_PROSE = "ancestor-or-self::*[self::nav or self::footer or self::form or contains(@class, 'comment')]"
@@ -87,20 +91,77 @@ def extract_body(
     ``titles`` and ``authors`` are what the page states, so the text does not repeat them.
     """
     balanced, comments = _run(tree, url, fast=True)
-    text, extractor = balanced, f"{TRAFILATURA} (fast)"
+    text, extractor, options = balanced, f"{TRAFILATURA} (fast)", {"fast": True}
     if level != "fast":
         precise, _ = _run(tree, url, fast=True, favor_precision=True)
         if len(precise) >= PRECISION_SHARE * len(balanced):
-            text, extractor = precise, f"{TRAFILATURA} (precision)"
+            text, extractor, options = precise, f"{TRAFILATURA} (precision)", {"fast": True, "favor_precision": True}
         # Let trafilatura compare with its fallback extractors; their result wins when the
         # fast passes were clearly truncated or it holds far more text, unless it is padded.
         rescued, rescued_comments = _run(tree, url, fast=False)
         if len(rescued) > len(text) and not looks_padded(rescued):
             truncated = len(text) < TRUNCATED_SHARE * max(page_prose_chars(tree), MIN_PAGE_PROSE_CHARS)
             if truncated or len(rescued) > FALLBACK_GAIN * len(text):
-                text, comments, extractor = rescued, rescued_comments or comments, f"{TRAFILATURA} (fallback)"
+                text, comments, extractor, options = rescued, rescued_comments or comments, f"{TRAFILATURA} (fallback)", {"fast": False}
+        if group := continuations(tree, text):
+            joined, _ = _run(joined_containers(tree, group), url, **options)
+            if len(joined) > len(text):
+                text, extractor = joined, f"{extractor} (joined)"
     lines = strip_furniture(_without_title(text.split("\n"), titles), authors)
     return Body("\n\n".join(lines), comments.strip() or None, extractor)
+
+
+def _long_paragraphs(element: lxml.html.HtmlElement) -> list[str]:
+    """Texts of the paragraphs an element holds directly that are long enough to be prose."""
+    texts = (child.text_content() for child in element if child.tag == "p")
+    return [text for text in texts if len(text.strip()) >= MIN_PARAGRAPH_CHARS]
+
+
+def continuations(tree: lxml.html.HtmlElement, text: str) -> list[lxml.html.HtmlElement]:
+    """The body's container and its continuations, when the article is split into several.
+
+    Pages break a long article into containers of the same tag and class with
+    advertisements between them; trafilatura keeps the first. The container is the
+    element whose paragraphs the text holds most of. The split is clean when every
+    other element of its kind comes after it and holds several long paragraphs, none
+    of them in the text; a page with many such elements lists teasers instead.
+    """
+    extracted = {fold(line) for line in text.split("\n")}
+    best, best_found = None, 0
+    kinds: dict[tuple[str, str], list[lxml.html.HtmlElement]] = {}
+    for element in tree.iter():
+        if not isinstance(element.tag, str) or not element.get("class") or element.xpath(_OUTSIDE_PROSE):
+            continue
+        if paragraphs := _long_paragraphs(element):
+            kinds.setdefault((element.tag, element.get("class")), []).append(element)
+            found = sum(fold(paragraph) in extracted for paragraph in paragraphs)
+            if found > best_found:
+                best, best_found = element, found
+    if best is None:
+        return []
+    group = kinds[(best.tag, best.get("class"))]
+    rest = group[group.index(best) + 1 :]
+    if group[0] is not best or not rest or len(group) > MAX_CONTAINERS:
+        return []
+    for element in rest:
+        paragraphs = _long_paragraphs(element)
+        if len(paragraphs) < MIN_CONTINUATION_PARAGRAPHS or any(fold(paragraph) in extracted for paragraph in paragraphs):
+            return []
+    return group
+
+
+def joined_containers(tree: lxml.html.HtmlElement, group: list[lxml.html.HtmlElement]) -> lxml.html.HtmlElement:
+    """A copy of the page where the children of every container of the group are moved into the first."""
+    index = {element: position for position, element in enumerate(tree.iter())}
+    joined = copy.deepcopy(tree)
+    copied = list(joined.iter())
+    first, *rest = (copied[index[element]] for element in group)
+    for element in rest:
+        if first in element.iterancestors() or element in first.iterancestors():
+            continue
+        first.extend(list(element))
+        element.getparent().remove(element)
+    return joined
 
 
 def _without_title(lines: list[str], titles: Sequence[str]) -> list[str]:
