@@ -30,11 +30,17 @@ MIN_PAGE_PROSE_CHARS = 1000
 PADDED_SHARE = 0.2
 # A fallback result this many times longer found article text the fast passes missed.
 FALLBACK_GAIN = 1.6
+# A description of fewer words is a tagline, not a standfirst; the shown text may run this much longer.
+MIN_LEAD_WORDS = 8
+LEAD_SLACK = 1.5
 # An article split into containers: at most this many, each later one with this many long paragraphs.
 MAX_CONTAINERS = 4
 MIN_CONTINUATION_PARAGRAPHS = 2
 _DEBRIS = re.compile(r"^\s*https?://\S*\s*$|^[\W\d_]*$|^\s*\d{4}-\d\d-\d\dT[\d:.+-]+\s*$")
 _NOT_PROSE = {"script", "style", "noscript", "template", "svg", "head", "title"}
+# Elements a standfirst is set in; a description shown as a heading (<h2>) is the headline's subtitle.
+_LEAD_TAGS = ("p", "div", "span", "strong", "section", "header")
+_OUTSIDE_LEAD = "ancestor-or-self::*[self::nav or self::footer or self::aside or self::form or self::head or self::a or contains(@class, 'comment')]"
 _OUTSIDE_PROSE = "ancestor-or-self::*[self::nav or self::footer or self::form or contains(@class, 'comment')]"
 
 
@@ -84,11 +90,17 @@ def looks_padded(text: str) -> bool:
 
 
 def extract_body(
-    tree: lxml.html.HtmlElement, url: str, level: str = "best", titles: Sequence[str] = (), authors: Sequence[str] = ()
+    tree: lxml.html.HtmlElement,
+    url: str,
+    level: str = "best",
+    titles: Sequence[str] = (),
+    authors: Sequence[str] = (),
+    description: str | None = None,
 ) -> Body:
     """The body of the page; ``level="fast"`` is one plain trafilatura pass without fallbacks.
 
-    ``titles`` and ``authors`` are what the page states, so the text does not repeat them.
+    ``titles`` and ``authors`` are what the page states, so the text does not repeat them;
+    the ``description`` it states opens the text when the page shows it as a standfirst.
     """
     balanced, comments = _run(tree, url, fast=True)
     text, extractor, options = balanced, f"{TRAFILATURA} (fast)", {"fast": True}
@@ -107,8 +119,32 @@ def extract_body(
             joined, _ = _run(joined_containers(tree, group), url, **options)
             if len(joined) > len(text):
                 text, extractor = joined, f"{extractor} (joined)"
+        if (lead := shown_lead(tree, description)) and not _holds(text, lead):
+            text = f"{lead}\n{text}"
     lines = strip_furniture(_without_title(text.split("\n"), titles), authors)
     return Body("\n\n".join(lines), comments.strip() or None, extractor)
+
+
+def shown_lead(tree: lxml.html.HtmlElement, description: str | None) -> str | None:
+    """The standfirst: the page's description where the page shows it as a paragraph of its own.
+
+    Extractors often drop it (it sits in the article's header, beside the headline),
+    yet it is the article's first paragraph. A truncated description ("...") matches
+    the start of the shown text; a description shown only as a heading is a subtitle.
+    """
+    if not description or len(description.split()) < MIN_LEAD_WORDS:
+        return None
+    wanted = fold(description)
+    for element in tree.iter(*_LEAD_TAGS):
+        text = " ".join(element.text_content().split())
+        if len(text) <= LEAD_SLACK * len(description) and fold(text).startswith(wanted) and not element.xpath(_OUTSIDE_LEAD):
+            return text
+    return None
+
+
+def _holds(text: str, lead: str) -> bool:
+    """Whether the text already holds the lead (its first words, spacing and punctuation aside)."""
+    return " ".join(fold(lead).split()[:MIN_LEAD_WORDS]) in fold(text)
 
 
 def _long_paragraphs(element: lxml.html.HtmlElement) -> list[str]:

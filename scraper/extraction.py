@@ -55,7 +55,7 @@ def extract_article(
         # A person trafilatura finds in the byline beats an organisation the metadata names.
         authors = choose_authors([*evidence.authors, ([inferred["author"]], False)], evidence.site_names)
     titles = [*filter(None, [title]), *evidence.titles, *evidence.h1s]
-    body = extract_body(tree, url, level, titles=titles, authors=authors)
+    body = extract_body(tree, url, level, titles=titles, authors=authors, description=evidence.description)
     words = word_count(body.text)
     if words < (MIN_WORDS_WITH_MARKUP if marked else MIN_WORDS_WITHOUT_MARKUP):
         return None
