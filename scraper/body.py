@@ -33,6 +33,10 @@ FALLBACK_GAIN = 1.6
 # A description of fewer words is a tagline, not a standfirst; the shown text may run this much longer.
 MIN_LEAD_WORDS = 8
 LEAD_SLACK = 1.5
+# A run of this many linked list items ends the text after its prose: related stories.
+MIN_TRAILING_LINKS = 3
+MAX_TRAILING_LINKS = 12
+_LIST_ITEM = "- "  # how trafilatura writes a list item
 # An article split into containers: at most this many, each later one with this many long paragraphs.
 MAX_CONTAINERS = 4
 MIN_CONTINUATION_PARAGRAPHS = 2
@@ -122,6 +126,8 @@ def extract_body(
         if (lead := shown_lead(tree, description)) and not _holds(text, lead):
             text = f"{lead}\n{text}"
     lines = strip_furniture(_without_title(text.split("\n"), titles), authors)
+    if level != "fast":
+        lines = without_trailing_links(tree, lines)
     return Body("\n\n".join(lines), comments.strip() or None, extractor)
 
 
@@ -140,6 +146,25 @@ def shown_lead(tree: lxml.html.HtmlElement, description: str | None) -> str | No
         if len(text) <= LEAD_SLACK * len(description) and fold(text).startswith(wanted) and not element.xpath(_OUTSIDE_LEAD):
             return text
     return None
+
+
+def without_trailing_links(tree: lxml.html.HtmlElement, lines: list[str]) -> list[str]:
+    """The lines without a list of links ending them: related stories whose heading the extractor dropped.
+
+    The list is a run of list items after the article's last paragraph, each one an
+    <li> of the page holding a link; a longer run is the page's own content (an index).
+    """
+    run = 0
+    while run < len(lines) - 1 and lines[-1 - run].startswith(_LIST_ITEM):
+        run += 1
+    if not MIN_TRAILING_LINKS <= run <= MAX_TRAILING_LINKS:
+        return lines
+    items = {fold(item.text_content()): item for item in tree.iter("li")}
+    for line in lines[-run:]:
+        item = items.get(fold(line[len(_LIST_ITEM) :]))
+        if item is None or not item.xpath(".//a[@href]"):
+            return lines
+    return lines[:-run]
 
 
 def _holds(text: str, lead: str) -> bool:

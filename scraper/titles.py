@@ -72,13 +72,25 @@ def choose_title(
     """The most trusted stated title (JSON-LD headline, OpenGraph, ..., <title>), else the <h1>.
 
     Site names glued to it are stripped, and a title that starts with the headline the
-    <h1> shows is cut to it ("Headline | Section | Site" -> "Headline").
+    <h1> shows is cut to it ("Headline | Section | Site" -> "Headline"). When the <h1>
+    shows a kicker before that headline, the stated title carrying the kicker wins.
     """
     shown = [h1 for h1 in h1s if len(h1.split()) > 1]
-    for title in candidates:
-        if cleaned := _cut_at_shown(strip_site_name(title, site_names, url), shown):
-            return cleaned
-    return next(iter(shown), None)
+    stated = [_cut_at_shown(strip_site_name(title, site_names, url), shown) for title in candidates]
+    chosen = next(filter(None, stated), None)
+    if chosen is None:
+        return next(iter(shown), None)
+    return next((title for title in stated if _with_shown_kicker(title, chosen, shown)), chosen)
+
+
+def _with_shown_kicker(title: str, chosen: str, shown: list[str]) -> bool:
+    """Whether a title is the chosen headline behind a kicker, as the <h1> shows it.
+
+    Compared without spaces and punctuation: pages set the kicker in a <span> of the
+    <h1> with no space before the headline ("Nationale DemoDer 9. Juli naht").
+    """
+    squashed = _squash(title)
+    return len(squashed) > len(_squash(chosen)) and squashed.endswith(_squash(chosen)) and any(squashed == _squash(h1) for h1 in shown)
 
 
 def _cut_at_shown(title: str, shown: list[str]) -> str:
