@@ -47,7 +47,15 @@ def extract_article(
         return None
     evidence = gather(tree)
     marked = is_marked_article(tree, evidence)
-    title = choose_title(evidence.titles, evidence.h1s, evidence.site_names, url)
+    title = choose_title(
+        evidence.titles,
+        evidence.h1s,
+        evidence.site_names,
+        url,
+        structured=clean(evidence.article.get("headline")),
+        social=[title for key in ("og:title", "twitter:title") if (title := evidence.meta(key))],
+        curated=bool(evidence.article.get("alternativeHeadline")),
+    )
     authors = choose_authors(evidence.authors, evidence.site_names)
     named = any(not is_organisation(name, evidence.site_names) for name in authors)
     inferred = _inferred_metadata(tree, url) if not (title and named and evidence.published) else {}
