@@ -1,5 +1,7 @@
 """The article body: trafilatura's precision or balanced result, or its fallback extractors when
-that result is clearly truncated or holds far less text, then the furniture safety net.
+that result is clearly truncated or holds far less text; the article's later containers when
+the page split it; the standfirst the page shows; then the furniture safety net and a list of
+related links ending the text.
 
 Reader comments are always extracted apart (``include_comments=True`` makes trafilatura
 cut the comment section out of the body) and returned separately, never in the text.
@@ -16,8 +18,8 @@ from typing import Any
 import lxml.html
 import trafilatura
 
-from scraper.furniture import strip_furniture
 from scraper.folding import fold
+from scraper.furniture import strip_furniture
 
 TRAFILATURA = f"trafilatura {trafilatura.__version__}"
 # The precision result wins unless it kept less than this share of the balanced one.
@@ -43,8 +45,14 @@ MIN_CONTINUATION_PARAGRAPHS = 2
 _DEBRIS = re.compile(r"^\s*https?://\S*\s*$|^[\W\d_]*$|^\s*\d{4}-\d\d-\d\dT[\d:.+-]+\s*$")
 _NOT_PROSE = {"script", "style", "noscript", "template", "svg", "head", "title"}
 # Elements a standfirst is set in; a description shown as a heading (<h2>) is the headline's subtitle.
-_LEAD_TAGS = ("p", "div", "span", "strong", "section", "header")
-_OUTSIDE_LEAD = "ancestor-or-self::*[self::nav or self::footer or self::aside or self::form or self::head or self::a or contains(@class, 'comment')]"
+_LEAD_XPATH = (
+    "//*[self::p or self::div or self::span or self::strong or self::section or self::header]"
+    "[string-length(normalize-space()) <= $longest][starts-with(normalize-space(), $first)]"
+)
+_OUTSIDE_LEAD = (
+    "ancestor-or-self::*[self::nav or self::footer or self::aside or self::form or self::head or self::a"
+    " or contains(@class, 'comment')]"
+)
 _OUTSIDE_PROSE = "ancestor-or-self::*[self::nav or self::footer or self::form or contains(@class, 'comment')]"
 
 
@@ -141,9 +149,11 @@ def shown_lead(tree: lxml.html.HtmlElement, description: str | None) -> str | No
     if not description or len(description.split()) < MIN_LEAD_WORDS:
         return None
     wanted = fold(description)
-    for element in tree.iter(*_LEAD_TAGS):
+    # XPath narrows the elements to short ones opening with the description's first word.
+    shown = tree.xpath(_LEAD_XPATH, first=description.split()[0], longest=int(LEAD_SLACK * len(description)))
+    for element in shown:
         text = " ".join(element.text_content().split())
-        if len(text) <= LEAD_SLACK * len(description) and fold(text).startswith(wanted) and not element.xpath(_OUTSIDE_LEAD):
+        if fold(text).startswith(wanted) and not element.xpath(_OUTSIDE_LEAD):
             return text
     return None
 
@@ -191,9 +201,9 @@ def continuations(tree: lxml.html.HtmlElement, text: str) -> list[lxml.html.Html
     best, best_found = None, 0
     kinds: dict[tuple[str, str], list[lxml.html.HtmlElement]] = {}
     for element in tree.iter():
-        if not isinstance(element.tag, str) or not element.get("class") or element.xpath(_OUTSIDE_PROSE):
+        if not isinstance(element.tag, str) or not element.get("class"):
             continue
-        if paragraphs := _long_paragraphs(element):
+        if (paragraphs := _long_paragraphs(element)) and not element.xpath(_OUTSIDE_PROSE):
             kinds.setdefault((element.tag, element.get("class")), []).append(element)
             found = sum(fold(paragraph) in extracted for paragraph in paragraphs)
             if found > best_found:
