@@ -156,8 +156,16 @@ def _tree_cpu_until_exit(process: subprocess.Popen, every: float = 0.1) -> float
 
 
 def _archived(path: Path) -> dict[tuple[str, str], dict[str, Any]]:
+    """Archived articles by the corpus page they were fetched from.
+
+    Joined through the raw body: an article is stored under the canonical URL its page
+    declares, and a relative canonical ("/news/story") names no corpus page.
+    """
     with sqlite3.connect(path) as db:
-        rows = db.execute("SELECT url, title, authors, published, text FROM articles").fetchall()
+        rows = db.execute(
+            "SELECT pages.url, title, authors, published, text FROM articles"
+            " JOIN pages ON pages.body_hash = articles.body_hash AND pages.outcome = 'article'"
+        ).fetchall()
     found = {}
     for url, title, authors, published, text in rows:
         if key := corpus_key(url):

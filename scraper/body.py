@@ -1,5 +1,7 @@
 """The article body: trafilatura's precision or balanced result, or its fallback extractors when
-that result is clearly truncated or holds far less text, then the furniture safety net.
+that result is clearly truncated or holds far less text; the article's later containers when
+the page split it; the standfirst the page shows; then the furniture safety net and a list of
+related links ending the text.
 
 Reader comments are always extracted apart (``include_comments=True`` makes trafilatura
 cut the comment section out of the body) and returned separately, never in the text.
@@ -7,6 +9,7 @@ cut the comment section out of the body) and returned separately, never in the t
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,8 +18,8 @@ from typing import Any
 import lxml.html
 import trafilatura
 
-from scraper.furniture import strip_furniture
 from scraper.folding import fold
+from scraper.furniture import strip_furniture
 
 TRAFILATURA = f"trafilatura {trafilatura.__version__}"
 # The precision result wins unless it kept less than this share of the balanced one.
@@ -29,8 +32,27 @@ MIN_PAGE_PROSE_CHARS = 1000
 PADDED_SHARE = 0.2
 # A fallback result this many times longer found article text the fast passes missed.
 FALLBACK_GAIN = 1.6
+# A description of fewer words is a tagline, not a standfirst; the shown text may run this much longer.
+MIN_LEAD_WORDS = 8
+LEAD_SLACK = 1.5
+# A run of this many linked list items ends the text after its prose: related stories.
+MIN_TRAILING_LINKS = 3
+MAX_TRAILING_LINKS = 12
+_LIST_ITEM = "- "  # how trafilatura writes a list item
+# An article split into containers: at most this many, each later one with this many long paragraphs.
+MAX_CONTAINERS = 4
+MIN_CONTINUATION_PARAGRAPHS = 2
 _DEBRIS = re.compile(r"^\s*https?://\S*\s*$|^[\W\d_]*$|^\s*\d{4}-\d\d-\d\dT[\d:.+-]+\s*$")
 _NOT_PROSE = {"script", "style", "noscript", "template", "svg", "head", "title"}
+# Elements a standfirst is set in; a description shown as a heading (<h2>) is the headline's subtitle.
+_LEAD_XPATH = (
+    "//*[self::p or self::div or self::span or self::strong or self::section or self::header]"
+    "[string-length(normalize-space()) <= $longest][starts-with(normalize-space(), $first)]"
+)
+_OUTSIDE_LEAD = (
+    "ancestor-or-self::*[self::nav or self::footer or self::aside or self::form or self::head or self::a"
+    " or contains(@class, 'comment')]"
+)
 _OUTSIDE_PROSE = "ancestor-or-self::*[self::nav or self::footer or self::form or contains(@class, 'comment')]"
 
 
@@ -80,27 +102,137 @@ def looks_padded(text: str) -> bool:
 
 
 def extract_body(
-    tree: lxml.html.HtmlElement, url: str, level: str = "best", titles: Sequence[str] = (), authors: Sequence[str] = ()
+    tree: lxml.html.HtmlElement,
+    url: str,
+    level: str = "best",
+    titles: Sequence[str] = (),
+    authors: Sequence[str] = (),
+    description: str | None = None,
 ) -> Body:
     """The body of the page; ``level="fast"`` is one plain trafilatura pass without fallbacks.
 
-    ``titles`` and ``authors`` are what the page states, so the text does not repeat them.
+    ``titles`` and ``authors`` are what the page states, so the text does not repeat them;
+    the ``description`` it states opens the text when the page shows it as a standfirst.
     """
     balanced, comments = _run(tree, url, fast=True)
-    text, extractor = balanced, f"{TRAFILATURA} (fast)"
+    text, extractor, options = balanced, f"{TRAFILATURA} (fast)", {"fast": True}
     if level != "fast":
         precise, _ = _run(tree, url, fast=True, favor_precision=True)
         if len(precise) >= PRECISION_SHARE * len(balanced):
-            text, extractor = precise, f"{TRAFILATURA} (precision)"
+            text, extractor, options = precise, f"{TRAFILATURA} (precision)", {"fast": True, "favor_precision": True}
         # Let trafilatura compare with its fallback extractors; their result wins when the
         # fast passes were clearly truncated or it holds far more text, unless it is padded.
         rescued, rescued_comments = _run(tree, url, fast=False)
         if len(rescued) > len(text) and not looks_padded(rescued):
             truncated = len(text) < TRUNCATED_SHARE * max(page_prose_chars(tree), MIN_PAGE_PROSE_CHARS)
             if truncated or len(rescued) > FALLBACK_GAIN * len(text):
-                text, comments, extractor = rescued, rescued_comments or comments, f"{TRAFILATURA} (fallback)"
+                text, comments, extractor, options = rescued, rescued_comments or comments, f"{TRAFILATURA} (fallback)", {"fast": False}
+        if group := continuations(tree, text):
+            joined, _ = _run(joined_containers(tree, group), url, **options)
+            if len(joined) > len(text):
+                text, extractor = joined, f"{extractor} (joined)"
+        if (lead := shown_lead(tree, description)) and not _holds(text, lead):
+            text = f"{lead}\n{text}"
     lines = strip_furniture(_without_title(text.split("\n"), titles), authors)
+    if level != "fast":
+        lines = without_trailing_links(tree, lines)
     return Body("\n\n".join(lines), comments.strip() or None, extractor)
+
+
+def shown_lead(tree: lxml.html.HtmlElement, description: str | None) -> str | None:
+    """The standfirst: the page's description where the page shows it as a paragraph of its own.
+
+    Extractors often drop it (it sits in the article's header, beside the headline),
+    yet it is the article's first paragraph. A truncated description ("...") matches
+    the start of the shown text; a description shown only as a heading is a subtitle.
+    """
+    if not description or len(description.split()) < MIN_LEAD_WORDS:
+        return None
+    wanted = fold(description)
+    # XPath narrows the elements to short ones opening with the description's first word.
+    shown = tree.xpath(_LEAD_XPATH, first=description.split()[0], longest=int(LEAD_SLACK * len(description)))
+    for element in shown:
+        text = " ".join(element.text_content().split())
+        if fold(text).startswith(wanted) and not element.xpath(_OUTSIDE_LEAD):
+            return text
+    return None
+
+
+def without_trailing_links(tree: lxml.html.HtmlElement, lines: list[str]) -> list[str]:
+    """The lines without a list of links ending them: related stories whose heading the extractor dropped.
+
+    The list is a run of list items after the article's last paragraph, each one an
+    <li> of the page holding a link; a longer run is the page's own content (an index).
+    """
+    run = 0
+    while run < len(lines) - 1 and lines[-1 - run].startswith(_LIST_ITEM):
+        run += 1
+    if not MIN_TRAILING_LINKS <= run <= MAX_TRAILING_LINKS:
+        return lines
+    items = {fold(item.text_content()): item for item in tree.iter("li")}
+    for line in lines[-run:]:
+        item = items.get(fold(line[len(_LIST_ITEM) :]))
+        if item is None or not item.xpath(".//a[@href]"):
+            return lines
+    return lines[:-run]
+
+
+def _holds(text: str, lead: str) -> bool:
+    """Whether the text already holds the lead (its first words, spacing and punctuation aside)."""
+    return " ".join(fold(lead).split()[:MIN_LEAD_WORDS]) in fold(text)
+
+
+def _long_paragraphs(element: lxml.html.HtmlElement) -> list[str]:
+    """Texts of the paragraphs an element holds directly that are long enough to be prose."""
+    texts = (child.text_content() for child in element if child.tag == "p")
+    return [text for text in texts if len(text.strip()) >= MIN_PARAGRAPH_CHARS]
+
+
+def continuations(tree: lxml.html.HtmlElement, text: str) -> list[lxml.html.HtmlElement]:
+    """The body's container and its continuations, when the article is split into several.
+
+    Pages break a long article into containers of the same tag and class with
+    advertisements between them; trafilatura keeps the first. The container is the
+    element whose paragraphs the text holds most of. The split is clean when every
+    other element of its kind comes after it and holds several long paragraphs, none
+    of them in the text; a page with many such elements lists teasers instead.
+    """
+    extracted = {fold(line) for line in text.split("\n")}
+    best, best_found = None, 0
+    kinds: dict[tuple[str, str], list[lxml.html.HtmlElement]] = {}
+    for element in tree.iter():
+        if not isinstance(element.tag, str) or not element.get("class"):
+            continue
+        if (paragraphs := _long_paragraphs(element)) and not element.xpath(_OUTSIDE_PROSE):
+            kinds.setdefault((element.tag, element.get("class")), []).append(element)
+            found = sum(fold(paragraph) in extracted for paragraph in paragraphs)
+            if found > best_found:
+                best, best_found = element, found
+    if best is None:
+        return []
+    group = kinds[(best.tag, best.get("class"))]
+    rest = group[group.index(best) + 1 :]
+    if group[0] is not best or not rest or len(group) > MAX_CONTAINERS:
+        return []
+    for element in rest:
+        paragraphs = _long_paragraphs(element)
+        if len(paragraphs) < MIN_CONTINUATION_PARAGRAPHS or any(fold(paragraph) in extracted for paragraph in paragraphs):
+            return []
+    return group
+
+
+def joined_containers(tree: lxml.html.HtmlElement, group: list[lxml.html.HtmlElement]) -> lxml.html.HtmlElement:
+    """A copy of the page where the children of every container of the group are moved into the first."""
+    index = {element: position for position, element in enumerate(tree.iter())}
+    joined = copy.deepcopy(tree)
+    copied = list(joined.iter())
+    first, *rest = (copied[index[element]] for element in group)
+    for element in rest:
+        if first in element.iterancestors() or element in first.iterancestors():
+            continue
+        first.extend(list(element))
+        element.getparent().remove(element)
+    return joined
 
 
 def _without_title(lines: list[str], titles: Sequence[str]) -> list[str]:

@@ -49,7 +49,15 @@ def extract_article(
         return None
     evidence = gather(tree)
     marked = is_marked_article(tree, evidence)
-    title = choose_title(evidence.titles, evidence.h1s, evidence.site_names, url)
+    title = choose_title(
+        evidence.titles,
+        evidence.h1s,
+        evidence.site_names,
+        url,
+        structured=clean(evidence.article.get("headline")),
+        social=[title for key in ("og:title", "twitter:title") if (title := evidence.meta(key))],
+        curated=bool(evidence.article.get("alternativeHeadline")),
+    )
     authors = choose_authors(evidence.authors, evidence.site_names)
     named = any(not is_organisation(name, evidence.site_names) for name in authors)
     inferred = _inferred_metadata(tree, url, level) if not (title and named and evidence.published) else {}
@@ -57,7 +65,7 @@ def extract_article(
         # A person trafilatura finds in the byline beats an organisation the metadata names.
         authors = choose_authors([*evidence.authors, ([inferred["author"]], False)], evidence.site_names)
     titles = [*filter(None, [title]), *evidence.titles, *evidence.h1s]
-    body = extract_body(tree, url, level, titles=titles, authors=authors)
+    body = extract_body(tree, url, level, titles=titles, authors=authors, description=evidence.description)
     words = word_count(body.text)
     if words < (MIN_WORDS_WITH_MARKUP if marked else MIN_WORDS_WITHOUT_MARKUP):
         return None

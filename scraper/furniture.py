@@ -27,6 +27,9 @@ MAX_FURNITURE_CHARS = 140
 MAX_LEAD_CHARS = 250
 # Under a related-content heading, teaser lines are at most this many words.
 MAX_TEASER_WORDS = 16
+# A comment heading after this many characters of text opens the comment section (nearer the top,
+# "Comments (3)" is a link in the article's header).
+MIN_CHARS_BEFORE_COMMENTS = 1000
 
 # Related-content headings, in many languages; also used as "Label: headline" leads.
 _RELATED = [
@@ -138,11 +141,20 @@ _LEADS = [
     r"(have a tip|got a tip|tips\?)\b",
     r"(updated|published|posted|stand|aktualisiert|veröffentlicht|publié|mis à jour|actualizado)\b[^.!?]{0,60}$",
 ]
+# Headings that open a reader-comment section; everything under one is comments.
+_COMMENTS_HEADINGS = [
+    r"(top rated |top |reader |readers'? |latest |recent |featured |show |view |all )?comments?( \(\d+\)| \d+)?",
+    r"\d+ (comments?|responses?|replies)( to .{1,150})?",
+    r"(leave a (reply|comment)|post a comment|add (a|your) comment|join the (discussion|conversation))",
+    r"((\d+ )?(leser)?kommentare?|diskussion|commentaires?|comentarios?|commenti)( \(\d+\))?",
+]
 _DATE_OR_TIME = r"[\d\s.,:/-]*(\d{1,2}:\d{2}|\d{4})[\d\s.,:/-]*(\s*[ap]\.?m\.?)?(\s*uhr)?"
 
 _FURNITURE = re.compile(r"^\W*(?:" + "|".join(_PHRASES) + r"|" + _DATE_OR_TIME + r")[\W\d]*$", re.IGNORECASE)
 _LEAD = re.compile(r"^\W*(?:" + "|".join(_LEADS) + r")", re.IGNORECASE)
 _RELATED_HEADING = re.compile(r"^\W*(?:" + "|".join(_RELATED) + r")(\s+\S+){0,5}\W*$", re.IGNORECASE)
+# Only words, counts and a closing colon: a line of code or markup naming comments is no heading.
+_COMMENTS_HEADING = re.compile(r"^(?:" + "|".join(_COMMENTS_HEADINGS) + r")\s*:?$", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?…:;]\W*$")
 
 
@@ -169,9 +181,20 @@ def is_byline(line: str, authors: Iterable[str]) -> bool:
     return bool(names) and names <= known
 
 
+def without_comment_section(lines: list[str]) -> list[str]:
+    """The lines before a reader-comment heading that follows the article's text, else all of them."""
+    before = 0
+    for position, line in enumerate(lines):
+        if before >= MIN_CHARS_BEFORE_COMMENTS and _COMMENTS_HEADING.match(line.strip()):
+            return lines[:position]
+        before += len(line)
+    return lines
+
+
 def strip_furniture(lines: Iterable[str], authors: Iterable[str] = ()) -> list[str]:
-    """The lines without furniture lines, related-content blocks and repeated bylines, in order."""
+    """The lines without furniture lines, related-content blocks, a trailing comment section and repeated bylines."""
     authors = list(authors)
+    lines = without_comment_section(list(lines))
     kept: list[str] = []
     in_related_block = False
     for line in lines:

@@ -2,8 +2,8 @@
 
 Each ``tests/golden/<name>.html`` has a ``<name>.json`` holding the page's URL and the
 fields ``extract_article`` must return: exact ``title``, ``authors``, ``published``,
-``language``, ``sitename`` where given, and snippets the text (or the comments) must
-or must not contain. A separate test measures the shared corpus when it is present.
+``language``, ``sitename`` where given, snippets the text (or the comments) must
+or must not contain, and the words the text must open with. A separate test measures the shared corpus when it is present.
 """
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ def test_stated_fields(golden: tuple[dict, dict]) -> None:
 
 def test_text_keeps_the_article_and_drops_the_furniture(golden: tuple[dict, dict]) -> None:
     article, expected = golden
+    assert article["text"].startswith(expected.get("text_starts", ""))
     for snippet in expected.get("text_contains", []):
         assert snippet in article["text"]
     for snippet in expected.get("text_excludes", []):
