@@ -24,7 +24,7 @@ from scraper.config import Config, Source
 from scraper.locking import crawling
 from scraper.logs import quiet_expected_faults
 from scraper.pipelines import crawl_counts
-from scraper.pool import shutdown_pools
+from scraper.pool import release_freed_memory, shutdown_pools
 from scraper.progress import CrawlProgress
 from spiders import SPIDERS
 
@@ -106,8 +106,12 @@ def _crawl_locked(
     refresh: bool,
     queues: Path,
 ) -> CrawlReport:
+    release_freed_memory()
     archive = acquire_shared(config.archive_path)
     process = CrawlerProcess(project_settings(log_level))
+    # Scrapy filters its per-page debug messages in the handler, after building each record;
+    # below the level shown, do not build them at all.
+    logging.getLogger("scrapy").setLevel(log_level)
     quiet_expected_faults()
     claimed: set[str] = set()
     crawl_ids: dict[str, int] = {}

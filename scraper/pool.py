@@ -8,6 +8,7 @@ its crawlers and sized to the cores; ``workers=0`` extracts in-process (tests, d
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import multiprocessing
 import os
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
@@ -34,6 +35,29 @@ class _InlineExecutor(Executor):
 
 def default_workers() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+
+
+# glibc's mallopt parameters (malloc.h) and the values we set.
+_M_MMAP_THRESHOLD, _MMAP_THRESHOLD = -3, 128 * 1024
+_M_ARENA_MAX, _ARENA_MAX = -8, 2
+
+
+def release_freed_memory() -> None:
+    """Make freed page bodies go back to the system, in this process and in the workers.
+
+    Bodies of hundreds of kB come and go all crawl long. glibc serves such blocks from
+    its heaps once one was freed (its mmap threshold rises) and keeps a heap per thread,
+    so a crawl's memory grew with what it had fetched; this keeps them mmapped (returned
+    on free) and the heaps to two. Workers started later read the same from the environment.
+    """
+    os.environ.setdefault("MALLOC_MMAP_THRESHOLD_", str(_MMAP_THRESHOLD))
+    os.environ.setdefault("MALLOC_ARENA_MAX", str(_ARENA_MAX))
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:
+        return  # not glibc: its allocator has its own ways
+    libc.mallopt(_M_MMAP_THRESHOLD, _MMAP_THRESHOLD)
+    libc.mallopt(_M_ARENA_MAX, _ARENA_MAX)
 
 
 def get_pool(workers: int | None) -> Executor:

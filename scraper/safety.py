@@ -258,6 +258,13 @@ class RedirectMiddleware(_CountsRedirectLimit, redirect.RedirectMiddleware):
 class MetaRefreshMiddleware(_CountsRedirectLimit, redirect.MetaRefreshMiddleware):
     """Scrapy's ``<meta http-equiv=refresh>`` redirects; a loop is a counted fault."""
 
+    def process_response(self, request: Request, response: Response) -> Request | Response:
+        # Scrapy decodes the whole page to look for the tag among its first 4,096 characters;
+        # the bytes (up to 4 per character) say first whether there can be one at all.
+        if b"refresh" not in response.body[: 4 * 4096].lower():
+            return response
+        return super().process_response(request, response)
+
 
 class HttpCompressionMiddleware(httpcompression.HttpCompressionMiddleware):
     """Scrapy's decompression, which stops at DOWNLOAD_MAXSIZE; a gzip bomb is a counted fault."""
