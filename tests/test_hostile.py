@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from scraper.charset import html_encoding
+from scraper.charset import decode_html, html_encoding
 from scraper.safety import is_public, looks_binary, xml_problem
 from tests.conftest import run_cli, write_config
 from tests.hostile import ENCODED, FAULTS, JPEG, PDF, HostileWeb, billion_laughs
@@ -136,6 +136,8 @@ def test_html_encoding_sees_through_missing_and_wrong_declarations(page, meta):
     for header in (page.content_type, "text/html"):
         encoding = html_encoding(body, header)
         assert all(paragraph in body.decode(encoding) for paragraph in page.article.paragraphs), (header, encoding)
+        # What extraction reads: the same text, found by the same rules.
+        assert all(paragraph in decode_html(body, header) for paragraph in page.article.paragraphs), header
 
 
 def test_html_encoding_trusts_utf8_and_boms():
@@ -143,6 +145,14 @@ def test_html_encoding_trusts_utf8_and_boms():
     assert html_encoding(text.encode("utf-8"), "text/html; charset=iso-8859-1") == "utf-8"
     assert html_encoding(b"\xef\xbb\xbf" + text.encode("utf-8"), "text/html; charset=shift_jis") == "utf-8"
     assert html_encoding(b"<html>plain ascii</html>", "text/html") is None
+
+
+def test_decode_html_strips_boms_and_repairs_bad_bytes():
+    text = "Grüße aus Köln — 東京"
+    assert decode_html(b"\xef\xbb\xbf" + text.encode("utf-8"), "text/html; charset=shift_jis") == text
+    assert decode_html(b"\xff\xfe" + text.encode("utf-16-le")) == text
+    # UTF-8 cut off mid-character, as a page truncated at the size limit is: the rest survives.
+    assert decode_html(text.encode("utf-8")[:-1]).startswith("Grüße aus Köln — 東")
 
 
 def test_xml_problem_refuses_entities_without_expanding_them():

@@ -1,0 +1,112 @@
+"""Pages written together: one transaction for many pages, one bad page rolled back alone,
+and the crawl's writer thread that commits them (archive/batch.py)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from archive.batch import BatchWriter
+from archive.store import Archive, ArchiveError
+from tests.conftest import REPO, rows, write_config
+from tests.generated_site import build_generated_site
+from tests.newssite import Site
+
+
+def page(number: int, **fields: object) -> dict:
+    """The keyword arguments of Archive.record_page for one article page."""
+    return {
+        "url": f"http://example.com/news/{number}.html",
+        "source": "example",
+        "kind": "article",
+        "outcome": "article",
+        "status": 200,
+        "crawl_id": None,
+        "body": f"<html><body>Story {number}</body></html>".encode(),
+        "headers": {"Content-Type": "text/html"},
+        "article": {"title": f"Story {number}", "text": f"The text of story {number}.", "authors": ["Ann Lee"]},
+        **fields,
+    }
+
+
+# An article field the archive cannot store: recording this page fails after its pages row was written.
+UNSTORABLE = {"title": "Bad", "text": "Bad text.", "authors": {"a set is not JSON"}}
+
+
+def test_record_pages_keeps_the_good_pages_when_one_fails(tmp_path: Path):
+    db = tmp_path / "archive.db"
+    with Archive(db) as archive:
+        results = archive.record_pages([page(1), page(2, article=UNSTORABLE), page(3)])
+    assert results[0] == "new" and results[2] == "new"
+    assert isinstance(results[1], TypeError)
+    # The failed page left nothing behind, not even the pages row written before its article.
+    assert [row["url"] for row in rows(db, "SELECT url FROM pages ORDER BY url")] == [
+        "http://example.com/news/1.html",
+        "http://example.com/news/3.html",
+    ]
+    assert len(rows(db, "SELECT url FROM articles")) == 2
+
+
+def test_batch_writer_answers_each_page_once_committed(tmp_path: Path):
+    db = tmp_path / "archive.db"
+    writer = BatchWriter(db)
+    futures = [writer.submit(page(number)) for number in range(50)]
+    bad = writer.submit(page(99, article=UNSTORABLE))
+    again = writer.submit(page(0, article={"title": "Story 0", "text": "A corrected text of story 0."}))
+    assert [future.result(timeout=30) for future in futures] == ["new"] * 50
+    with pytest.raises(TypeError):
+        bad.result(timeout=30)
+    assert again.result(timeout=30) == "updated"
+    # Answered means committed: another connection sees every page.
+    assert rows(db, "SELECT count(*) AS n FROM articles")[0]["n"] == 50
+    assert rows(db, "SELECT text FROM articles WHERE url LIKE '%/0.html'")[0]["text"] == "A corrected text of story 0."
+    writer.close()
+
+
+def test_batch_writer_writes_what_is_queued_before_it_closes(tmp_path: Path):
+    db = tmp_path / "archive.db"
+    writer = BatchWriter(db, max_batch=7)
+    futures = [writer.submit(page(number)) for number in range(40)]
+    writer.close()
+    assert all(future.done() for future in futures)
+    assert rows(db, "SELECT count(*) AS n FROM pages")[0]["n"] == 40
+
+
+def test_batch_writer_reports_an_archive_it_cannot_open(tmp_path: Path):
+    with pytest.raises(ArchiveError, match="is a folder"):
+        BatchWriter(tmp_path)
+
+
+def test_crawl_queues_requests_on_disk_and_removes_the_queues(tmp_path: Path):
+    site = Site()
+    build_generated_site(site, 30)
+    site.start()
+    try:
+        write_config(tmp_path, [{"name": "generated", "sitemaps": [f"{site.base}/sitemap.xml"]}])
+        queues = tmp_path / "tmp"
+        queues.mkdir()
+        result = subprocess.run(
+            [sys.executable, "-m", "scraper", "crawl", "--verbose"],
+            cwd=tmp_path,
+            env={**os.environ, "PYTHONPATH": str(REPO), "TMPDIR": str(queues)},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        site.stop()
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert rows(tmp_path / "archive.db", "SELECT count(*) AS n FROM articles")[0]["n"] == 30
+    # Scrapy's closing stats of the crawler that read the sitemap: its requests waited on disk.
+    enqueued = [json.loads(line.split(": ", 1)[1]) for line in _stat_lines(result.stderr, "scheduler/enqueued/disk")]
+    assert sum(enqueued) >= 30
+    assert list(queues.iterdir()) == []  # the run's queues are gone with it
+
+
+def _stat_lines(log: str, key: str) -> list[str]:
+    return [line.strip().rstrip(",").replace(f"'{key}'", key) for line in log.splitlines() if f"'{key}':" in line]
