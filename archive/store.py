@@ -89,8 +89,9 @@ class PackedBody:
     data: bytes  # zlib-compressed raw bytes
 
 
-def pack_body(body: bytes) -> PackedBody:
-    return PackedBody(hashlib.sha256(body).hexdigest(), len(body), zlib.compress(body, 6))
+def pack_body(body: bytes, compression: int = 6) -> PackedBody:
+    """The body hashed and compressed at this zlib level."""
+    return PackedBody(hashlib.sha256(body).hexdigest(), len(body), zlib.compress(body, compression))
 
 
 class ArchiveError(Exception):

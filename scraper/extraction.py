@@ -41,7 +41,9 @@ def extract_article(
     ``hints`` are what discovery already knows (``published``, ``title``, ``language``
     from a feed or news sitemap); the page's own metadata wins over them, and a
     hinted date picks between dates the page states. ``level="fast"`` runs one plain
-    trafilatura pass for the body, ``"best"`` compares passes and fallbacks.
+    trafilatura pass for the body and takes only the metadata the page states;
+    ``"best"`` compares passes and fallbacks and asks trafilatura and htmldate for
+    what the page leaves unstated.
     """
     hints = hints or {}
     tree = load_html(html)  # unlike lxml.html.fromstring, copes with XML declarations and broken markup
@@ -60,7 +62,8 @@ def extract_article(
     )
     authors = choose_authors(evidence.authors, evidence.site_names)
     named = any(not is_organisation(name, evidence.site_names) for name in authors)
-    inferred = _inferred_metadata(tree, url, level) if not (title and named and evidence.published) else {}
+    # What trafilatura and htmldate infer, only for what the page leaves unstated, and not at the fast level.
+    inferred = _inferred_metadata(tree, url) if level != "fast" and not (title and named and evidence.published) else {}
     if not named and inferred.get("author"):
         # A person trafilatura finds in the byline beats an organisation the metadata names.
         authors = choose_authors([*evidence.authors, ([inferred["author"]], False)], evidence.site_names)
@@ -109,12 +112,9 @@ def word_count(text: str) -> int:
     return len(text.split()) + wide // 2
 
 
-def _inferred_metadata(tree: lxml.html.HtmlElement, url: str, level: str) -> dict[str, Any]:
-    """What trafilatura and htmldate infer; asked only when the page leaves a field unstated.
-
-    The ``fast`` level skips htmldate's extensive search of the page's text for dates.
-    """
-    return extract_metadata(tree, default_url=url, extensive=level != "fast").as_dict()
+def _inferred_metadata(tree: lxml.html.HtmlElement, url: str) -> dict[str, Any]:
+    """What trafilatura and htmldate infer; asked only when the page leaves a field unstated."""
+    return extract_metadata(tree, default_url=url).as_dict()
 
 
 def _inferred_title(inferred: dict[str, Any], evidence: Evidence, url: str) -> str | None:

