@@ -135,7 +135,7 @@ def _crawl_locked(
                         config=config,
                         crawl_id=crawl_ids[source.name],
                         claimed=claimed,
-                        queue_dir=str(queues / str(sum(map(len, crawlers.values())))),
+                        queue_dir=str(queues / f"{source.name}-{mode}"),  # source names are path-safe
                         **extra,
                     )
             if progress_every is not None:
