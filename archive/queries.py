@@ -196,6 +196,11 @@ def history(db: sqlite_utils.Database, url: str) -> list[dict[str, Any]]:
 # -- revisits ---------------------------------------------------------------------
 
 
+def any_due_revisits(db: sqlite_utils.Database, source: str, steps: list[timedelta], everything: bool = False) -> bool:
+    """Whether :func:`due_revisits` has any article of the source to revisit now."""
+    return next(due_revisits(db, source, steps, everything=everything, batch=1), None) is not None
+
+
 def due_revisits(
     db: sqlite_utils.Database,
     source: str,

@@ -19,6 +19,7 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.utils.project import get_project_settings
 
+from archive.queries import any_due_revisits
 from archive.store import acquire_shared, release_shared
 from scraper.config import Config, Source
 from scraper.locking import crawling
@@ -124,7 +125,8 @@ def _crawl_locked(
                 archive.interrupt_running(source=source.name)
                 crawl_ids[source.name] = archive.start_crawl(source.name, run)
                 spiders: list[tuple[str, dict[str, Any]]] = [(mode, {}) for mode in source.modes()]
-                if refresh or config.revisit_steps(source):
+                # A crawler costs Scrapy some milliseconds to build: none for a source with nothing due.
+                if any_due_revisits(archive.db, source.name, config.revisit_steps(source), everything=refresh):
                     spiders.append(("revisits", {"refresh": refresh}))
                 for mode, extra in spiders:
                     crawler = process.create_crawler(SPIDERS[mode])

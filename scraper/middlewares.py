@@ -166,6 +166,8 @@ class SharedPolitenessMiddleware:
     waiting: dict[str, deque[asyncio.Future]] = defaultdict(deque)  # "" waits for the total
     backlog_drained: asyncio.Future | None = None  # resolved by the one watcher of a full backlog
     backlog_watcher: asyncio.Task | None = None
+    backlog_bytes = 0
+    backlog_read_at = float("-inf")
 
     def __init__(self, crawler: Crawler):
         settings = crawler.settings
@@ -219,12 +221,20 @@ class SharedPolitenessMiddleware:
             self._release(key)
 
     @classmethod
-    def backlog(cls) -> int:
+    def backlog(cls, max_age: float = BACKLOG_POLL) -> int:
         """Bytes of responses received by every crawler of the process and not yet through
-        their spider and pipelines."""
-        # _engine: Scrapy's documented way to read the engine of a crawler that may not have started.
-        slots = (crawler._engine.scraper.slot for crawler in cls.crawlers if crawler._engine)
-        return sum(slot.active_size for slot in slots if slot is not None)
+        their spider and pipelines, as read at most ``max_age`` seconds ago.
+
+        Summing over a hundred crawlers for every request cost more than the rest of
+        this middleware; the limit is a bound on memory, not an exact figure.
+        """
+        now = monotonic()
+        if now - cls.backlog_read_at >= max_age:
+            # _engine: Scrapy's documented way to read the engine of a crawler that may not have started.
+            slots = (crawler._engine.scraper.slot for crawler in cls.crawlers if crawler._engine)
+            cls.backlog_bytes = sum(slot.active_size for slot in slots if slot is not None)
+            cls.backlog_read_at = now
+        return cls.backlog_bytes
 
     async def _wait_for_backlog(self) -> None:
         """Wait until the extraction backlog is under its limit.
@@ -240,7 +250,7 @@ class SharedPolitenessMiddleware:
 
     @classmethod
     async def _watch_backlog(cls, limit: int, drained: asyncio.Future) -> None:
-        while cls.backlog() > limit:
+        while cls.backlog(max_age=0) > limit:
             await sleep(BACKLOG_POLL)
         drained.set_result(None)
 

@@ -67,6 +67,9 @@ DOWNLOADER_MIDDLEWARES = {
 # Only the web: no local files, FTP, S3 or data: URLs, whatever a page links to.
 DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
 
+# Requests wait in memory up to a share per queue, then on disk (scraper/queues.py).
+SCHEDULER_MEMORY_QUEUE = "scraper.queues.SpillingQueue"
+
 # Responses waiting for extraction are bounded in bytes: back-pressure on fetching.
 SCRAPER_SLOT_MAX_ACTIVE_SIZE = 8_000_000
 # A callback's output is handled by this many tasks at once, created afresh for each
@@ -87,5 +90,7 @@ NEWSARCHIVE_EXTRACT_LEVEL = "best"  # best | fast
 NEWSARCHIVE_TOTAL_CONCURRENCY = 0  # requests in flight across all crawlers; 0: CONCURRENT_REQUESTS
 # Bytes of responses waiting for extraction, all crawlers together, before downloads pause.
 NEWSARCHIVE_MAX_BACKLOG_BYTES = 16 * 1024 * 1024
+NEWSARCHIVE_QUEUE_DIR = None  # folder for requests past the share in memory; set per crawl
+NEWSARCHIVE_QUEUE_IN_MEMORY = 256  # requests per queue (download slot and priority) kept in memory
 NEWSARCHIVE_RETRY_AFTER_MAX = 300.0  # longest pause (s) a 429/503 or its Retry-After can impose
 NEWSARCHIVE_RETRY_BACKOFF = 2.0  # pause (s) after a 429/503 without Retry-After, doubled per retry

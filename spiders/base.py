@@ -129,8 +129,8 @@ class NewsSpider(scrapy.Spider):
         if config.frontier:
             apply_frontier(crawler.settings, config, source, cls.mode)
         elif queue_dir:
-            # Requests wait on disk, not in memory: a sitemap may queue 100,000 of them.
-            crawler.settings.set("JOBDIR", queue_dir, priority="spider")
+            # A sitemap may queue 100,000 requests: past a few hundred, they wait on disk.
+            crawler.settings.set("NEWSARCHIVE_QUEUE_DIR", queue_dir, priority="spider")
         crawler.settings.set("NEWSARCHIVE_ARCHIVE", str(config.archive_path), priority="spider")
         spider = super().from_crawler(crawler, *args, source=source, config=config, **kwargs)
         # Distributed, the archive belongs to `newsarchive writer`; Redis says what it holds.

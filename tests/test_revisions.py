@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from archive.queries import due_revisits, history, keyset_rows
+from archive.queries import any_due_revisits, due_revisits, history, keyset_rows
 from archive.store import Archive
 from scraper.config import ConfigError, parse_config
 
@@ -98,8 +98,13 @@ def test_a_failed_revisit_counts_as_a_visit(archive):
     now = datetime.now(timezone.utc)
     _age(archive, url, now - timedelta(minutes=90), now - timedelta(minutes=90))
     assert [row["url"] for row in due_revisits(archive.db, "daily", [timedelta(hours=1)], now=now)] == [url]
+    assert any_due_revisits(archive.db, "daily", [timedelta(hours=1)])
     archive.record_page(url=url, source="daily", kind="article", outcome="error", status=404, crawl_id=None, error="http_404")
     assert not list(due_revisits(archive.db, "daily", [timedelta(hours=1)], now=now + timedelta(minutes=1)))
+    # The crawl builds no revisit crawler for a source with nothing due, unless everything is.
+    assert not any_due_revisits(archive.db, "daily", [timedelta(hours=1)])
+    assert any_due_revisits(archive.db, "daily", [timedelta(hours=1)], everything=True)
+    assert not any_due_revisits(archive.db, "nobody", [timedelta(hours=1)], everything=True)
 
 
 def test_revisit_steps_are_configured_globally_and_per_source():
