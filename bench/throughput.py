@@ -224,6 +224,10 @@ def main() -> None:
         "--one-core-pages", type=int, default=500,
         help="pages (an even sample) for the one-core extraction figures, which the ratios do not use",
     )
+    parser.add_argument(
+        "--only", nargs="+", metavar="WORD",
+        help="run only the measurements whose name holds one of these words (e.g. fast peer)",
+    )
     args = parser.parse_args()
 
     pages = build_pages(args.pages, args.corpus)
@@ -250,6 +254,8 @@ def main() -> None:
                     f"extract fast {cores} cores": lambda: run_extraction_ceiling(work, "fast", cores),
                 }
                 for name, step in steps.items():
+                    if args.only and not any(word in name for word in args.only):
+                        continue
                     run = step()
                     results.setdefault(name, []).append(run)
                     print(f"round {round_number + 1} {name:24} {run.rate:7.1f} pages/s  ({run.pages} pages)", file=sys.stderr)
@@ -271,6 +277,8 @@ def main() -> None:
         "rounds": args.rounds, "server": args.server,
     }  # fmt: skip
     for level in ("best", "fast"):
+        if not {f"ours {level}", "fetch ceiling", f"extract {level} {cores} cores", "peer trafilatura"} <= set(median):
+            continue
         ceiling = min(median["fetch ceiling"], median[f"extract {level} {cores} cores"])
         ours = median[f"ours {level}"]
         figures[f"ours_{level}"] = round(ours, 1)

@@ -7,6 +7,7 @@ archive writer and the set of URLs claimed in this run.
 
 from __future__ import annotations
 
+import gc
 import logging
 import signal
 import tempfile
@@ -143,6 +144,8 @@ def _crawl_locked(
             if progress_every is not None:
                 progress = CrawlProgress([c for group in crawlers.values() for c in group], every=progress_every)
                 progress.start()
+            # The crawlers' objects live all run long: keep the collector from scanning them again and again.
+            gc.freeze()
             process.start()
         except KeyboardInterrupt:  # stopped before any page was fetched: close the rows it opened
             for crawl_id in crawl_ids.values():

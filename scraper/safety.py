@@ -231,7 +231,16 @@ class RobotsTxtFaultsMiddleware:
         logger.warning("%s failed: %s; crawling the site as if it had none", request.url, kind)
 
 
-class _CountsRedirectLimit:
+class _RedirectRules:
+    """What both redirect middlewares add to Scrapy's: loops and limits are counted faults,
+    and no Referer header (settings.py switches Scrapy's Referer middleware off)."""
+
+    def handle_referer(self, request: Request, response: Response) -> None:
+        request.headers.pop("Referer", None)
+
+    def _engine_started(self) -> None:
+        """Scrapy's looks for its Referer middleware here, and warns when it is off."""
+
     def _redirect(self, redirected: Request, request: Request, reason: Any) -> Request:
         # Scrapy's duplicate filter would drop a loop's second round silently; name it instead.
         if redirected.url in (*request.meta.get("redirect_urls", ()), request.url):
@@ -242,7 +251,7 @@ class _CountsRedirectLimit:
             raise Fault("too_many_redirects", f"{request.url}: more redirects than REDIRECT_MAX_TIMES") from None
 
 
-class RedirectMiddleware(_CountsRedirectLimit, redirect.RedirectMiddleware):
+class RedirectMiddleware(_RedirectRules, redirect.RedirectMiddleware):
     """Scrapy's redirects; a loop and a redirect off the web (``file:``, ``ftp:``) are counted faults."""
 
     def process_response(self, request: Request, response: Response) -> Request | Response:
@@ -255,7 +264,7 @@ class RedirectMiddleware(_CountsRedirectLimit, redirect.RedirectMiddleware):
         return result
 
 
-class MetaRefreshMiddleware(_CountsRedirectLimit, redirect.MetaRefreshMiddleware):
+class MetaRefreshMiddleware(_RedirectRules, redirect.MetaRefreshMiddleware):
     """Scrapy's ``<meta http-equiv=refresh>`` redirects; a loop is a counted fault."""
 
     def process_response(self, request: Request, response: Response) -> Request | Response:

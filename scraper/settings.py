@@ -30,7 +30,6 @@ DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
 REDIRECT_MAX_TIMES = 10
-DEPTH_LIMIT = 0
 
 # The archive is the cache and the seen-set; Scrapy's own are not needed.
 HTTPCACHE_ENABLED = False
@@ -43,8 +42,15 @@ ITEM_PIPELINES = {
 }
 SPIDER_MIDDLEWARES = {
     "scraper.safety.EntryLimitMiddleware": 50,
+    # Each spider middleware wraps every page's callback output in one more async generator.
+    # These three do nothing for us: discovery tracks its own depth (spiders/sections.py),
+    # sites need not learn which page led us to them, and the meta-copy check is a lint.
+    "scrapy.spidermiddlewares.referer.RefererMiddleware": None,
+    "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
+    "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None,
 }
 DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,  # no source logs in
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "scraper.middlewares.SharedRobotsTxtMiddleware": 100,
     # Guards against the hostile web (scraper/safety.py); see docs/reliability.md.
