@@ -74,7 +74,9 @@ def measure(
     process seen of its last sampled user+system time.
     """
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # Output goes to files: a pipe read only at the end would stall a command that writes much.
+    out, err = tempfile.TemporaryFile("w+"), tempfile.TemporaryFile("w+")
+    process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=err, text=True)
     root = psutil.Process(process.pid)
     peak, cpu_of = 0, {}
     while process.poll() is None:
@@ -93,8 +95,12 @@ def measure(
             pass
         time.sleep(0.1)
     seconds = time.perf_counter() - started
-    out, err = process.communicate()
-    return seconds, sum(cpu_of.values()), peak, subprocess.CompletedProcess(command, process.returncode, out, err)
+    outputs = []
+    for stream in (out, err):
+        stream.seek(0)
+        outputs.append(stream.read())
+        stream.close()
+    return seconds, sum(cpu_of.values()), peak, subprocess.CompletedProcess(command, process.returncode, *outputs)
 
 
 def pss(proc: psutil.Process) -> int:

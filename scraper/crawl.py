@@ -26,7 +26,7 @@ from scraper.config import Config, Source
 from scraper.locking import crawling
 from scraper.logs import quiet_expected_faults
 from scraper.pipelines import crawl_counts
-from scraper.pool import release_freed_memory, shutdown_pools
+from scraper.pool import release_freed_memory, shutdown_pools, start_pool
 from scraper.progress import CrawlProgress
 from spiders import SPIDERS
 
@@ -109,6 +109,7 @@ def _crawl_locked(
     queues: Path,
 ) -> CrawlReport:
     release_freed_memory()
+    start_pool(config.crawl.workers)
     archive = acquire_shared(config.archive_path)
     process = CrawlerProcess(project_settings(log_level))
     # Scrapy filters its per-page debug messages in the handler, after building each record;

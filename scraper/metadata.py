@@ -240,12 +240,23 @@ def _time_dates(tree: lxml.html.HtmlElement) -> list[str]:
     return [element.get("datetime") for element in marked or tree.xpath("//time[@datetime]")[:1]]
 
 
-# Byline containers: rel=author links, itemprop=author, and classes named for bylines.
-_BYLINE_XPATH = (
-    '//*[@rel="author"] | //*[@itemprop="author"]//*[@itemprop="name"] | //*[@itemprop="author"][not(.//*[@itemprop="name"])]'
-    ' | //*[contains(@class, "byline") or contains(@class, "author-name") or contains(@class, "authorName")'
-    ' or contains(@class, "author__name") or @class="author"]'
+# Byline containers: rel=author links, itemprop=author (its itemprop=name when it has one),
+# and classes named for bylines. One pass over the page finds the candidates (a union of
+# four paths took four); _is_byline keeps the containers.
+_BYLINE_CANDIDATES_XPATH = (
+    '//*[@rel="author" or @itemprop="author" or @itemprop="name" or contains(@class, "byline") or contains(@class, "uthor")]'
 )
+_BYLINE_CLASSES = ("byline", "author-name", "authorName", "author__name")
+
+
+def _is_byline(element: lxml.html.HtmlElement) -> bool:
+    classes = element.get("class")
+    if element.get("rel") == "author" or classes == "author" or (classes and any(c in classes for c in _BYLINE_CLASSES)):
+        return True
+    prop = element.get("itemprop")
+    if prop == "name":
+        return bool(element.xpath('ancestor::*[@itemprop="author"]'))
+    return prop == "author" and not element.xpath('.//*[@itemprop="name"]')
 
 
 # Short lines of an article that open like a byline ("By ...", "Von ...", "Par ...").
@@ -259,7 +270,7 @@ def _byline_names(tree: lxml.html.HtmlElement) -> list[str]:
     names = []
     lines = tree.xpath(_BYLINE_LINES_XPATH)[:MAX_BYLINE_LINES]
     opening = [element for element in lines if _BYLINE_START.match(element.text_content())]
-    for element in tree.xpath(_BYLINE_XPATH) + opening:
+    for element in [*filter(_is_byline, tree.xpath(_BYLINE_CANDIDATES_XPATH)), *opening]:
         if element.tag in ("meta", "link", "script", "style") or element.xpath("ancestor::*[contains(@class, 'comment')]"):
             continue
         text = clean(element.text_content())

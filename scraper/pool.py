@@ -11,6 +11,7 @@ import asyncio
 import ctypes
 import multiprocessing
 import os
+import threading
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from typing import Any
 
@@ -65,7 +66,7 @@ def release_freed_memory() -> None:
 
 def get_pool(workers: int | None) -> Executor:
     """The process-wide pool for this many workers (``None``: one per core)."""
-    size = default_workers() if workers is None else workers
+    size = _size(workers)
     if size not in _pools:
         if size == 0:
             _pools[size] = _InlineExecutor()
@@ -76,6 +77,22 @@ def get_pool(workers: int | None) -> Executor:
             context.set_forkserver_preload(["scraper.extraction"])
             _pools[size] = ProcessPoolExecutor(max_workers=size, mp_context=context)
     return _pools[size]
+
+
+def start_pool(workers: int | None) -> None:
+    """Start the pool's worker processes now, in the background, instead of at the first page.
+
+    The first start imports the extractor (a second of CPU) before any worker runs;
+    begun while the crawl is being set up, it uses a core that would otherwise wait.
+    """
+    pool = get_pool(workers)
+    if isinstance(pool, ProcessPoolExecutor):
+        # A pool starts a worker per task submitted while none is idle, waiting for each.
+        threading.Thread(target=lambda: [pool.submit(os.getpid) for _ in range(_size(workers))], daemon=True).start()
+
+
+def _size(workers: int | None) -> int:
+    return default_workers() if workers is None else workers
 
 
 def prepare_page(
