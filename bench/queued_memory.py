@@ -6,7 +6,7 @@ it with ``python -m scraper crawl`` for ``--seconds`` seconds (then SIGINT: a
 graceful stop) and prints the peak memory (PSS, summed over the crawl's
 processes) with the pages archived meanwhile. The whole sitemap is read within
 the first seconds, so for most of the run N requests wait in the crawlers' queues,
-which are on disk (a JOBDIR per crawler): memory should not grow with N.
+which spill to disk past 256 requests (scraper/queues.py): memory should not grow with N.
 Run from the repo root:
 
     python -m bench.queued_memory [--sizes 2000 10000 100000] [--seconds 40]

@@ -160,7 +160,7 @@ class NewsSpider(scrapy.Spider):
         return scrapy.Request(
             url,
             callback=self.parse_listing,
-            # By name: a request must pickle (JOBDIR, the distributed frontier), a bound method does not.
+            # By name: a request must pickle (a queue spilled to disk, the distributed frontier), a bound method does not.
             cb_kwargs={"parse": callback.__name__},
             errback=self.on_error,
             meta={"kind": kind, **meta},
