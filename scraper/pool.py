@@ -87,8 +87,16 @@ def start_pool(workers: int | None) -> None:
     """
     pool = get_pool(workers)
     if isinstance(pool, ProcessPoolExecutor):
-        # A pool starts a worker per task submitted while none is idle, waiting for each.
-        threading.Thread(target=lambda: [pool.submit(os.getpid) for _ in range(_size(workers))], daemon=True).start()
+        threading.Thread(target=_start_workers, args=(pool, _size(workers)), daemon=True).start()
+
+
+def _start_workers(pool: ProcessPoolExecutor, count: int) -> None:
+    # A pool starts a worker per task submitted while none is idle, waiting for each.
+    try:
+        for _ in range(count):
+            pool.submit(os.getpid)
+    except RuntimeError:  # the crawl ended, and shut the pool down, first
+        pass
 
 
 def _size(workers: int | None) -> int:

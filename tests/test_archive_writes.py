@@ -82,30 +82,36 @@ def test_batch_writer_reports_an_archive_it_cannot_open(tmp_path: Path):
         BatchWriter(tmp_path)
 
 
-def test_crawl_spills_requests_to_disk_past_its_share_in_memory(tmp_path: Path):
+def crawl_generated_site(folder: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
+    """Run ``python -m ARGS`` in ``folder`` against a generated site of 30 articles listed
+    in a sitemap (source ``generated``, config in ``folder``); check that all were archived."""
     site = Site()
     build_generated_site(site, 30)
     site.start()
     try:
-        write_config(tmp_path, [{"name": "generated", "sitemaps": [f"{site.base}/sitemap.xml"]}])
-        queues = tmp_path / "queues"
+        write_config(folder, [{"name": "generated", "sitemaps": [f"{site.base}/sitemap.xml"]}])
         result = subprocess.run(
-            [
-                sys.executable, "-m", "scrapy", "crawl", "sitemaps",
-                "-a", "source=generated", "-a", f"config={tmp_path / 'config.yaml'}",
-                "-s", f"NEWSARCHIVE_QUEUE_DIR={queues}", "-s", "NEWSARCHIVE_QUEUE_IN_MEMORY=2",
-                "-s", "LOG_LEVEL=INFO",
-            ],
-            cwd=REPO,
-            env={**os.environ, "PYTHONPATH": str(REPO)},
+            [sys.executable, "-m", *args],
+            cwd=folder,
+            env={**os.environ, "PYTHONPATH": str(REPO), **env},
             capture_output=True,
             text=True,
             timeout=120,
-        )  # fmt: skip
+        )
     finally:
         site.stop()
     assert result.returncode == 0, result.stderr[-2000:]
-    assert rows(tmp_path / "archive.db", "SELECT count(*) AS n FROM articles")[0]["n"] == 30
+    assert rows(folder / "archive.db", "SELECT count(*) AS n FROM articles")[0]["n"] == 30
+    return result
+
+
+def test_crawl_spills_requests_to_disk_past_its_share_in_memory(tmp_path: Path):
+    queues = tmp_path / "queues"
+    result = crawl_generated_site(
+        tmp_path, "scrapy", "crawl", "sitemaps", "-a", "source=generated",
+        "-s", f"NEWSARCHIVE_QUEUE_DIR={queues}", "-s", "NEWSARCHIVE_QUEUE_IN_MEMORY=2", "-s", "LOG_LEVEL=INFO",
+        SCRAPY_SETTINGS_MODULE="scraper.settings",
+    )  # fmt: skip
     # Scrapy's closing stats: requests past the 2 in memory waited on disk, and came back whole
     # (all 30 archived). How many depends on how fast the downloader takes them.
     spilled = [json.loads(line.split(": ", 1)[1]) for line in _stat_lines(result.stderr, "newsarchive/queued_on_disk")]
@@ -114,25 +120,9 @@ def test_crawl_spills_requests_to_disk_past_its_share_in_memory(tmp_path: Path):
 
 
 def test_crawl_removes_its_queues_when_it_ends(tmp_path: Path):
-    site = Site()
-    build_generated_site(site, 30)
-    site.start()
-    try:
-        write_config(tmp_path, [{"name": "generated", "sitemaps": [f"{site.base}/sitemap.xml"]}])
-        queues = tmp_path / "tmp"
-        queues.mkdir()
-        result = subprocess.run(
-            [sys.executable, "-m", "scraper", "crawl"],
-            cwd=tmp_path,
-            env={**os.environ, "PYTHONPATH": str(REPO), "TMPDIR": str(queues)},
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-    finally:
-        site.stop()
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert rows(tmp_path / "archive.db", "SELECT count(*) AS n FROM articles")[0]["n"] == 30
+    queues = tmp_path / "tmp"
+    queues.mkdir()
+    crawl_generated_site(tmp_path, "scraper", "crawl", TMPDIR=str(queues))
     assert list(queues.iterdir()) == []  # the run's queue folder is gone with it
 
 
