@@ -78,6 +78,12 @@ class Cluster:
     def worker(self, name: str) -> Process:
         return self.start(name, "worker", "--config", f"{name}.yaml")
 
+    def ready_worker(self, name: str) -> Process:
+        """A worker that has opened its spider: it takes requests from the frontier from now on."""
+        worker = self.start(name, "worker", "--config", f"{name}.yaml", "--verbose")
+        wait_until(lambda: "Spider opened" in worker.log, timeout=60, what=f"{name} to open its spider")
+        return worker
+
     def crawl(self) -> Process:
         return self.start("crawl", "crawl", "--config", "config.yaml")
 
@@ -142,7 +148,8 @@ def check_frontier_drained(cluster: Cluster) -> None:
 def test_two_workers_and_a_crawl_archive_every_page_once(cluster: Cluster, big_site):
     _, urls = big_site
     writer = cluster.writer()
-    workers = [cluster.worker("worker-a"), cluster.worker("worker-b")]
+    # Ready before the crawl starts, or a crawl quicker to start than they are takes every page.
+    workers = [cluster.ready_worker("worker-a"), cluster.ready_worker("worker-b")]
     crawl = cluster.crawl()
     assert crawl.popen.wait(150) == 0, crawl.log
     assert "gazette" in crawl.log and f"{PAGES}" in crawl.log  # the summary: 2000 new articles

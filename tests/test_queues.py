@@ -22,7 +22,7 @@ class QueueSpider(scrapy.Spider):
 
 def crawler_with(settings: dict):
     crawler = get_crawler(QueueSpider, settings)
-    crawler.spider = crawler._create_spider()
+    crawler.spider = QueueSpider.from_crawler(crawler)
     return crawler
 
 
