@@ -108,7 +108,7 @@ def start_crawlers(
             crawler = process.create_crawler(SPIDERS[mode])
             crawler.settings.set("NEWSARCHIVE_WORKER", worker, priority="cmdline")
             crawler.signals.connect(on_idle, signal=signals.spider_idle, weak=False)
-            process.crawl(crawler, source=source, config=config, claimed=Unclaimed())
+            process.crawl(crawler, sources=[source], config=config, claimed=Unclaimed())
     return process
 
 

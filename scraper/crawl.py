@@ -1,8 +1,10 @@
 """One crawl of the configured sources, in one process: the Python API behind `newsarchive crawl`.
 
-Each source gets one crawler per way it finds articles (feeds, sitemaps,
-sections, urls), all in one Twisted reactor, sharing the extraction pool, the
-archive writer and the set of URLs claimed in this run.
+There is one crawler per way of finding articles (feeds, sitemaps, sections,
+urls, revisits), serving every source that uses it, or one per set of sources
+whose crawl settings differ. All run in one Twisted reactor, sharing the
+extraction pool, the archive writer, the per-site politeness and the set of URLs
+claimed in this run.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from scrapy.utils.project import get_project_settings
 from archive.queries import any_due_revisits
 from archive.store import acquire_shared, release_shared
 from scraper.config import Config, Source
+from scraper.crawlsettings import crawl_settings
 from scraper.locking import crawling
 from scraper.logs import quiet_expected_faults
 from scraper.pipelines import crawl_counts
@@ -118,7 +121,7 @@ def _crawl_locked(
     quiet_expected_faults()
     claimed: set[str] = set()
     crawl_ids: dict[str, int] = {}
-    crawlers: dict[str, list[Any]] = defaultdict(list)
+    crawlers: list[tuple[Any, set[str]]] = []  # each crawler and the names of the sources it serves
     progress = None
     try:
         try:
@@ -126,24 +129,22 @@ def _crawl_locked(
                 # With the source's lock held, a row still "running" is from a process that was killed.
                 archive.interrupt_running(source=source.name)
                 crawl_ids[source.name] = archive.start_crawl(source.name, run)
-                spiders: list[tuple[str, dict[str, Any]]] = [(mode, {}) for mode in source.modes()]
-                # A crawler costs Scrapy some milliseconds to build: none for a source with nothing due.
-                if any_due_revisits(archive.db, source.name, config.revisit_steps(source), everything=refresh):
-                    spiders.append(("revisits", {"refresh": refresh}))
-                for mode, extra in spiders:
-                    crawler = process.create_crawler(SPIDERS[mode])
-                    crawlers[source.name].append(crawler)
-                    process.crawl(
-                        crawler,
-                        source=source,
-                        config=config,
-                        crawl_id=crawl_ids[source.name],
-                        claimed=claimed,
-                        queue_dir=str(queues / f"{source.name}-{mode}"),  # source names are path-safe
-                        **extra,
-                    )
+            # A crawler costs Scrapy some milliseconds to build: none for revisits when nothing is due.
+            due = {s.name for s in sources if any_due_revisits(archive.db, s.name, config.revisit_steps(s), everything=refresh)}
+            for number, (mode, group) in enumerate(crawler_groups(config, sources, due)):
+                crawler = process.create_crawler(SPIDERS[mode])
+                crawlers.append((crawler, {source.name for source in group}))
+                process.crawl(
+                    crawler,
+                    sources=group,
+                    config=config,
+                    crawl_ids=crawl_ids,
+                    claimed=claimed,
+                    queue_dir=str(queues / f"{mode}-{number}"),
+                    **({"refresh": refresh} if mode == "revisits" else {}),
+                )
             if progress_every is not None:
-                progress = CrawlProgress([c for group in crawlers.values() for c in group], every=progress_every)
+                progress = CrawlProgress([crawler for crawler, _ in crawlers], every=progress_every)
                 progress.start()
             # The crawlers' objects live all run long: keep the collector from scanning them again and again.
             gc.freeze()
@@ -154,9 +155,10 @@ def _crawl_locked(
             return CrawlReport(run, [SourceReport(name, "interrupted") for name in crawl_ids])
         reports = []
         for source in sources:
-            counts = _sum_counts(crawl_counts(c.stats.get_stats()) for c in crawlers[source.name])
+            serving = [crawler for crawler, names in crawlers if source.name in names]
+            counts = _sum_counts(crawl_counts(c.stats.get_stats(), source.name) for c in serving)
             # A signal closes spiders with reason "shutdown"; a second one stops the reactor before they close.
-            interrupted = any(c.stats.get_value("finish_reason") in (None, "shutdown") for c in crawlers[source.name])
+            interrupted = any(c.stats.get_value("finish_reason") in (None, "shutdown") for c in serving)
             status = archive.finish_crawl(crawl_ids[source.name], counts, interrupted=interrupted)
             reports.append(SourceReport(source.name, status, counts))
         return CrawlReport(run, reports)
@@ -165,6 +167,17 @@ def _crawl_locked(
             progress.stop()
         shutdown_pools()
         release_shared(config.archive_path)
+
+
+def crawler_groups(config: Config, sources: list[Source], due: set[str]) -> list[tuple[str, list[Source]]]:
+    """The crawlers a run needs, as (mode, sources): one per way of finding articles and per
+    set of crawl settings, serving every source that uses both. Sources named in ``due`` are revisited."""
+    groups: dict[tuple[str, str], list[Source]] = defaultdict(list)
+    for source in sources:
+        settings = repr(sorted(crawl_settings(config, source).items()))
+        for mode in [*source.modes(), *(["revisits"] if source.name in due else [])]:
+            groups[(mode, settings)].append(source)
+    return [(mode, group) for (mode, _), group in groups.items()]
 
 
 def _sum_counts(parts: Any) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""Map ``config.yaml`` onto Scrapy settings for one source's crawler."""
+"""Map ``config.yaml`` onto Scrapy settings for a source's crawler."""
 
 from __future__ import annotations
 
@@ -21,8 +21,8 @@ def _own(source: Source, crawl: CrawlSettings, key: str) -> Any:
     return getattr(crawl, key) if value is None else value
 
 
-def apply_config(settings: Settings, config: Config, source: Source) -> None:
-    """Write the global crawl settings, then the source's own overrides, at spider priority."""
+def crawl_settings(config: Config, source: Source) -> dict[str, Any]:
+    """The Scrapy settings of the source's crawler: the global crawl settings, then the source's own overrides."""
     crawl = config.crawl
     values = {
         "USER_AGENT": user_agent(config, source),
@@ -41,4 +41,9 @@ def apply_config(settings: Settings, config: Config, source: Source) -> None:
     }
     # AutoThrottle never goes below DOWNLOAD_DELAY; start it there rather than at its default.
     values["AUTOTHROTTLE_START_DELAY"] = max(values["DOWNLOAD_DELAY"], 0.01)
-    settings.setdict(values, priority="spider")
+    return values
+
+
+def apply_config(settings: Settings, config: Config, source: Source) -> None:
+    """Write the source's crawl settings at spider priority."""
+    settings.setdict(crawl_settings(config, source), priority="spider")

@@ -49,6 +49,12 @@ from scraper.pipelines import record_fields
 logger = logging.getLogger(__name__)
 
 
+def frontier_source(spider: Any) -> str:
+    """The one source a distributed spider serves: the frontier keeps a queue per source and mode."""
+    (name,) = spider.sources
+    return name
+
+
 def apply_frontier(settings: Settings, config: Config, source: Source, mode: str) -> None:
     """Point one spider's scheduler, duplicate filter and item output at the frontier."""
     pipelines = settings.getdict("ITEM_PIPELINES")
@@ -89,7 +95,7 @@ class LeasedQueue(PriorityQueue):
     def __init__(self, server: Any, spider: Any, key: str, serializer: Any = None):
         super().__init__(server, spider, key, serializer)
         self.frontier = frontier_of(spider.settings, server)
-        self.source, self.mode = spider.source.name, spider.mode
+        self.source, self.mode = frontier_source(spider), spider.mode
         self.name = f"{self.source}/{self.mode}"
         self.leased: set[int] = set()
         self.finished: deque[int] = deque()  # appended to by weakref callbacks, at any moment
@@ -136,7 +142,7 @@ class RunDupeFilter(RFPDupeFilter):
     def from_spider(cls, spider: Any) -> RunDupeFilter:
         dupefilter = super().from_spider(spider)
         dupefilter.frontier = frontier_of(spider.settings, dupefilter.server)
-        dupefilter.source = spider.source.name
+        dupefilter.source = frontier_source(spider)
         return dupefilter
 
     def request_seen(self, request: Request) -> bool:

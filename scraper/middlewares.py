@@ -9,6 +9,7 @@ from collections import Counter, defaultdict, deque
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from time import monotonic
+from typing import Any
 
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
@@ -20,12 +21,13 @@ from scrapy.utils.asyncio import sleep
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
 
+from scraper.counts import counter, source_prefix
 from scraper.urls import normalize_url
 
 logger = logging.getLogger(__name__)
 
-# Stats key: the first URLs robots.txt forbade, for the crawl summary.
-ROBOTS_BLOCKED_URLS = "newsarchive/robots_blocked_urls"
+# Stats key, under a source's prefix (scraper/counts.py): the first URLs robots.txt forbade, for the summary.
+ROBOTS_BLOCKED_URLS = "robots_blocked_urls"
 ROBOTS_BLOCKED_URLS_KEPT = 20
 # Requests for pages read for their links; only these are made conditional.
 LISTING_KINDS = ("feed", "sitemap", "section")
@@ -44,8 +46,17 @@ class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
     def __init__(self, crawler: Crawler):
         super().__init__(crawler)
         self._forbidden: set[str] = set()
+        self._asked_by: dict[str, str | None] = {}  # site -> the source whose request fetched its robots.txt
+
+    async def process_request(self, request: Request, spider: Any = None) -> None:
+        netloc = urlparse_cached(request).netloc
+        if request.meta.get("dont_obey_robotstxt") and netloc in self._asked_by:
+            # Scrapy's own robots.txt request: its faults count for the source that asked for it.
+            request.meta.setdefault("source", self._asked_by[netloc])
+        await super().process_request(request)
 
     async def robot_parser(self, request: Request) -> RobotParser | None:
+        self._asked_by.setdefault(urlparse_cached(request).netloc, request.meta.get("source"))
         parser = await super().robot_parser(request)
         cached = self._parsers.get(urlparse_cached(request).netloc)
         return parser if cached is None or isinstance(cached, Deferred) else cached
@@ -57,9 +68,12 @@ class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
             if request.url not in self._forbidden:
                 self._forbidden.add(request.url)
                 logger.info("robots.txt forbids %s", request.url)
-                kept = self._stats.get_value(ROBOTS_BLOCKED_URLS, [])
-                if len(kept) < ROBOTS_BLOCKED_URLS_KEPT:
-                    self._stats.set_value(ROBOTS_BLOCKED_URLS, [*kept, request.url])
+                source = request.meta.get("source")
+                counter(self._stats, source)("newsarchive/robots_blocked")
+                for key in {source_prefix(None) + ROBOTS_BLOCKED_URLS, source_prefix(source) + ROBOTS_BLOCKED_URLS}:
+                    kept = self._stats.get_value(key, [])
+                    if len(kept) < ROBOTS_BLOCKED_URLS_KEPT:
+                        self._stats.set_value(key, [*kept, request.url])
             raise
 
 
@@ -141,7 +155,7 @@ class RetryAfterMiddleware:
         if wait is None:
             wait = self.backoff * 2 ** request.meta.get("retry_times", 0)
         else:
-            self.stats.inc_value("newsarchive/retry_after")
+            counter(self.stats, request.meta.get("source"))("newsarchive/retry_after")
         wait = min(wait, self.max_wait)
         host = urlparse_cached(request).hostname or ""
         self.resume_at[host] = max(self.resume_at.get(host, 0), monotonic() + wait)

@@ -19,6 +19,7 @@ from scrapy.exceptions import NotConfigured
 
 from archive.batch import acquire_writer, release_writer
 from archive.store import CRAWL_COUNTS, Archive, acquire_shared, release_shared
+from scraper.counts import counter, source_prefix
 from scraper.faults import count_fault
 from scraper.items import PageItem
 from scraper.middlewares import ROBOTS_BLOCKED_URLS
@@ -68,7 +69,7 @@ class ArchivePipeline:
         self.path = path
         self.archive = acquire_shared(path)  # for this crawler's own crawls row
         self.writer = acquire_writer(path)
-        self.own_crawl_id: int | None = None
+        self.own_crawl_ids: dict[str, int] = {}
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
@@ -80,19 +81,20 @@ class ArchivePipeline:
         return cls(crawler, Path(path))
 
     def spider_opened(self, spider: Any) -> None:
-        # Runs started by `newsarchive crawl` bring their crawl id; a bare
-        # `scrapy crawl` gets its own row here.
-        if getattr(spider, "crawl_id", None) is None:
-            self.own_crawl_id = spider.crawl_id = self.archive.start_crawl(spider.source.name)
+        # Runs started by `newsarchive crawl` bring their crawl ids; a bare
+        # `scrapy crawl` gets its own rows here.
+        for source, crawl_id in spider.crawl_ids.items():
+            if crawl_id is None:
+                self.own_crawl_ids[source] = spider.crawl_ids[source] = self.archive.start_crawl(source)
 
     def spider_closed(self, spider: Any) -> None:
-        if self.own_crawl_id is not None:
-            self.archive.finish_crawl(self.own_crawl_id, crawl_counts(self.crawler.stats.get_stats()))
+        for source, crawl_id in self.own_crawl_ids.items():
+            self.archive.finish_crawl(crawl_id, crawl_counts(self.crawler.stats.get_stats(), source))
         release_writer(self.path)
         release_shared(self.path)
 
     async def process_item(self, item: PageItem) -> PageItem:
-        count = self.crawler.stats.inc_value
+        count = counter(self.crawler.stats, item.source)
         outcome = count_outcome(item, count)
         count_stored(await asyncio.wrap_future(self.writer.submit(page_record(item, outcome))), count)
         item.body = None
@@ -168,11 +170,11 @@ def page_record(item: PageItem, outcome: str) -> dict[str, Any]:
     )
 
 
-def crawl_counts(stats: dict[str, Any]) -> dict[str, Any]:
-    """The run summary's numbers, from one crawler's stats."""
-    prefix = "newsarchive/error_kinds/"
-    counts = {key: stats.get(f"newsarchive/{key}", 0) for key in CRAWL_COUNTS}
-    counts["robots_blocked"] = stats.get("robotstxt/forbidden", 0)
-    counts["error_kinds"] = {key[len(prefix) :]: value for key, value in stats.items() if key.startswith(prefix)}
-    counts["robots_blocked_urls"] = list(stats.get(ROBOTS_BLOCKED_URLS, []))
+def crawl_counts(stats: dict[str, Any], source: str | None = None) -> dict[str, Any]:
+    """The run summary's numbers for one source (``None``: all of them) from a crawler's stats."""
+    prefix = source_prefix(source)
+    kinds = f"{prefix}error_kinds/"
+    counts = {key: stats.get(prefix + key, 0) for key in CRAWL_COUNTS}
+    counts["error_kinds"] = {key[len(kinds) :]: value for key, value in stats.items() if key.startswith(kinds)}
+    counts["robots_blocked_urls"] = list(stats.get(prefix + ROBOTS_BLOCKED_URLS, []))
     return counts

@@ -28,6 +28,7 @@ from twisted.python.failure import Failure
 from w3lib.encoding import read_bom
 
 from scraper.charset import html_encoding
+from scraper.counts import counter
 from scraper.faults import Fault, count_fault
 from spiders.base import failure_kind
 
@@ -63,7 +64,7 @@ def is_public(address: Address) -> bool:
 
 
 class PublicAddressMiddleware:
-    """Fetch only http(s) URLs on public addresses, or on the source's own configured hosts.
+    """Fetch only http(s) URLs on public addresses, or on the hosts configured for the crawler's sources.
 
     A feed, sitemap or page can link anywhere; without this guard a hostile one
     could make the archiver fetch and archive the cloud metadata service
@@ -86,10 +87,10 @@ class PublicAddressMiddleware:
         address = await resolve(url.hostname or "")
         if address is None or is_public(address) or address in await self.own_addresses():
             return
-        raise Fault("blocked_address", f"{request.url}: {address} is not a public address nor the source's own host")
+        raise Fault("blocked_address", f"{request.url}: {address} is not a public address nor a configured source's host")
 
     async def own_addresses(self) -> set[Address]:
-        """Addresses of the hosts the spider was told to crawl (a source's feeds, sitemaps,
+        """Addresses of the hosts the spider was told to crawl (its sources' feeds, sitemaps,
         sections and urls; the site `discover` was asked about)."""
         if self._own is None:
             own_urls = getattr(self.crawler.spider, "own_urls", None)
@@ -123,7 +124,7 @@ class ResponseGuardMiddleware:
 
     def process_response(self, request: Request, response: Response) -> Response:
         if request.meta.get("kind") in ("feed", "sitemap"):
-            self.check_xml(response)
+            self.check_xml(response, request.meta.get("source"))
             return response
         if not isinstance(response, HtmlResponse):
             return response
@@ -143,7 +144,7 @@ class ResponseGuardMiddleware:
             return response.replace(encoding=encoding)
         return response
 
-    def check_xml(self, response: Response) -> None:
+    def check_xml(self, response: Response, source: str | None) -> None:
         body = response.body
         if response.status != 200 or body.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] not in (b"<", b"\x1f"):
             return  # not XML: a 304, a JSON Feed, a robots.txt naming sitemaps
@@ -158,7 +159,7 @@ class ResponseGuardMiddleware:
         if problem == "xml_entities":
             raise Fault(problem, f"{response.url}: declares XML entities, refused unread")
         if problem:
-            count_fault(self.crawler.stats.inc_value, problem)
+            count_fault(counter(self.crawler.stats, source), problem)
             logger.warning("%s: %s, read as far as it goes", response.url, problem.replace("_", " "))
 
 
@@ -227,7 +228,7 @@ class RobotsTxtFaultsMiddleware:
             self.fault(request, failure_kind(Failure(exception)))
 
     def fault(self, request: Request, kind: str) -> None:
-        count_fault(self.crawler.stats.inc_value, f"robots_txt_{kind}")
+        count_fault(counter(self.crawler.stats, request.meta.get("source")), f"robots_txt_{kind}")
         logger.warning("%s failed: %s; crawling the site as if it had none", request.url, kind)
 
 
@@ -306,7 +307,7 @@ class EntryLimitMiddleware:
         async for output in result:
             if isinstance(output, Request):
                 if self.limit and taken == self.limit:
-                    count_fault(self.crawler.stats.inc_value, "too_many_entries")
+                    count_fault(counter(self.crawler.stats, response.meta.get("source")), "too_many_entries")
                     logger.warning("%s: more than %d new links; the rest wait for the next crawl", response.url, self.limit)
                     return
                 taken += 1

@@ -1,7 +1,7 @@
 """What every discovery spider shares: config, article requests, failures.
 
-A spider crawls one source in one way (feeds, sitemaps, sections, urls). It
-yields requests for candidate article URLs through :meth:`NewsSpider.article_request`,
+A spider crawls its sources in one way (feeds, sitemaps, sections, urls). It
+yields requests for candidate article URLs through :meth:`NewsSpider.article_requests`,
 which skips URLs already archived or already claimed in this run, and turns every
 response or failure into a :class:`~scraper.items.PageItem` for the pipelines.
 """
@@ -40,6 +40,7 @@ from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
 from archive.store import Archive, acquire_shared, release_shared
 from scraper.config import Config, ConfigError, Source, load_config
+from scraper.counts import counter
 from scraper.crawlsettings import apply_config
 from scraper.faults import Fault
 from scraper.distributed import SeenState, apply_frontier
@@ -92,47 +93,57 @@ def parse_date(value: Any) -> datetime | None:
 
 
 class NewsSpider(scrapy.Spider):
-    """Base of the discovery spiders; subclasses implement :meth:`discover`."""
+    """Base of the discovery spiders; subclasses implement :meth:`discover` for one source.
+
+    One spider serves every source that shares its crawl settings. Each request
+    carries its source's name in ``meta["source"]``, and each page is recorded
+    under that source's crawl.
+    """
 
     mode = ""  # the source key this spider reads: feeds, sitemaps, sections or urls
 
     def __init__(
         self,
-        source: Source,
+        sources: list[Source],
         config: Config,
-        crawl_id: int | None = None,
+        crawl_ids: dict[str, int] | None = None,
         claimed: set[str] | None = None,
         **kwargs: Any,
     ):
         super().__init__(**kwargs)
-        self.source = source
+        self.sources = {source.name: source for source in sources}
         self.config = config
-        self.crawl_id = crawl_id
+        # The crawls row of each source; None until `scrapy crawl` opens one (ArchivePipeline).
+        self.crawl_ids: dict[str, int | None] = {name: (crawl_ids or {}).get(name) for name in self.sources}
         # URLs this run already requested, shared by every spider of the run.
         self.claimed = claimed if claimed is not None else set()
-        since = source.since_delta
-        self.not_before = datetime.now(timezone.utc) - since if since else None
+        now = datetime.now(timezone.utc)
+        self.not_before = {source.name: now - source.since_delta if source.since else None for source in sources}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
         config = kwargs.pop("config", None)
         if not isinstance(config, Config):
-            # `scrapy crawl feeds -a source=NAME [-a config=PATH]`
+            # `scrapy crawl feeds -a source=NAME[,NAME...] [-a config=PATH]`
             config = load_config(config or crawler.settings.get("NEWSARCHIVE_CONFIG"))
-        source = kwargs.pop("source", None)
-        if not isinstance(source, Source):
-            if not source:
+        sources = kwargs.pop("sources", None)
+        if sources is None:
+            names = kwargs.pop("source", None)
+            if not names:
                 raise ConfigError(f"name a source: -a source=NAME ({', '.join(s.name for s in config.sources)})")
-            source = config.select([source])[0]
-        apply_config(crawler.settings, config, source)
+            sources = config.select(names.split(","))
+        # The sources of one crawler share its settings: `newsarchive crawl` groups them so.
+        apply_config(crawler.settings, config, sources[0])
         queue_dir = kwargs.pop("queue_dir", None)
         if config.frontier:
+            # The frontier keeps a queue per source and mode: a distributed crawler serves one source.
+            (source,) = sources
             apply_frontier(crawler.settings, config, source, cls.mode)
         elif queue_dir:
             # A sitemap may queue 100,000 requests: past a few hundred, they wait on disk.
             crawler.settings.set("NEWSARCHIVE_QUEUE_DIR", queue_dir, priority="spider")
         crawler.settings.set("NEWSARCHIVE_ARCHIVE", str(config.archive_path), priority="spider")
-        spider = super().from_crawler(crawler, *args, source=source, config=config, **kwargs)
+        spider = super().from_crawler(crawler, *args, sources=sources, config=config, **kwargs)
         # Distributed, the archive belongs to `newsarchive writer`; Redis says what it holds.
         spider.archive = SeenState(Frontier.from_config(config)) if config.frontier else acquire_shared(config.archive_path)
         crawler.signals.connect(spider._release_archive, signal=scrapy.signals.spider_closed)
@@ -147,23 +158,24 @@ class NewsSpider(scrapy.Spider):
     # -- discovery --------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[Any]:
-        for request in self.discover():
-            yield request
+        for source in self.sources.values():
+            for request in self.discover(source):
+                yield request
 
-    def discover(self) -> Iterable[scrapy.Request]:
-        """The first requests of this way of finding articles."""
+    def discover(self, source: Source) -> Iterable[scrapy.Request]:
+        """The first requests of this way of finding the source's articles."""
         raise NotImplementedError
 
-    def listing_request(self, url: str, kind: str, callback: Any, **meta: Any) -> scrapy.Request:
-        """A request for a feed, sitemap or section page: always made, conditional when
-        the archive has validators; ``callback`` parses it unless it is unchanged (304)."""
+    def listing_request(self, source: str, url: str, kind: str, callback: Any, **meta: Any) -> scrapy.Request:
+        """A request for a feed, sitemap or section page of ``source``: always made, conditional
+        when the archive has validators; ``callback`` parses it unless it is unchanged (304)."""
         return scrapy.Request(
             url,
             callback=self.parse_listing,
             # By name: a request must pickle (a queue spilled to disk, the distributed frontier), a bound method does not.
             cb_kwargs={"parse": callback.__name__},
             errback=self.on_error,
-            meta={"kind": kind, **meta},
+            meta={"kind": kind, "source": source, **meta},
             dont_filter=True,
         )
 
@@ -172,17 +184,17 @@ class NewsSpider(scrapy.Spider):
         if response.status != 304:
             yield from getattr(self, parse)(response)
 
-    def article_requests(self, candidates: Iterable[tuple[str, dict[str, Any]]]) -> Iterator[scrapy.Request]:
-        """Requests for the candidate article URLs that are new, recent enough and not yet claimed.
+    def article_requests(self, source: str, candidates: Iterable[tuple[str, dict[str, Any]]]) -> Iterator[scrapy.Request]:
+        """Requests for the source's candidate article URLs that are new, recent enough and not yet claimed.
 
         Candidates are checked against the archive a batch at a time, so memory does
         not grow with the size of a sitemap or of the archive.
         """
-        stats = self.crawler.stats
-        fresh = self._recent_unclaimed(candidates)
+        count = counter(self.crawler.stats, source)
+        fresh = self._recent_unclaimed(source, candidates)
         while batch := dict(islice(fresh, KNOWN_BATCH)):
             known = self.archive.known_urls(batch)
-            stats.inc_value("newsarchive/skipped_known", len(known))
+            count("newsarchive/skipped_known", len(known))
             for url, hints in batch.items():
                 if url in known or url in self.claimed:
                     continue
@@ -191,41 +203,50 @@ class NewsSpider(scrapy.Spider):
                     url,
                     callback=self.parse_article,
                     errback=self.on_error,
-                    meta={"kind": "article", "hints": hints},
+                    meta={"kind": "article", "source": source, "hints": hints},
                 )
 
-    def _recent_unclaimed(self, candidates: Iterable[tuple[str, dict[str, Any]]]) -> Iterator[tuple[str, dict[str, Any]]]:
+    def _recent_unclaimed(
+        self, source: str, candidates: Iterable[tuple[str, dict[str, Any]]]
+    ) -> Iterator[tuple[str, dict[str, Any]]]:
         for url, hints in candidates:
             if not url.startswith(("http://", "https://")):
                 continue
-            if self.too_old(hints):
-                self.crawler.stats.inc_value("newsarchive/skipped_old")
+            if self.too_old(source, hints):
                 continue
             url = normalize_url(url)
             if url not in self.claimed:
                 yield url, hints
 
     def own_urls(self) -> list[str]:
-        """The source's configured URLs: their hosts may be fetched even when they are not public."""
-        source = self.source
-        return [str(url) for url in (*source.feeds, *source.sitemaps, *source.sections, *source.urls)]
+        """The sources' configured URLs: their hosts may be fetched even when they are not public."""
+        return [
+            str(url)
+            for source in self.sources.values()
+            for url in (*source.feeds, *source.sitemaps, *source.sections, *source.urls)
+        ]
 
-    def too_old(self, hints: dict[str, Any]) -> bool:
-        """Whether discovery dates the entry before the source's ``since`` window."""
-        date = parse_date(hints.get("published") or hints.get("lastmod"))
-        return bool(self.not_before and date and date < self.not_before)
+    def too_old(self, source: str, hints: dict[str, Any]) -> bool:
+        """Whether discovery dates the entry before the source's ``since`` window (counted as ``skipped_old``)."""
+        not_before = self.not_before[source]
+        date = not_before and parse_date(hints.get("published") or hints.get("lastmod"))
+        if date and date < not_before:
+            counter(self.crawler.stats, source)("newsarchive/skipped_old")
+            return True
+        return False
 
     # -- responses --------------------------------------------------------------
 
     def page_item(self, response: Response, kind: str, **fields: Any) -> PageItem:
         redirects = response.meta.get("redirect_urls")
+        source = response.meta["source"]
         return PageItem(
             redirected_from=normalize_url(redirects[0]) if redirects else None,
             url=normalize_url(response.url),
-            source=self.source.name,
+            source=source,
             kind=kind,
             status=response.status,
-            crawl_id=self.crawl_id,
+            crawl_id=self.crawl_ids[source],
             headers={key.decode("latin-1"): b", ".join(values).decode("latin-1") for key, values in response.headers.items()},
             body=response.body,
             **fields,
@@ -238,21 +259,22 @@ class NewsSpider(scrapy.Spider):
         ):
             yield self.page_item(response, "article", html=True, hints=hints)
         else:
-            self.logger.warning("%s: %s failed: not_html", self.source.name, response.url)
+            self.logger.warning("%s: %s failed: not_html", response.meta["source"], response.url)
             yield self.page_item(response, "article", error="not_html")
 
     def on_error(self, failure: Failure) -> Iterator[PageItem]:
         if failure.check(IgnoreRequest) and not failure.check(HttpError):
             return  # robots.txt and offsite: counted by Scrapy's own stats
         request = failure.request
+        source = request.meta["source"]
         kind = failure_kind(failure)
         status = failure.value.response.status if failure.check(HttpError) else 0
-        logging.getLogger(self.name).warning("%s: %s failed: %s", self.source.name, request.url, kind)
+        logging.getLogger(self.name).warning("%s: %s failed: %s", source, request.url, kind)
         yield PageItem(
             url=normalize_url(request.url),
-            source=self.source.name,
+            source=source,
             kind=request.meta.get("kind", "article"),
             status=status,
-            crawl_id=self.crawl_id,
+            crawl_id=self.crawl_ids[source],
             error=kind,
         )

@@ -13,6 +13,7 @@ import feedparser
 import scrapy
 from scrapy.http import Response
 
+from scraper.config import Source
 from spiders.base import NewsSpider, parse_date
 
 
@@ -61,17 +62,18 @@ def json_feed_entries(body: bytes, base_url: str) -> list[tuple[str, dict[str, A
 
 
 class FeedSpider(NewsSpider):
-    """Reads each feed of the source and fetches the articles it links to."""
+    """Reads each feed of its sources and fetches the articles they link to."""
 
     name = "feeds"
     mode = "feeds"
 
-    def discover(self) -> Iterable[scrapy.Request]:
-        for url in self.source.feeds:
-            yield self.listing_request(str(url), "feed", self.parse_feed)
+    def discover(self, source: Source) -> Iterable[scrapy.Request]:
+        for url in source.feeds:
+            yield self.listing_request(source.name, str(url), "feed", self.parse_feed)
 
     def parse_feed(self, response: Response) -> Iterator[Any]:
+        source = response.meta["source"]
         entries = feed_entries(response.body, response.url)
         if not entries:
-            self.logger.warning("%s: %s has no feed entries", self.source.name, response.url)
-        yield from self.article_requests(entries)
+            self.logger.warning("%s: %s has no feed entries", source, response.url)
+        yield from self.article_requests(source, entries)

@@ -8,11 +8,13 @@ from typing import Any
 import scrapy
 
 from archive.queries import due_revisits
+from scraper.config import Source
+from scraper.counts import counter
 from spiders.base import NewsSpider
 
 
 class RevisitSpider(NewsSpider):
-    """Requests the source's archived articles whose revisit is due (all of them with ``refresh``).
+    """Requests its sources' archived articles whose revisit is due (all of them with ``refresh``).
 
     Due is decided by the ``revisit`` steps (ages since an article was first
     seen); the archive streams the due URLs in batches. These requests bypass the
@@ -28,18 +30,23 @@ class RevisitSpider(NewsSpider):
         # `scrapy crawl revisits -a refresh=1` passes a string.
         self.refresh = refresh if isinstance(refresh, bool) else refresh.lower() in ("1", "true", "yes")
 
-    def discover(self) -> Iterable[scrapy.Request]:
-        steps = self.config.revisit_steps(self.source)
-        for row in due_revisits(self.archive.db, self.source.name, steps, everything=self.refresh):
+    def discover(self, source: Source) -> Iterable[scrapy.Request]:
+        steps = self.config.revisit_steps(source)
+        count = counter(self.crawler.stats, source.name)
+        for row in due_revisits(self.archive.db, source.name, steps, everything=self.refresh):
             if row["url"] in self.claimed:
                 continue
             self.claimed.add(row["url"])
-            self.crawler.stats.inc_value("newsarchive/revisits")
+            count("newsarchive/revisits")
             yield scrapy.Request(
                 row["url"],
                 callback=self.parse_article,
                 errback=self.on_error,
                 # What the archive knows stays the fallback if the page stops saying it.
-                meta={"kind": "article", "hints": {"title": row["title"], "published": row["published"]}},
+                meta={
+                    "kind": "article",
+                    "source": source.name,
+                    "hints": {"title": row["title"], "published": row["published"]},
+                },
                 dont_filter=True,
             )

@@ -10,12 +10,14 @@ import scrapy
 from scrapy.http import HtmlResponse, Response
 from scrapy.linkextractors import LinkExtractor
 
+from scraper.config import Source
 from scraper.items import PageItem
 from spiders.base import NewsSpider
 
 
 class SectionSpider(NewsSpider):
-    """Fetches each section page, then the links on it that match ``follow`` and not ``deny``,
+    """Fetches each section page of its sources, then the links on it that match the source's
+    ``follow`` and not its ``deny``,
     following links from those pages in turn up to ``depth`` levels."""
 
     name = "sections"
@@ -23,14 +25,18 @@ class SectionSpider(NewsSpider):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        # Only links to the sections' own hosts. (LinkExtractor's allow_domains compares
-        # against host:port, so it would drop every link on a site with a port.)
-        self.hosts = {urlsplit(str(url)).hostname for url in self.source.sections}
-        self.links = LinkExtractor(allow=self.source.follow, deny=self.source.deny)
+        # Per source, only links to its sections' own hosts. (LinkExtractor's allow_domains
+        # compares against host:port, so it would drop every link on a site with a port.)
+        self.hosts = {
+            source.name: {urlsplit(str(url)).hostname for url in source.sections} for source in self.sources.values()
+        }
+        self.links = {
+            source.name: LinkExtractor(allow=source.follow, deny=source.deny) for source in self.sources.values()
+        }
 
-    def discover(self) -> Iterable[scrapy.Request]:
-        for url in self.source.sections:
-            yield self.listing_request(str(url), "section", self.parse_section, level=0)
+    def discover(self, source: Source) -> Iterable[scrapy.Request]:
+        for url in source.sections:
+            yield self.listing_request(source.name, str(url), "section", self.parse_section, level=0)
 
     def parse_section(self, response: Response) -> Iterator[Any]:
         yield from self.follow_links(response, level=1)
@@ -40,10 +46,11 @@ class SectionSpider(NewsSpider):
         yield from self.follow_links(response, level=response.meta.get("level", 1) + 1)
 
     def follow_links(self, response: Response, level: int) -> Iterator[scrapy.Request]:
-        if level > self.source.depth or not isinstance(response, HtmlResponse):
+        source = response.meta["source"]
+        if level > self.sources[source].depth or not isinstance(response, HtmlResponse):
             return
-        links = (link.url for link in self.links.extract_links(response))
-        own = ((url, {}) for url in links if urlsplit(url).hostname in self.hosts)
-        for request in self.article_requests(own):
+        links = (link.url for link in self.links[source].extract_links(response))
+        own = ((url, {}) for url in links if urlsplit(url).hostname in self.hosts[source])
+        for request in self.article_requests(source, own):
             request.meta["level"] = level
             yield request

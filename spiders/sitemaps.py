@@ -14,6 +14,7 @@ from scrapy.http import Response
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 
+from scraper.config import Source
 from scraper.urls import normalize_url
 from spiders.base import NewsSpider
 
@@ -88,9 +89,9 @@ class SitemapSpider(NewsSpider):
     name = "sitemaps"
     mode = "sitemaps"
 
-    def discover(self) -> Iterable[scrapy.Request]:
-        for url in self.source.sitemaps:
-            yield self.listing_request(str(url), "sitemap", self.parse_sitemap)
+    def discover(self, source: Source) -> Iterable[scrapy.Request]:
+        for url in source.sitemaps:
+            yield self.listing_request(source.name, str(url), "sitemap", self.parse_sitemap)
 
     def parse_listing(self, response: Response, parse: str) -> Iterator[Any]:
         yield from super().parse_listing(response, parse)
@@ -99,29 +100,27 @@ class SitemapSpider(NewsSpider):
             # follow those from the body kept in the archive (a URL set is not read again).
             body = self.archive.page_body(normalize_url(response.url))
             if body:
-                yield from self.read_sitemap(response.url, body, articles=False)
+                yield from self.read_sitemap(response.meta["source"], response.url, body, articles=False)
 
     def parse_sitemap(self, response: Response) -> Iterator[Any]:
-        yield from self.read_sitemap(response.url, response.body, articles=True)
+        yield from self.read_sitemap(response.meta["source"], response.url, response.body, articles=True)
 
-    def read_sitemap(self, url: str, body: bytes, articles: bool) -> Iterator[Any]:
+    def read_sitemap(self, source: str, url: str, body: bytes, articles: bool) -> Iterator[Any]:
         """Requests for the sitemaps a robots.txt or sitemap index lists, and (with
         ``articles``) for the articles a URL set lists."""
         if is_robots_txt(url):
             for sitemap in sitemap_urls_from_robots(body.decode("utf-8", "replace"), base_url=url):
-                yield self.listing_request(sitemap, "sitemap", self.parse_sitemap)
+                yield self.listing_request(source, sitemap, "sitemap", self.parse_sitemap)
             return
         if body[:2] == b"\x1f\x8b":
             body = gunzip(body, max_size=self.crawler.settings.getint("DOWNLOAD_MAXSIZE"))
         kind, entries = sitemap_entries(body)
         if kind == "sitemapindex":
             for loc, hints in entries:
-                if self.too_old(hints):
-                    self.crawler.stats.inc_value("newsarchive/skipped_old")
-                else:
-                    yield self.listing_request(urljoin(url, loc), "sitemap", self.parse_sitemap)
+                if not self.too_old(source, hints):
+                    yield self.listing_request(source, urljoin(url, loc), "sitemap", self.parse_sitemap)
         elif kind == "urlset":
             if articles:
-                yield from self.article_requests((urljoin(url, loc), hints) for loc, hints in entries)
+                yield from self.article_requests(source, ((urljoin(url, loc), hints) for loc, hints in entries))
         else:
-            self.logger.warning("%s: %s is not a sitemap", self.source.name, url)
+            self.logger.warning("%s: %s is not a sitemap", source, url)

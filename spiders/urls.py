@@ -6,14 +6,15 @@ from collections.abc import Iterable
 
 import scrapy
 
+from scraper.config import Source
 from spiders.base import NewsSpider
 
 
 class UrlSpider(NewsSpider):
-    """Fetches each listed URL once; archived ones are not fetched again."""
+    """Fetches each URL its sources list, once; archived ones are not fetched again."""
 
     name = "urls"
     mode = "urls"
 
-    def discover(self) -> Iterable[scrapy.Request]:
-        return self.article_requests((str(url), {}) for url in self.source.urls)
+    def discover(self, source: Source) -> Iterable[scrapy.Request]:
+        return self.article_requests(source.name, ((str(url), {}) for url in source.urls))
