@@ -21,8 +21,7 @@ from rich.text import Text
 
 from archive.queries import QueryError, Selection
 from archive.store import Archive, ArchiveError
-from scraper.config import Config, ConfigError, load_config
-from scraper.frontier import FrontierError
+from scraper.config import Config, ConfigError, FrontierError, load_config
 
 # Exit codes: 0 all went well, 1 the work ran but something failed, 2 bad input.
 EXIT_FAILED = 1

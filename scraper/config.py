@@ -35,6 +35,13 @@ class ConfigError(Exception):
     """A config file that cannot be used; the message says where and why."""
 
 
+class FrontierError(Exception):
+    """The ``frontier:`` Redis cannot be used; the message says why.
+
+    Defined here, not beside the Redis client, so the CLI can catch it without loading Redis.
+    """
+
+
 def parse_duration(value: str | int | float) -> timedelta:
     """Turn ``45s``, ``15m``, ``2h``, ``1d``, ``1w`` (or a number of seconds) into a timedelta."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):

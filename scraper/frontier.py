@@ -35,7 +35,7 @@ from typing import Any
 
 import redis
 
-from scraper.config import Config, ConfigError, parse_duration
+from scraper.config import Config, ConfigError, FrontierError, parse_duration
 
 logger = logging.getLogger(__name__)
 
@@ -108,10 +108,6 @@ return out
 """
 
 REDIS_ERRORS = (redis.ConnectionError, redis.TimeoutError)
-
-
-class FrontierError(Exception):
-    """Redis cannot be used as the frontier; the message says why."""
 
 
 class Outage:

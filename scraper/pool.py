@@ -17,7 +17,6 @@ from typing import Any
 
 from archive.store import PackedBody, content_hash, pack_body
 from scraper.charset import decode_html
-from scraper.extraction import extract_article
 
 _pools: dict[int, Executor] = {}
 # zlib level of the raw bodies kept: at the fast level, about a fifth more disk for
@@ -108,6 +107,10 @@ def prepare_page(
 ) -> tuple[dict[str, Any] | None, PackedBody]:
     """All the per-page CPU work, done in a worker: decode, extract and hash the article,
     hash and compress the body."""
+    # Imported here, not at the top: the workers preload it, and the crawl's own process,
+    # which only hands pages over, is spared its import time and memory.
+    from scraper.extraction import extract_article
+
     article = extract_article(decode_html(body, content_type), url, hints, level)
     if article is not None:
         article["content_hash"] = content_hash(article["title"], article["text"])

@@ -4,6 +4,8 @@
 top of these by ``scraper.crawlsettings.apply_config`` when a spider starts.
 """
 
+from scrapy.settings import default_settings
+
 from scraper.config import DEFAULT_USER_AGENT
 
 BOT_NAME = "newsarchive"
@@ -34,7 +36,14 @@ REDIRECT_MAX_TIMES = 10
 # The archive is the cache and the seen-set; Scrapy's own are not needed.
 HTTPCACHE_ENABLED = False
 COOKIES_ENABLED = False
+# No way into the running crawl from outside: Scrapy's telnet console and its remote-control
+# HTTP server (which runs the Python code it is sent; on by default in Scrapy 2.19, one per crawler).
+# The latter is left out of the base list, not only switched off: Scrapy imports every listed
+# extension, even one that is off, and this one imports aiohttp's web server (0.2 s at each start).
 TELNETCONSOLE_ENABLED = False
+EXTENSIONS_BASE = {
+    name: order for name, order in default_settings.EXTENSIONS_BASE.items() if not name.endswith(".RemoteControl")
+}
 
 ITEM_PIPELINES = {
     "scraper.pipelines.ExtractionPipeline": 300,

@@ -12,7 +12,7 @@ import logging
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import datetime, timezone
 from itertools import islice
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import scrapy
 from scrapy.crawler import Crawler
@@ -41,12 +41,13 @@ from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 from archive.store import Archive, acquire_shared, release_shared
 from scraper.config import Config, ConfigError, Source, load_config
 from scraper.counts import counter
-from scraper.crawlsettings import apply_config
+from scraper.crawlsettings import apply_config, crawl_settings
 from scraper.faults import Fault
-from scraper.distributed import SeenState, apply_frontier
-from scraper.frontier import Frontier
 from scraper.items import PageItem
 from scraper.urls import normalize_url
+
+if TYPE_CHECKING:
+    from scraper.distributed import SeenState
 
 # Candidate URLs looked up in the archive at once.
 KNOWN_BATCH = 500
@@ -92,6 +93,17 @@ def parse_date(value: Any) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
+def distributed_seen_state(crawler: Crawler, config: Config, source: Source, mode: str) -> SeenState:
+    """Point the crawler at the frontier; distributed, the archive belongs to `newsarchive writer`
+    and Redis says what it holds."""
+    # Imported only here: a crawl on one machine need not load Redis and scrapy-redis.
+    from scraper.distributed import SeenState, apply_frontier
+    from scraper.frontier import Frontier
+
+    apply_frontier(crawler.settings, config, source, mode)
+    return SeenState(Frontier.from_config(config))
+
+
 class NewsSpider(scrapy.Spider):
     """Base of the discovery spiders; subclasses implement :meth:`discover` for one source.
 
@@ -133,23 +145,26 @@ class NewsSpider(scrapy.Spider):
                 raise ConfigError(f"name a source: -a source=NAME ({', '.join(s.name for s in config.sources)})")
             sources = config.select(names.split(","))
         # The sources of one crawler share its settings: `newsarchive crawl` groups them so.
+        if any(crawl_settings(config, source) != crawl_settings(config, sources[0]) for source in sources):
+            raise ConfigError(f"{', '.join(s.name for s in sources)}: sources crawled together need the same crawl settings")
         apply_config(crawler.settings, config, sources[0])
         queue_dir = kwargs.pop("queue_dir", None)
         if config.frontier:
             # The frontier keeps a queue per source and mode: a distributed crawler serves one source.
             (source,) = sources
-            apply_frontier(crawler.settings, config, source, cls.mode)
-        elif queue_dir:
-            # A sitemap may queue 100,000 requests: past a few hundred, they wait on disk.
-            crawler.settings.set("NEWSARCHIVE_QUEUE_DIR", queue_dir, priority="spider")
+            seen = distributed_seen_state(crawler, config, source, cls.mode)
+        else:
+            if queue_dir:
+                # A sitemap may queue 100,000 requests: past a few hundred, they wait on disk.
+                crawler.settings.set("NEWSARCHIVE_QUEUE_DIR", queue_dir, priority="spider")
+            seen = acquire_shared(config.archive_path)
         crawler.settings.set("NEWSARCHIVE_ARCHIVE", str(config.archive_path), priority="spider")
         spider = super().from_crawler(crawler, *args, sources=sources, config=config, **kwargs)
-        # Distributed, the archive belongs to `newsarchive writer`; Redis says what it holds.
-        spider.archive = SeenState(Frontier.from_config(config)) if config.frontier else acquire_shared(config.archive_path)
+        spider.archive = seen
         crawler.signals.connect(spider._release_archive, signal=scrapy.signals.spider_closed)
         return spider
 
-    archive: Archive | SeenState
+    archive: Archive | SeenState  # what is archived already: the archive, or Redis when distributed
 
     def _release_archive(self) -> None:
         if not self.config.frontier:

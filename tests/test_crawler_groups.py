@@ -3,9 +3,13 @@ whose crawl settings match (scraper/crawl.py)."""
 
 from __future__ import annotations
 
-from scraper.config import Config
+import pytest
+from scrapy.utils.test import get_crawler
+
+from scraper.config import Config, ConfigError
 from scraper.crawl import crawler_groups
 from scraper.crawlsettings import crawl_settings
+from spiders.sitemaps import SitemapSpider
 
 
 def config(*sources: dict) -> Config:
@@ -50,3 +54,12 @@ def test_only_sources_with_revisits_due_get_a_revisit_crawler():
     )
     assert names(crawler_groups(cfg, cfg.sources, due={"b"})) == [("feeds", ["a", "b"]), ("revisits", ["b"])]
     assert names(crawler_groups(cfg, cfg.sources, due=set())) == [("feeds", ["a", "b"])]
+
+
+def test_scrapy_crawl_refuses_sources_whose_settings_differ():
+    cfg = config(
+        {"name": "a", "sitemaps": ["http://a.example/sitemap.xml"]},
+        {"name": "slow", "sitemaps": ["http://slow.example/sitemap.xml"], "delay": 10},
+    )
+    with pytest.raises(ConfigError, match="a, slow: sources crawled together need the same crawl settings"):
+        SitemapSpider.from_crawler(get_crawler(SitemapSpider), source="a,slow", config=cfg)

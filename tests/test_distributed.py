@@ -176,7 +176,7 @@ def test_two_workers_and_a_crawl_archive_every_page_once(cluster: Cluster, big_s
 def test_a_worker_killed_half_way_loses_no_page(cluster: Cluster, big_site):
     _, urls = big_site
     cluster.writer()
-    victim = cluster.worker("worker-a")
+    victim = cluster.ready_worker("worker-a")
     crawl = cluster.crawl()  # works on the frontier too: the survivor
     wait_until(
         lambda: sum(n for (path, agent), n in cluster.fetches().items() if agent.endswith("worker-a")) >= 100
