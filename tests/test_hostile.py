@@ -86,7 +86,7 @@ def test_each_fault_is_logged_once_in_one_line(crawled):
 
 def test_nothing_internal_local_or_off_the_web_is_fetched(crawled):
     db, web, _, _ = crawled
-    assert web.internal.hits == []  # 127.0.0.2: not the source's own host, though loopback too
+    assert web.internal.hits == []  # 127.0.0.2: no source's configured host, though loopback too
     blocked = {row["url"] for row in rows(db, "SELECT url FROM pages WHERE error = 'blocked_address'")}
     assert {url.split("?")[0] for url in blocked} >= {
         web.internal.base + "/internal.html",
