@@ -13,7 +13,8 @@ for ``--rounds`` rounds measures:
 4. the peer: trafilatura's command-line crawler on the same URL list, with its
    politeness delay at zero and its parallelism set to ours;
 
-and prints medians and ratios. Run from the repo root:
+and prints medians and ratios: of the medians, and within each round (each figure is
+taken next to those it is compared with, so machine drift weighs less). Run from the repo root:
 
     python -m bench.throughput [--pages 2000] [--sites 100] [--rounds 3]
 """
@@ -249,15 +250,16 @@ def main() -> None:
             work = [(web.url_of[str(i)], body) for i, body in enumerate(pages)]
             sample = work[:: max(1, len(work) // args.one_core_pages)]
             for round_number in range(args.rounds):
+                # Each figure next to the ones it is compared with: this VM's speed drifts within minutes.
                 steps = {
                     "ours best": lambda: run_ours(web, "best", folder),
-                    "ours fast": lambda: run_ours(web, "fast", folder),
-                    "fetch ceiling": lambda: run_fetch_ceiling(urls_file, len(pages)),
-                    "peer trafilatura": lambda: run_peer(urls_file, folder, len(pages)),
-                    "extract best 1 core": lambda: run_extraction_ceiling(sample, "best", 1),
                     f"extract best {cores} cores": lambda: run_extraction_ceiling(work, "best", cores),
-                    "extract fast 1 core": lambda: run_extraction_ceiling(sample, "fast", 1),
+                    "ours fast": lambda: run_ours(web, "fast", folder),
+                    "peer trafilatura": lambda: run_peer(urls_file, folder, len(pages)),
                     f"extract fast {cores} cores": lambda: run_extraction_ceiling(work, "fast", cores),
+                    "fetch ceiling": lambda: run_fetch_ceiling(urls_file, len(pages)),
+                    "extract best 1 core": lambda: run_extraction_ceiling(sample, "best", 1),
+                    "extract fast 1 core": lambda: run_extraction_ceiling(sample, "fast", 1),
                 }
                 for name, step in steps.items():
                     if args.only and not any(word in name for word in args.only):
@@ -293,6 +295,18 @@ def main() -> None:
         figures[f"{level}_peak_mb"] = round(max(r.peak_memory for r in results[f"ours {level}"]) / 1e6)
         print(f"ours {level}: {ours / ceiling:.0%} of min(fetch, extraction on all cores); "
               f"{ours / median['peer trafilatura']:.2f}x trafilatura's crawler")
+        # The same ratios within each round, whose figures were taken minutes apart, not a run apart.
+        rounds = zip(
+            results[f"ours {level}"], results["fetch ceiling"], results[f"extract {level} {cores} cores"],
+            results["peer trafilatura"],
+        )  # fmt: skip
+        per_round = [(o.rate / min(f.rate, e.rate), o.rate / p.rate) for o, f, e, p in rounds]
+        figures[f"{level}_vs_ceiling_per_round"] = [round(c, 3) for c, _ in per_round]
+        figures[f"{level}_vs_peer_per_round"] = [round(r, 2) for _, r in per_round]
+        print(f"  per round: {', '.join(f'{c:.0%}' for c, _ in per_round)} of the ceiling "
+              f"(median {statistics.median(c for c, _ in per_round):.0%}); "
+              f"{', '.join(f'{r:.2f}x' for _, r in per_round)} the peer "
+              f"(median {statistics.median(r for _, r in per_round):.2f}x)")
     figures.update({name.replace(" ", "_"): round(rate, 1) for name, rate in median.items()})
     print(json.dumps(figures))
 
