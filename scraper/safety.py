@@ -30,6 +30,7 @@ from w3lib.encoding import read_bom
 from scraper.charset import html_encoding
 from scraper.counts import counter
 from scraper.faults import Fault, count_fault
+from scraper.urls import normalize_url
 from spiders.base import failure_kind
 
 logger = logging.getLogger(__name__)
@@ -247,9 +248,18 @@ class _RedirectRules:
         if redirected.url in (*request.meta.get("redirect_urls", ()), request.url):
             raise Fault("redirect_loop", f"{request.url}: redirects in a loop")
         try:
-            return super()._redirect(redirected, request, reason)  # type: ignore[misc]
+            redirected = super()._redirect(redirected, request, reason)  # type: ignore[misc]
         except IgnoreRequest:
             raise Fault("too_many_redirects", f"{request.url}: more redirects than REDIRECT_MAX_TIMES") from None
+        claimed = getattr(self.crawler.spider, "claimed", None)  # type: ignore[attr-defined]
+        if claimed is not None and request.meta.get("kind") == "article":
+            # Article requests skip Scrapy's duplicate filter (spiders/base.py): the run's
+            # claimed URLs decide, so two links to one story, one redirecting, fetch it once.
+            target = normalize_url(redirected.url)
+            if target in claimed and target != normalize_url(request.url):
+                raise IgnoreRequest(f"{request.url} redirects to {target}, requested already")
+            claimed.add(target)
+        return redirected
 
 
 class RedirectMiddleware(_RedirectRules, redirect.RedirectMiddleware):

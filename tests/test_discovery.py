@@ -315,6 +315,22 @@ def test_one_story_under_three_urls_is_stored_once(make_site, tmp_path: Path):
     assert len(rows(tmp_path / "archive.db", "SELECT url FROM articles")) == 1
 
 
+def test_links_that_redirect_to_one_story_fetch_it_once(make_site, tmp_path: Path):
+    site = make_site()
+    base = site.base
+    site.add("/news/story.html", story_page("The story", published=ago(hours=1)))
+    for short in ("/go/1", "/go/2"):
+        site.add(short, "", status=301, Location=base + "/news/story.html")
+    site.add("/rss.xml", rss2([(base + "/go/1", "The story", ago(hours=1)), (base + "/go/2", "The story", ago(hours=1))]), "application/rss+xml")
+    site.add("/sitemap.xml", urlset([(base + "/news/story.html", "The story", ago(hours=1))]), "application/xml")
+    # Two crawlers (feeds and sitemaps) of one run, and two redirects within the feeds one.
+    write_config(tmp_path, [{"name": "daily", "feeds": [base + "/rss.xml"], "sitemaps": [base + "/sitemap.xml"]}])
+    result = run_cli("crawl", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert site.hits("/news/story.html") == 1
+    assert [row["url"] for row in rows(tmp_path / "archive.db", "SELECT url FROM articles")] == [base + "/news/story.html"]
+
+
 # -- politeness --------------------------------------------------------------------------
 
 
