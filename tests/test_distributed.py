@@ -175,6 +175,10 @@ def test_two_workers_and_a_crawl_archive_every_page_once(cluster: Cluster, big_s
 
 def test_a_worker_killed_half_way_loses_no_page(cluster: Cluster, big_site):
     _, urls = big_site
+    # The crawl fetches 2 pages at a time and the victim 8, so the victim is busy when killed.
+    config = yaml.safe_load((cluster.folder / "config.yaml").read_text(encoding="utf-8"))
+    config["crawl"]["per_site_concurrency"] = 2
+    (cluster.folder / "config.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
     cluster.writer()
     victim = cluster.ready_worker("worker-a")
     crawl = cluster.crawl()  # works on the frontier too: the survivor
