@@ -129,10 +129,6 @@ class NewsSpider(scrapy.Spider):
         self.crawl_ids: dict[str, int | None] = {name: (crawl_ids or {}).get(name) for name in self.sources}
         # URLs this run already requested, shared by every spider of the run.
         self.claimed = claimed if claimed is not None else set()
-        # Locally, `claimed` de-duplicates article requests, and Scrapy's duplicate filter would only
-        # keep a second copy of each (100,000 fingerprints for a big sitemap); distributed, the
-        # frontier's filter in Redis is what de-duplicates them across workers.
-        self.filter_articles = bool(config.frontier)
         now = datetime.now(timezone.utc)
         self.not_before = {source.name: now - source.since_delta if source.since else None for source in sources}
 
@@ -223,7 +219,10 @@ class NewsSpider(scrapy.Spider):
                     callback=self.parse_article,
                     errback=self.on_error,
                     meta={"kind": "article", "source": source, "hints": hints},
-                    dont_filter=not self.filter_articles,
+                    # Locally `claimed` de-duplicates them, and Scrapy's filter would only keep a second
+                    # copy of each (100,000 fingerprints for a big sitemap); distributed, the frontier's
+                    # filter in Redis is what de-duplicates them across workers.
+                    dont_filter=not self.config.frontier,
                 )
 
     def _recent_unclaimed(
