@@ -162,7 +162,7 @@ JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" +
 
 
 def _english(number: int) -> Article:
-    topic = ["harbour", "library", "orchard", "railway", "observatory", "bakery", "ferry", "market", "theatre", "bridge"][number - 1]
+    topic = ["harbour", "library", "orchard", "railway", "observatory", "bakery", "ferry", "market", "theatre", "bridge", "museum"][number - 1]
     return Article(
         path=f"/good/{number}.html",
         title=f"The town {topic} reopens after a long winter of repairs",
@@ -256,7 +256,7 @@ def _encoded() -> list[Encoded]:
     return pages
 
 
-ENGLISH = [_english(number) for number in range(1, 11)]
+ENGLISH = [_english(number) for number in range(1, 12)]
 ENCODED = _encoded()
 
 
@@ -268,6 +268,14 @@ def _rss(base: str, links: list[str]) -> bytes:
 def _urlset(base: str, paths: list[str]) -> bytes:
     urls = "".join(f"<url><loc>{base}{path}</loc></url>" for path in paths)
     return f'<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'.encode()
+
+
+def _meta_refresh(target: str) -> bytes:
+    """A page that sends the browser on at once, as moved pages on old sites do."""
+    return (
+        f'<html><head><META HTTP-EQUIV=Refresh CONTENT="0; URL={target}"><title>Moved</title></head>'
+        f'<body><p>This page has moved. The refresh of your browser takes you on.</p></body></html>'
+    ).encode()
 
 
 def _calendar_page(base: str, day: date) -> bytes:
@@ -298,6 +306,7 @@ FAULTS = {
     "/redirect/ftp": "blocked_scheme",
     "/redirect/metadata": "blocked_address",
     "/redirect/internal": "blocked_address",
+    "/redirect/refresh-loop": "redirect_loop",
 }
 
 
@@ -339,9 +348,13 @@ class HostileWeb:
         routes["/redirect/ftp"] = respond(http_response(301, Location="ftp://127.0.0.1/etc/passwd"))
         routes["/redirect/metadata"] = respond(http_response(302, Location="http://169.254.169.254/latest/meta-data/?via=redirect"))
         routes["/redirect/internal"] = respond(http_response(307, Location=internal_url + "?via=redirect"))
+        routes["/redirect/refresh-loop"] = respond(http_response(200, _meta_refresh("/redirect/refresh-loop-again")))
+        routes["/redirect/refresh-loop-again"] = respond(http_response(200, _meta_refresh("/redirect/refresh-loop")))
+        # The last good article is reached only through a page that moved, by <meta> refresh.
+        routes["/moved/museum.html"] = respond(http_response(200, _meta_refresh(ENGLISH[10].path)))
 
         good = [a.path for a in ENGLISH]
-        feed_links = good[:4] + [p.article.path for p in ENCODED] + list(FAULTS) + self.hidden_links
+        feed_links = good[:4] + [p.article.path for p in ENCODED] + list(FAULTS) + self.hidden_links + ["/moved/museum.html"]
         routes["/feed.xml"] = respond(http_response(200, _rss(base, feed_links), "application/rss+xml"))
         # Broken XML that lenient parsers still read: unescaped &, unclosed tags, no end.
         broken_feed = _rss(base, good[4:6]).replace(b"<title>Hostile</title>", b"<title>Hostile & broken <b></title>")

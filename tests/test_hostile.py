@@ -15,7 +15,7 @@ import pytest
 from scraper.charset import decode_html, html_encoding
 from scraper.safety import is_public, looks_binary, xml_problem
 from tests.conftest import run_cli, write_config
-from tests.hostile import ENCODED, FAULTS, JPEG, PDF, HostileWeb, billion_laughs
+from tests.hostile import ENCODED, ENGLISH, FAULTS, JPEG, PDF, HostileWeb, billion_laughs
 from tests.conftest import rows
 
 DEPTH = 3
@@ -41,6 +41,13 @@ def test_every_good_article_is_archived(crawled):
         row = stored.get(web.main.base + article.path)
         assert row, f"{article.path} not archived\n{result.stderr}"
         assert row["title"] == article.title
+
+
+def test_a_meta_refresh_is_followed_to_the_article(crawled):
+    db, web, _, _ = crawled
+    moved = rows(db, "SELECT outcome, headers FROM pages WHERE url = ?", (web.main.base + "/moved/museum.html",))
+    assert [row["outcome"] for row in moved] == ["redirect"]
+    assert json.loads(moved[0]["headers"]) == {"Location": web.main.base + ENGLISH[10].path}
 
 
 @pytest.mark.parametrize("page", ENCODED, ids=lambda page: page.article.path.rsplit("/", 1)[-1])
