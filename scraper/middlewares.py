@@ -20,9 +20,12 @@ from scrapy.robotstxt import RobotParser
 from scrapy.utils.asyncio import sleep
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
+from twisted.python.failure import Failure
 
 from scraper.counts import counter, source_prefix
+from scraper.faults import count_fault
 from scraper.urls import normalize_url
+from spiders.base import failure_kind
 
 logger = logging.getLogger(__name__)
 
@@ -36,17 +39,26 @@ BACKLOG_POLL = 0.05  # seconds between looks at a full extraction backlog
 
 class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
     """Scrapy's robots.txt middleware, with every waiting request getting the parser,
-    and each forbidden URL logged once and kept for the summary.
+    each forbidden URL logged once and kept for the summary, and a robots.txt that
+    fails counted (``robots_txt_timeout``, ``robots_txt_http_500``, ...) and obeyed
+    as RFC 9309 says.
 
     In Scrapy 2.19 only the first of several requests that wait for a site's
     robots.txt receives the parser; the others receive None and are let through,
     so a disallowed URL requested at the same moment as others is fetched anyway.
+
+    A robots.txt that answers 5xx, or cannot be reached at all, forbids the whole
+    site for this crawl (RFC 9309, 2.3.1.4: the crawler "MUST assume complete
+    disallow"); the next crawl asks again. Scrapy would crawl such a site as if it
+    had no robots.txt. Any 4xx means there is none: everything is allowed.
     """
 
     def __init__(self, crawler: Crawler):
         super().__init__(crawler)
         self._forbidden: set[str] = set()
         self._asked_by: dict[str, str | None] = {}  # site -> the source whose request fetched its robots.txt
+        self._unreachable: set[str] = set()  # sites whose robots.txt failed in this crawl
+        self._disallow_all = self._parserimpl.from_crawler(crawler, b"User-agent: *\nDisallow: /\n")
 
     async def process_request(self, request: Request, spider: Any = None) -> None:
         netloc = urlparse_cached(request).netloc
@@ -56,10 +68,28 @@ class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
         await super().process_request(request)
 
     async def robot_parser(self, request: Request) -> RobotParser | None:
-        self._asked_by.setdefault(urlparse_cached(request).netloc, request.meta.get("source"))
+        netloc = urlparse_cached(request).netloc
+        self._asked_by.setdefault(netloc, request.meta.get("source"))
         parser = await super().robot_parser(request)
-        cached = self._parsers.get(urlparse_cached(request).netloc)
+        if netloc in self._unreachable:
+            return self._disallow_all
+        cached = self._parsers.get(netloc)
         return parser if cached is None or isinstance(cached, Deferred) else cached
+
+    # The robots.txt request passes here after retries gave up (RetryMiddleware is at 550).
+    def process_response(self, request: Request, response: Response) -> Response:
+        if response.status >= 500 and _is_robots_txt(request):
+            self._fault(request, f"http_{response.status}")
+        return response
+
+    def process_exception(self, request: Request, exception: Exception) -> None:
+        if _is_robots_txt(request) and not isinstance(exception, IgnoreRequest):
+            self._fault(request, failure_kind(Failure(exception)))
+
+    def _fault(self, request: Request, kind: str) -> None:
+        self._unreachable.add(urlparse_cached(request).netloc)
+        count_fault(counter(self._stats, request.meta.get("source")), f"robots_txt_{kind}")
+        logger.warning("%s failed: %s; the site is not crawled this time (RFC 9309)", request.url, kind)
 
     def process_request_2(self, rp: RobotParser | None, request: Request) -> None:
         try:
@@ -75,6 +105,11 @@ class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
                     if len(kept) < ROBOTS_BLOCKED_URLS_KEPT:
                         self._stats.set_value(key, [*kept, request.url])
             raise
+
+
+def _is_robots_txt(request: Request) -> bool:
+    """Whether this is Scrapy's own request for a site's robots.txt."""
+    return bool(request.meta.get("dont_obey_robotstxt")) and urlparse_cached(request).path == "/robots.txt"
 
 
 class ConditionalListingMiddleware:

@@ -25,14 +25,12 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.gz import gunzip
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.error import DNSLookupError
-from twisted.python.failure import Failure
 from w3lib.encoding import read_bom
 
 from scraper.charset import html_encoding
 from scraper.counts import counter
 from scraper.faults import Fault, count_fault
 from scraper.urls import normalize_url
-from spiders.base import failure_kind
 
 logger = logging.getLogger(__name__)
 
@@ -202,38 +200,6 @@ def looks_binary(body: bytes) -> bool:
     if read_bom(head)[0]:
         return False  # UTF-16 text is full of NULs
     return head.startswith(_BINARY_MAGIC) or b"\x00" in head
-
-
-class RobotsTxtFaultsMiddleware:
-    """Count a robots.txt that fails (``robots_txt_timeout``, ``robots_txt_http_500``, ...).
-
-    Scrapy then crawls the site as if it had no robots.txt, as the robots.txt
-    standard (RFC 9309) allows for unreachable files.
-    """
-
-    def __init__(self, crawler: Crawler):
-        self.crawler = crawler
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> RobotsTxtFaultsMiddleware:
-        return cls(crawler)
-
-    @staticmethod
-    def _is_robots(request: Request) -> bool:
-        return bool(request.meta.get("dont_obey_robotstxt")) and urlparse_cached(request).path == "/robots.txt"
-
-    def process_response(self, request: Request, response: Response) -> Response:
-        if response.status >= 500 and self._is_robots(request):
-            self.fault(request, f"http_{response.status}")
-        return response
-
-    def process_exception(self, request: Request, exception: Exception) -> None:
-        if self._is_robots(request) and not isinstance(exception, IgnoreRequest):
-            self.fault(request, failure_kind(Failure(exception)))
-
-    def fault(self, request: Request, kind: str) -> None:
-        count_fault(counter(self.crawler.stats, request.meta.get("source")), f"robots_txt_{kind}")
-        logger.warning("%s failed: %s; crawling the site as if it had none", request.url, kind)
 
 
 class _RedirectRules:

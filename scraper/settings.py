@@ -64,7 +64,6 @@ DOWNLOADER_MIDDLEWARES = {
     "scraper.middlewares.SharedRobotsTxtMiddleware": 100,
     # Guards against the hostile web (scraper/safety.py); see docs/reliability.md.
     "scraper.safety.PublicAddressMiddleware": 40,  # before robots.txt is fetched for a host
-    "scraper.safety.RobotsTxtFaultsMiddleware": 45,  # after retries gave up
     "scraper.safety.ResponseGuardMiddleware": 60,  # sees bodies after decompression
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
     "scraper.safety.MetaRefreshMiddleware": 580,

@@ -122,13 +122,15 @@ def test_endless_links_and_huge_listings_are_bounded(crawled):
     assert web.main.count("/many/") <= MAX_ENTRIES  # of the sitemap's 50,000
 
 
-def test_a_failed_robots_txt_costs_bounded_time(crawled):
-    db, web, _, elapsed = crawled
-    # A robots.txt that never answers holds its site up for timeout x (retries + 1), then
-    # the site is crawled as if it had none (or, were that policy changed, counted as blocked).
+def test_a_failed_robots_txt_forbids_its_site_in_bounded_time(crawled):
+    db, web, result, elapsed = crawled
+    # A robots.txt that answers 5xx or never answers (after timeout x (retries + 1)) means
+    # "disallow everything" (RFC 9309, 2.3.1.4): the site's pages are not fetched this time.
     for source, server in (("robots-timeout", web.robots_timeout), ("robots-500", web.robots_500)):
-        run = rows(db, "SELECT new, robots_blocked FROM crawls WHERE source = ?", (source,))[0]
-        assert run["new"] + run["robots_blocked"] == 1
+        run = rows(db, "SELECT new, robots_blocked, status FROM crawls WHERE source = ?", (source,))[0]
+        assert (run["new"], run["robots_blocked"], run["status"]) == (0, 1, "failed")
+        assert server.count("/story.html") == 0
+        assert f"{source}: robots.txt forbade: {server.base}/story.html" in result.stdout
     assert elapsed < 120
 
 
