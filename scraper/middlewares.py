@@ -50,7 +50,8 @@ class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
     A robots.txt that answers 5xx, or cannot be reached at all, forbids the whole
     site for this crawl (RFC 9309, 2.3.1.4: the crawler "MUST assume complete
     disallow"); the next crawl asks again. Scrapy would crawl such a site as if it
-    had no robots.txt. Any 4xx means there is none: everything is allowed.
+    had no robots.txt. A 4xx means there is none, and is left to Scrapy, which reads
+    the error page as a robots.txt without rules: everything is allowed, as the RFC says.
     """
 
     def __init__(self, crawler: Crawler):
