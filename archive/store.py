@@ -279,11 +279,10 @@ class Archive:
         ``page`` holds the keyword arguments of :meth:`_record_page`. Returns ``new``,
         ``updated`` or ``unchanged`` when an article was stored.
         """
-        with self.db.conn:
-            # Take the write lock first, so that another process writing this archive cannot
-            # slip in between reading an article's hash and writing the article.
-            self.db.execute("BEGIN IMMEDIATE")
-            return self._record_page(**page)
+        result = self.record_pages([page])[0]
+        if isinstance(result, Exception):
+            raise result
+        return result
 
     def record_pages(self, pages: list[dict[str, Any]]) -> list[str | None | Exception]:
         """Record several fetches in one transaction, each as :meth:`record_page` would.
@@ -293,6 +292,8 @@ class Archive:
         """
         results: list[str | None | Exception] = []
         with self.db.conn:
+            # Take the write lock first, so that another process writing this archive cannot
+            # slip in between reading an article's hash and writing the article.
             self.db.execute("BEGIN IMMEDIATE")
             for page in pages:
                 self.db.execute("SAVEPOINT page")
