@@ -15,12 +15,12 @@ from typing import Any
 
 import lxml.html
 from trafilatura.metadata import extract_metadata
-from trafilatura.utils import load_html
 
 from scraper.authors import choose_authors, is_organisation
 from scraper.body import extract_body
 from scraper.dates import choose_published
 from scraper.metadata import Evidence, clean, gather
+from scraper.parsing import parse_html
 from scraper.titles import choose_title, strip_site_name, title_dates
 
 # Below this many words, a page without article markup is a teaser or a stub.
@@ -46,7 +46,7 @@ def extract_article(
     what the page leaves unstated.
     """
     hints = hints or {}
-    tree = load_html(html)  # unlike lxml.html.fromstring, copes with XML declarations and broken markup
+    tree = parse_html(html)
     if tree is None:
         return None
     evidence = gather(tree)

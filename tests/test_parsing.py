@@ -1,0 +1,58 @@
+"""The page tree: built cheaper than trafilatura's ``load_html``, but the same tree."""
+
+from __future__ import annotations
+
+import lxml.etree
+import pytest
+from trafilatura.utils import load_html
+
+from bench.corpus import load_corpus
+from scraper.parsing import parse_html
+from tests.conftest import CORPUS
+
+XHTML_DOCTYPE = (
+    '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">'
+)
+AWKWARD_PAGES = {
+    "control characters": "<html><body><p>Bell\x07 and form\x0cfeed, not\ufffe XML</p></body></html>",
+    "XML declaration": "<?xml version='1.0' encoding='utf-8'?><html><body><p>Declared</p></body></html>",
+    "XHTML doctype": f"{XHTML_DOCTYPE}\n<html><body><p>Strict</p></body></html>",
+    "self-closed html": '<html lang="en" />\n<body><p>Closed early</p></body>',
+    "byte order mark": "\ufeff<html><body><p>Marked</p></body></html>",
+    "no html tag": "<div><p>one</p><p>two</p></div>",
+    "a fragment": "<p>only this</p>",
+    "plain text": "hello",
+}
+
+
+def _markup(tree: lxml.html.HtmlElement | None) -> bytes | None:
+    return None if tree is None else lxml.etree.tostring(tree)
+
+
+@pytest.mark.parametrize("text", AWKWARD_PAGES.values(), ids=AWKWARD_PAGES.keys())
+def test_awkward_pages_give_trafilaturas_tree(text: str) -> None:
+    assert _markup(parse_html(text)) == _markup(load_html(text))
+
+
+def test_characters_xml_forbids_are_dropped() -> None:
+    tree = parse_html(AWKWARD_PAGES["control characters"])
+    assert tree.findtext(".//p") == "Bell and formfeed, not XML"
+
+
+def test_a_lone_surrogate_does_not_cut_the_text_short() -> None:
+    # Where lxml, given a string, ends the paragraph at the surrogate ("half ").
+    tree = parse_html("<html><body><p>half \ud800 a pair</p></body></html>")
+    assert tree.findtext(".//p").endswith(" a pair")
+
+
+@pytest.mark.parametrize("text", ["", "  \n "])
+def test_blank_text_is_no_page(text: str) -> None:
+    assert parse_html(text) is None
+
+
+@pytest.mark.skipif(not CORPUS.exists(), reason=f"the shared corpus is not at {CORPUS} (a fresh clone has none)")
+def test_corpus_pages_give_trafilaturas_tree() -> None:
+    pages = load_corpus(CORPUS)
+    differing = [page.name for page in pages if _markup(parse_html(page.html)) != _markup(load_html(page.html))]
+    assert len(pages) > 900
+    assert differing == []
