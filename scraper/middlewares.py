@@ -28,6 +28,8 @@ from scraper.urls import normalize_url
 from spiders.base import failure_kind
 
 logger = logging.getLogger(__name__)
+# Meta key of Scrapy's robots.txt request (and of redirects made of it): the site it is for.
+_ROBOTS_TXT_OF = "newsarchive_robots_txt_of"
 
 # Stats key, under a source's prefix (scraper/counts.py): the first URLs robots.txt forbade, for the summary.
 ROBOTS_BLOCKED_URLS = "robots_blocked_urls"
@@ -66,6 +68,9 @@ class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
         if request.meta.get("dont_obey_robotstxt") and netloc in self._asked_by:
             # Scrapy's own robots.txt request: its faults count for the source that asked for it.
             request.meta.setdefault("source", self._asked_by[netloc])
+            if urlparse_cached(request).path == "/robots.txt":
+                # Kept in the meta of the requests a redirect makes of it, wherever they lead.
+                request.meta.setdefault(_ROBOTS_TXT_OF, netloc)
         await super().process_request(request)
 
     async def robot_parser(self, request: Request) -> RobotParser | None:
@@ -77,18 +82,19 @@ class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
         cached = self._parsers.get(netloc)
         return parser if cached is None or isinstance(cached, Deferred) else cached
 
-    # The robots.txt request passes here after retries gave up (RetryMiddleware is at 550).
+    # The robots.txt request passes here after retries gave up (RetryMiddleware is at 550)
+    # and redirects were followed (RFC 9309, 2.3.1.2): a robots.txt moved to a failing URL fails.
     def process_response(self, request: Request, response: Response) -> Response:
-        if response.status >= 500 and _is_robots_txt(request):
+        if response.status >= 500 and _ROBOTS_TXT_OF in request.meta:
             self._fault(request, f"http_{response.status}")
         return response
 
     def process_exception(self, request: Request, exception: Exception) -> None:
-        if _is_robots_txt(request) and not isinstance(exception, IgnoreRequest):
+        if _ROBOTS_TXT_OF in request.meta and not isinstance(exception, IgnoreRequest):
             self._fault(request, failure_kind(Failure(exception)))
 
     def _fault(self, request: Request, kind: str) -> None:
-        self._unreachable.add(urlparse_cached(request).netloc)
+        self._unreachable.add(request.meta[_ROBOTS_TXT_OF])
         count_fault(counter(self._stats, request.meta.get("source")), f"robots_txt_{kind}")
         logger.warning("%s failed: %s; the site is not crawled this time (RFC 9309)", request.url, kind)
 
@@ -108,9 +114,6 @@ class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
             raise
 
 
-def _is_robots_txt(request: Request) -> bool:
-    """Whether this is Scrapy's own request for a site's robots.txt."""
-    return bool(request.meta.get("dont_obey_robotstxt")) and urlparse_cached(request).path == "/robots.txt"
 
 
 class ConditionalListingMiddleware:

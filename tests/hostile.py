@@ -317,6 +317,7 @@ class HostileWeb:
         self.main = RawServer()
         self.robots_timeout = RawServer()
         self.robots_500 = RawServer()
+        self.robots_moved = RawServer()  # robots.txt redirects to a URL that fails
         self.internal = RawServer("127.0.0.2")  # another loopback address: "the internal network"
         base = self.main.base
         internal_url = f"{self.internal.base}/internal.html"
@@ -385,7 +386,9 @@ class HostileWeb:
 
         self.robots_timeout.routes["/robots.txt"] = wait_forever(self.robots_timeout)
         self.robots_500.routes["/robots.txt"] = respond(http_response(500, b"<html><body>Oops</body></html>"))
-        for server, number in ((self.robots_timeout, 1), (self.robots_500, 2)):
+        self.robots_moved.routes["/robots.txt"] = respond(http_response(301, Location="/policies/robots.txt"))
+        self.robots_moved.routes["/policies/robots.txt"] = respond(http_response(503, b"<html><body>Busy</body></html>"))
+        for server, number in ((self.robots_timeout, 1), (self.robots_500, 2), (self.robots_moved, 3)):
             server.routes["/story.html"] = respond(http_response(200, article_page(ENGLISH[number], server.base).encode()))
         self.internal.routes["/internal.html"] = respond(
             http_response(200, b"<html><body><article><h1>INTERNAL</h1><p>internal secret</p></article></body></html>")
@@ -393,7 +396,7 @@ class HostileWeb:
 
     @property
     def servers(self) -> list[RawServer]:
-        return [self.main, self.robots_timeout, self.robots_500, self.internal]
+        return [self.main, self.robots_timeout, self.robots_500, self.robots_moved, self.internal]
 
     def start(self) -> HostileWeb:
         for server in self.servers:
@@ -418,6 +421,7 @@ class HostileWeb:
             },
             {"name": "robots-timeout", "urls": [f"{self.robots_timeout.base}/story.html"]},
             {"name": "robots-500", "urls": [f"{self.robots_500.base}/story.html"]},
+            {"name": "robots-moved", "urls": [f"{self.robots_moved.base}/story.html"]},
         ]
 
     @property

@@ -74,6 +74,7 @@ def test_every_fault_is_counted_by_kind(crawled):
     assert runs["hostile"] == dict(expected)
     assert runs["robots-timeout"] == {"robots_txt_timeout": 1}
     assert runs["robots-500"] == {"robots_txt_http_500": 1}
+    assert runs["robots-moved"] == {"robots_txt_http_503": 1}  # counted for the site it was moved from
     for path, kind in faults.items():
         if not path.startswith("/redirect/"):  # a redirect's fault is recorded at its last URL
             assert pages[web.main.base + path]["error"] == kind, path
@@ -88,7 +89,7 @@ def test_each_fault_is_logged_once_in_one_line(crawled):
         url = web.main.base + path
         assert sum(url in line.split() for line in lines) == 1, path
     assert sum("/fault/" in line for line in lines) == sum(1 for p in FAULTS if p.startswith("/fault/"))
-    assert sum("robots.txt" in line for line in lines) == 2
+    assert sum("robots.txt" in line for line in lines) == 3
 
 
 def test_nothing_internal_local_or_off_the_web_is_fetched(crawled):
@@ -124,9 +125,10 @@ def test_endless_links_and_huge_listings_are_bounded(crawled):
 
 def test_a_failed_robots_txt_forbids_its_site_in_bounded_time(crawled):
     db, web, result, elapsed = crawled
-    # A robots.txt that answers 5xx or never answers (after timeout x (retries + 1)) means
-    # "disallow everything" (RFC 9309, 2.3.1.4): the site's pages are not fetched this time.
-    for source, server in (("robots-timeout", web.robots_timeout), ("robots-500", web.robots_500)):
+    # A robots.txt that answers 5xx (also after a redirect) or never answers (after timeout x
+    # (retries + 1)) means "disallow everything" (RFC 9309, 2.3.1.4): no page is fetched this time.
+    broken = (("robots-timeout", web.robots_timeout), ("robots-500", web.robots_500), ("robots-moved", web.robots_moved))
+    for source, server in broken:
         run = rows(db, "SELECT new, robots_blocked, status FROM crawls WHERE source = ?", (source,))[0]
         assert (run["new"], run["robots_blocked"], run["status"]) == (0, 1, "failed")
         assert server.count("/story.html") == 0
