@@ -114,8 +114,6 @@ class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
             raise
 
 
-
-
 class ConditionalListingMiddleware:
     """Ask for a feed, sitemap or section page only if it changed since the last crawl.
 
