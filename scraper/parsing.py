@@ -22,6 +22,7 @@ PARSER = lxml.html.HTMLParser(
 )
 # Characters XML forbids: lxml refuses them in the elements trafilatura builds from the tree.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# The same control characters as UTF-8 bytes: all below 0x20 but tab, line feed and carriage return.
 _CONTROL_BYTES = bytes(range(0x20)).translate(None, b"\t\n\r")
 # U+FFFE and U+FFFF in UTF-8.
 _NONCHARACTERS = (b"\xef\xbf\xbe", b"\xef\xbf\xbf")

@@ -36,8 +36,9 @@ logger = logging.getLogger(__name__)
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 WEB_SCHEMES = ("http", "https")
-# http-equiv="refresh", the attribute of a meta refresh tag, in any case and quoting.
-_META_REFRESH = re.compile(rb"http-equiv[^>]*refresh")  # searched in lowercased bytes
+# http-equiv="refresh", the attribute of a meta refresh tag, in any quoting; searched in
+# lowercased bytes, so in any case.
+_META_REFRESH = re.compile(rb"http-equiv[^>]*refresh")
 
 
 async def resolve(host: str) -> Address | None:
