@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import json
-import zlib
 from collections.abc import Iterator
 from datetime import datetime
 from http import HTTPStatus
@@ -20,7 +19,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from archive.queries import Selection, keyset_rows
-from archive.store import ARTICLE_FIELDS
+from archive.store import ARTICLE_FIELDS, unpack_body
 
 ARTICLE_COLUMNS = ("url", "source", *ARTICLE_FIELDS, "first_seen", "last_fetched", "content_hash")
 JSON_COLUMNS = ("authors", "tags")
@@ -72,13 +71,13 @@ def export_warc(db: sqlite_utils.Database, out: IO[bytes], selection: Selection 
     )
     where, params = selection.where(date="datetime(pages.fetched_at)", source="pages.source")
     sql = (
-        "SELECT pages.rowid AS rowid, url, status, headers, fetched_at, bodies.body "
+        "SELECT pages.rowid AS rowid, url, status, headers, fetched_at, bodies.body, bodies.codec "
         "FROM pages JOIN bodies ON bodies.hash = pages.body_hash "
         f"WHERE pages.status > 0 AND {where}"
     )
     count = 0
     for count, page in enumerate(keyset_rows(db, sql, params, key="pages.rowid"), 1):
-        body = zlib.decompress(page["body"])
+        body = unpack_body(page["body"], page["codec"])
         headers = [
             (name, value)
             for name, value in json.loads(page["headers"] or "{}").items()

@@ -66,11 +66,12 @@ TABLES: dict[str, dict[str, str]] = {
         "crawl_id": "The crawls row of the crawl that fetched it",
     },
     "bodies": {
-        "_": "Raw response bodies, stored once per distinct content, zlib-compressed; "
+        "_": "Raw response bodies, stored once per distinct content, compressed; "
         "lets extraction be re-run without the network.",
         "hash": "SHA-256 of the raw body (primary key)",
         "size": "Uncompressed size in bytes",
-        "body": "zlib-compressed raw bytes as served",
+        "body": "The raw bytes as served, compressed with codec",
+        "codec": "How body is compressed: zstd (zlib in archives written before newsarchive used zstd)",
     },
     "crawls": {
         "_": "One row per source per crawl run: what happened, for run history and source health.",

@@ -14,15 +14,21 @@ import json
 import os
 import re
 import sqlite3
+import sys
 import uuid
 import zlib
-from dataclasses import dataclass
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 
 import sqlite_utils
+
+if sys.version_info >= (3, 14):
+    from compression import zstd
+else:
+    from backports import zstd
 
 from archive.migrations import LATEST, ArchiveVersionError, current_version, migrate
 
@@ -36,6 +42,7 @@ __all__ = [
     "release_shared",
     "SharedPerFile",
     "text_diff",
+    "unpack_body",
     "utcnow",
 ]
 
@@ -86,12 +93,17 @@ class PackedBody:
 
     hash: str  # SHA-256 of the raw bytes
     size: int  # raw size in bytes
-    data: bytes  # zlib-compressed raw bytes
+    data: bytes  # zstd-compressed raw bytes
 
 
-def pack_body(body: bytes, compression: int = 6) -> PackedBody:
-    """The body hashed and compressed at this zlib level."""
-    return PackedBody(hashlib.sha256(body).hexdigest(), len(body), zlib.compress(body, compression))
+def pack_body(body: bytes, level: int = 3) -> PackedBody:
+    """The body hashed and compressed at this zstd level."""
+    return PackedBody(hashlib.sha256(body).hexdigest(), len(body), zstd.compress(body, level))
+
+
+def unpack_body(data: bytes, codec: str) -> bytes:
+    """A kept body's raw bytes, from a bodies row's ``body`` and ``codec``."""
+    return zlib.decompress(data) if codec == "zlib" else zstd.decompress(data)
 
 
 class ArchiveError(Exception):
@@ -259,14 +271,14 @@ class Archive:
         """Keep a raw body once per distinct content; returns its hash."""
         packed = body if isinstance(body, PackedBody) else pack_body(body)
         self.db.execute(
-            "INSERT OR IGNORE INTO bodies (hash, size, body) VALUES (?, ?, ?)",
+            "INSERT OR IGNORE INTO bodies (hash, size, body, codec) VALUES (?, ?, ?, 'zstd')",
             [packed.hash, packed.size, packed.data],
         )
         return packed.hash
 
     def body(self, digest: str) -> bytes | None:
-        row = self.db.execute("SELECT body FROM bodies WHERE hash = ?", [digest]).fetchone()
-        return zlib.decompress(row[0]) if row else None
+        row = self.db.execute("SELECT body, codec FROM bodies WHERE hash = ?", [digest]).fetchone()
+        return unpack_body(*row) if row else None
 
     def page_body(self, url: str) -> bytes | None:
         """The raw body last fetched from ``url``, if it was kept."""

@@ -361,6 +361,7 @@ def test_an_archive_from_the_previous_schema_upgrades_itself(tmp_path):
     assert rows(db, "PRAGMA user_version")[0]["user_version"] == LATEST
     assert rows(db, "SELECT url, text, content_hash FROM articles ORDER BY url") == before
     assert all(row["body_hash"] for row in rows(db, "SELECT body_hash FROM articles"))
+    assert {row["codec"] for row in rows(db, "SELECT codec FROM bodies")} == {"zlib"}  # kept as written
     reextracted = invoke("reextract", "--archive", str(db), "--workers", "0", cwd=tmp_path)
     assert reextracted.returncode == 0 and "3 articles examined" in reextracted.stdout, reextracted.stderr
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from archive.store import unpack_body
 from tests.conftest import rows, run_cli, write_config
 from tests.newssite import ARTICLES, FURNITURE, SEED_FURNITURE, Site, build_news_site
 
@@ -107,9 +107,10 @@ def test_raw_html_is_kept_compressed_with_status_and_headers(crawled):
     page = rows(db, "SELECT * FROM pages WHERE url = ?", (site.base + ARTICLES[1].path,))[0]
     assert page["status"] == 200
     assert json.loads(page["headers"])["Content-Type"].startswith("text/html")
-    body = rows(db, "SELECT body, size FROM bodies WHERE hash = ?", (page["body_hash"],))[0]
-    raw = zlib.decompress(body["body"])
-    assert len(raw) == body["size"] and ARTICLES[1].title.encode() in raw
+    body = rows(db, "SELECT body, size, codec FROM bodies WHERE hash = ?", (page["body_hash"],))[0]
+    assert body["codec"] == "zstd"
+    raw = unpack_body(body["body"], body["codec"])
+    assert len(body["body"]) < len(raw) == body["size"] and ARTICLES[1].title.encode() in raw
 
 
 def test_robots_txt_is_obeyed(crawled):

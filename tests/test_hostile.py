@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-import zlib
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from archive.store import unpack_body
 from scraper.charset import decode_html, html_encoding
 from scraper.safety import is_public, looks_binary, xml_problem
 from tests.conftest import run_cli, write_config
@@ -101,7 +101,7 @@ def test_nothing_internal_local_or_off_the_web_is_fetched(crawled):
         "http://169.254.169.254/latest/meta-data/",
     }
     texts = " ".join(row["text"] for row in rows(db, "SELECT text FROM articles"))
-    bodies = b" ".join(zlib.decompress(row["body"]) for row in rows(db, "SELECT body FROM bodies"))
+    bodies = b" ".join(unpack_body(row["body"], row["codec"]) for row in rows(db, "SELECT body, codec FROM bodies"))
     assert "internal secret" not in texts and b"internal secret" not in bodies
     assert b"root:x:0:0" not in bodies and "root:x:0:0" not in texts  # /etc/passwd
     assert not rows(db, "SELECT url FROM pages WHERE url LIKE 'file:%' OR url LIKE 'ftp:%'")
