@@ -259,6 +259,7 @@ def main() -> None:
             sample = work[:: max(1, len(work) // args.one_core_pages)]
             for round_number in range(args.rounds):
                 # Each figure next to the ones it is compared with: this VM's speed drifts within minutes.
+                # Every other round runs them in reverse order, so a drift favours neither side of a ratio.
                 steps = {
                     "ours best": lambda: run_ours(web, "best", folder),
                     f"extract best {cores} cores": lambda: run_extraction_ceiling(work, "best", cores),
@@ -269,12 +270,16 @@ def main() -> None:
                     "extract best 1 core": lambda: run_extraction_ceiling(sample, "best", 1),
                     "extract fast 1 core": lambda: run_extraction_ceiling(sample, "fast", 1),
                 }
-                for name, step in steps.items():
+                for name, step in list(steps.items())[:: -1 if round_number % 2 else 1]:
                     if args.only and not any(word in name for word in args.only):
                         continue
                     run = step()
                     results.setdefault(name, []).append(run)
-                    print(f"round {round_number + 1} {name:24} {run.rate:7.1f} pages/s  ({run.pages} pages)", file=sys.stderr)
+                    print(
+                        f"round {round_number + 1} {name:24} {run.rate:7.1f} pages/s  "
+                        f"{run.cpu / max(run.pages, 1) * 1000:5.1f} ms CPU/page  ({run.pages} pages)",
+                        file=sys.stderr,
+                    )
         finally:
             web.stop()
 
