@@ -14,7 +14,10 @@ for ``--rounds`` rounds measures:
    politeness delay at zero and its parallelism set to ours;
 
 and prints medians and ratios: of the medians, and within each round (each figure is
-taken next to those it is compared with, so machine drift weighs less). Run from the repo root:
+taken next to those it is compared with, so machine drift weighs less). It also prints
+how near the crawl comes to what the cores allow when fetching and extraction share
+them: the cores over the CPU the fetch and extraction ceilings spend per page. Run from
+the repo root:
 
     python -m bench.throughput [--pages 2000] [--sites 100] [--rounds 3]
 """
@@ -289,10 +292,12 @@ def main() -> None:
         f"median of {args.rounds} rounds\n"
     )
     print(f"{'':26}{'pages/s':>9}{'CPU s/page':>12}{'peak MB':>9}")
+    median_cpu = {
+        name: statistics.median(run.cpu / run.pages for run in runs if run.pages) for name, runs in results.items()
+    }
     for name, runs in results.items():
-        cpu = statistics.median(run.cpu / run.pages for run in runs if run.pages)
         memory = max(run.peak_memory for run in runs) / 1e6
-        print(f"{name:26}{median[name]:9.1f}{cpu * 1000:10.1f}ms{memory:9.0f}")
+        print(f"{name:26}{median[name]:9.1f}{median_cpu[name] * 1000:10.1f}ms{memory:9.0f}")
     figures = {
         "bench": "throughput", "pages": args.pages, "sites": args.sites, "cores": cores,
         "rounds": args.rounds, "server": args.server,
@@ -308,6 +313,13 @@ def main() -> None:
         figures[f"{level}_peak_mb"] = round(max(r.peak_memory for r in results[f"ours {level}"]) / 1e6)
         print(f"ours {level}: {ours / ceiling:.0%} of min(fetch, extraction on all cores); "
               f"{ours / median['peer trafilatura']:.2f}x trafilatura's crawler")
+        # The ceiling above lets fetching and extraction each have the cores to themselves; in a
+        # crawl they share them, so the CPU both spend per page bounds it too.
+        budget = cores / (median_cpu["fetch ceiling"] + median_cpu[f"extract {level} {cores} cores"])
+        figures[f"{level}_vs_cpu_budget"] = round(ours / budget, 3)
+        print(f"  {ours / budget:.0%} of what the cores allow for fetching and extracting together: "
+              f"{cores} cores / ({median_cpu['fetch ceiling'] * 1000:.1f} + "
+              f"{median_cpu[f'extract {level} {cores} cores'] * 1000:.1f} ms CPU a page) = {budget:.1f} pages/s")
         # The same ratios within each round, whose figures were taken minutes apart, not a run apart.
         rounds = zip(
             results[f"ours {level}"], results["fetch ceiling"], results[f"extract {level} {cores} cores"],
