@@ -93,17 +93,24 @@ class PackedBody:
 
     hash: str  # SHA-256 of the raw bytes
     size: int  # raw size in bytes
-    data: bytes  # zstd-compressed raw bytes
+    data: bytes  # the raw bytes compressed with codec
+    # Bodies packed by earlier versions (perhaps still queued in a distributed crawl's Redis)
+    # have no codec of their own: they were zlib.
+    codec: str = "zlib"
 
 
 def pack_body(body: bytes, level: int = 3) -> PackedBody:
     """The body hashed and compressed at this zstd level."""
-    return PackedBody(hashlib.sha256(body).hexdigest(), len(body), zstd.compress(body, level))
+    return PackedBody(hashlib.sha256(body).hexdigest(), len(body), zstd.compress(body, level), "zstd")
 
 
 def unpack_body(data: bytes, codec: str) -> bytes:
     """A kept body's raw bytes, from a bodies row's ``body`` and ``codec``."""
-    return zlib.decompress(data) if codec == "zlib" else zstd.decompress(data)
+    if codec == "zstd":
+        return zstd.decompress(data)
+    if codec == "zlib":
+        return zlib.decompress(data)
+    raise ValueError(f"unknown body codec {codec!r}")
 
 
 class ArchiveError(Exception):
@@ -271,8 +278,8 @@ class Archive:
         """Keep a raw body once per distinct content; returns its hash."""
         packed = body if isinstance(body, PackedBody) else pack_body(body)
         self.db.execute(
-            "INSERT OR IGNORE INTO bodies (hash, size, body, codec) VALUES (?, ?, ?, 'zstd')",
-            [packed.hash, packed.size, packed.data],
+            "INSERT OR IGNORE INTO bodies (hash, size, body, codec) VALUES (?, ?, ?, ?)",
+            [packed.hash, packed.size, packed.data, packed.codec],
         )
         return packed.hash
 

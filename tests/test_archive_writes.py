@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import subprocess
+import zlib
 import sys
 from pathlib import Path
 
 import pytest
 
 from archive.batch import BatchWriter
-from archive.store import Archive, ArchiveError
+from archive.store import Archive, ArchiveError, PackedBody, pack_body, unpack_body
 from tests.conftest import REPO, rows, write_config
 from tests.generated_site import build_generated_site
 from tests.newssite import Site
@@ -50,6 +52,23 @@ def test_record_pages_keeps_the_good_pages_when_one_fails(tmp_path: Path):
         "http://example.com/news/3.html",
     ]
     assert len(rows(db, "SELECT url FROM articles")) == 2
+
+
+def test_bodies_keep_their_codec(tmp_path: Path):
+    raw = b"<html><body>" + b"<p>A paragraph of the story.</p>" * 50 + b"</body></html>"
+    packed = pack_body(raw, level=1)
+    # A body packed by an earlier version, as unpickling rebuilds it from a distributed crawl's
+    # Redis queue: zlib-compressed, with no codec in the state it was pickled with.
+    old = PackedBody.__new__(PackedBody)
+    vars(old).update(hash="0" * 64, size=len(raw), data=zlib.compress(raw))
+    assert pickle.loads(pickle.dumps(old)).codec == "zlib"
+    with Archive(tmp_path / "archive.db") as archive:
+        assert archive.body(archive.store_body(packed)) == raw
+        assert archive.body(archive.store_body(old)) == raw
+    stored = {row["codec"]: row["body"] for row in rows(tmp_path / "archive.db", "SELECT codec, body FROM bodies")}
+    assert set(stored) == {"zstd", "zlib"} and len(stored["zstd"]) < len(raw)
+    with pytest.raises(ValueError, match="unknown body codec 'brotli'"):
+        unpack_body(stored["zstd"], "brotli")
 
 
 def test_batch_writer_answers_each_page_once_committed(tmp_path: Path):
