@@ -7,8 +7,8 @@ import json
 import os
 import pickle
 import subprocess
-import zlib
 import sys
+import zlib
 from pathlib import Path
 
 import pytest
