@@ -315,11 +315,12 @@ def main() -> None:
               f"{ours / median['peer trafilatura']:.2f}x trafilatura's crawler")
         # The ceiling above lets fetching and extraction each have the cores to themselves; in a
         # crawl they share them, so the CPU both spend per page bounds it too.
-        budget = cores / (median_cpu["fetch ceiling"] + median_cpu[f"extract {level} {cores} cores"])
+        fetch_cpu, extract_cpu = median_cpu["fetch ceiling"], median_cpu[f"extract {level} {cores} cores"]
+        budget = cores / (fetch_cpu + extract_cpu)
         figures[f"{level}_vs_cpu_budget"] = round(ours / budget, 3)
         print(f"  {ours / budget:.0%} of what the cores allow for fetching and extracting together: "
-              f"{cores} cores / ({median_cpu['fetch ceiling'] * 1000:.1f} + "
-              f"{median_cpu[f'extract {level} {cores} cores'] * 1000:.1f} ms CPU a page) = {budget:.1f} pages/s")
+              f"{cores} cores / ({fetch_cpu * 1000:.1f} + {extract_cpu * 1000:.1f} ms CPU a page) "
+              f"= {budget:.1f} pages/s")
         # The same ratios within each round, whose figures were taken minutes apart, not a run apart.
         rounds = zip(
             results[f"ours {level}"], results["fetch ceiling"], results[f"extract {level} {cores} cores"],
