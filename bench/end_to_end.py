@@ -24,7 +24,7 @@ import yaml
 from bench.corpus import DEFAULT_ROOT, load_corpus
 from bench.corpus_web import LoopbackWeb, corpus_web
 from bench.scoring import body_scores, shingle_counts
-from scraper.urls import normalize_url
+from scraper.crawl.urls import normalize_url
 
 REPO = Path(__file__).resolve().parents[1]
 

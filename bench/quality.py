@@ -4,7 +4,7 @@
 
 Plain trafilatura is ``bare_extraction(html, url=url, with_metadata=True)`` with every
 other setting at its default (without ``with_metadata`` it finds no title, author
-or date at all). Direct mode calls ``extract_article`` on each page; ``--through-crawl``
+or date at all). Direct mode calls ``extract`` on each page; ``--through-crawl``
 serves the pages on 127.0.0.1 and archives them with the real crawl CLI instead.
 Prints one table, then the figures as one JSON line.
 """
@@ -23,7 +23,7 @@ import trafilatura
 
 from bench.corpus import COLLECTIONS, DEFAULT_ROOT, Page, load_corpus
 from bench.scoring import body_scores, same_authors, same_day, same_title, shingle_counts, snippet_shares
-from scraper.extraction import extract_article
+from scraper.extract import extract
 
 Fields = dict[str, Any] | None  # title, authors, published, text; None when nothing was extracted
 _pages: list[Page] = []  # read by forked workers
@@ -40,8 +40,8 @@ def plain_fields(page: Page) -> Fields:
 
 
 def our_fields(page: Page, level: str) -> Fields:
-    article = extract_article(page.html, page.url, None, level=level)
-    return None if article is None else {key: article.get(key) for key in ("title", "authors", "published", "text")}
+    article = extract(page.html, page.url, level=level)
+    return {key: getattr(article, key) for key in ("title", "authors", "published", "text")} if article.is_article else None
 
 
 def _timed(function: Any, *args: Any) -> tuple[Fields, float]:
@@ -177,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     report = {
         "mode": "through-crawl" if args.through_crawl else "direct",
         "level": args.level,
-        "extractor": extract_article.__module__,
+        "extractor": extract.__module__,
         "seconds": round(time.perf_counter() - start, 1),
         "direct_seconds": round(direct_seconds, 1),
         "ours": ours,

@@ -47,7 +47,7 @@ import yaml
 from bench.corpus import DEFAULT_ROOT, load_corpus
 from bench.corpus_web import LoopbackWeb
 from bench.nginx_web import NginxWeb, nginx_available
-from scraper.pool import default_workers, prepare_page
+from scraper.crawl.pool import default_workers, prepare_page
 from tests.newssite import ARTICLES, article_page
 
 REPO = Path(__file__).resolve().parents[1]

@@ -144,21 +144,22 @@ def crawl(
     run_id: str | None,
 ) -> None:
     """Crawl all (or the named) sources once and print a summary."""
-    from scraper.crawl import run_crawl  # Scrapy and Twisted load only for commands that crawl
-    from scraper.locking import LockBusy
+    # Scrapy and Twisted load only for commands that crawl.
+    from archive.locks import LockBusy
+    from scraper.crawl.run import run_crawl
 
     config = config.with_frontier(frontier)
     sources = config.select(names)
+    log_level = "INFO" if verbose else "WARNING"
     try:
-        report = run_crawl(
-            config,
-            sources,
-            log_level="INFO" if verbose else "WARNING",
-            run=run_id,
-            wait=wait,
-            progress_every=progress_every,
-            refresh=refresh,
-        )
+        if config.frontier:
+            from scraper.distributed.cluster import run_distributed_crawl
+
+            report = run_distributed_crawl(config, sources, log_level)
+        else:
+            report = run_crawl(
+                config, sources, log_level, run=run_id, wait=wait, progress_every=progress_every, refresh=refresh
+            )
     except LockBusy as exc:
         fail(f"{exc}; try again later, or pass --wait SECONDS", EXIT_FAILED)
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM while waiting for a lock, before anything was written
@@ -190,7 +191,7 @@ def crawl(
 @click.option("--verbose", "-v", is_flag=True, help="Show Scrapy's log.")
 def worker(config: Config, names: tuple[str, ...], frontier: str | None, verbose: bool) -> None:
     """Fetch and extract pages from the shared Redis frontier until stopped (Ctrl-C)."""
-    from scraper.cluster import run_worker
+    from scraper.distributed.cluster import run_worker
 
     config = config.with_frontier(frontier)
     run_worker(config, config.select(names), log_level="INFO" if verbose else "WARNING")
@@ -205,7 +206,7 @@ def writer(config: Config, frontier: str | None, batch: int, verbose: bool) -> N
     """Write the pages workers extracted into the archive, until stopped (Ctrl-C)."""
     import logging
 
-    from scraper.writer import run_writer
+    from scraper.distributed.writer import run_writer
 
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(asctime)s %(name)s %(levelname)s: %(message)s")
     pages = run_writer(config.with_frontier(frontier), batch)
@@ -227,7 +228,7 @@ def check(config: Config) -> None:
 @with_config
 def schedule(config: Config) -> None:
     """Crawl every source on its timetable until stopped; SIGHUP reloads the config."""
-    from scraper.locking import LockBusy
+    from archive.locks import LockBusy
     from scraper.scheduler import Scheduler
 
     try:
@@ -286,7 +287,7 @@ def schema() -> None:
 @click.option("--verbose", "-v", is_flag=True, help="Show Scrapy's log.")
 def discover(url: str, config_path: str, verbose: bool) -> None:
     """Find a site's feeds and sitemaps from its home page URL and print a config.yaml source entry."""
-    from scraper.discover import discover_site, format_discovery  # loads Scrapy
+    from scraper.crawl.discover import discover_site, format_discovery  # loads Scrapy
 
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -342,7 +343,7 @@ def _highlighted(snippet: str) -> Text:
 def diff(archive: Archive, url: str, as_json: bool) -> None:
     """Show every version of an archived article and what changed between them."""
     from archive.queries import history
-    from scraper.urls import normalize_url
+    from scraper.crawl.urls import normalize_url
 
     versions = history(archive.db, normalize_url(url)) or history(archive.db, url)
     if not versions:
@@ -448,7 +449,7 @@ def open_output(output: str, binary: bool) -> Iterator[IO[Any]]:
 @click.option("--workers", type=click.IntRange(0), help="Extraction processes (default: one per core; 0: in-process).")
 def reextract(archive: Archive, selection: Selection, workers: int | None) -> None:
     """Run the current extractor again on the stored raw pages (no network); update what changed."""
-    from scraper.pool import shutdown_pools
+    from scraper.crawl.pool import shutdown_pools
     from scraper.reextract import reextract as run_reextract
 
     try:

@@ -16,9 +16,8 @@ from typing import Any, TypeVar
 
 from archive.queries import Selection, keyset_rows
 from archive.store import Archive
-from scraper.charset import decode_html
-from scraper.extraction import extract_article
-from scraper.pool import get_pool
+from scraper.crawl.pool import get_pool
+from scraper.extract import extract
 
 T = TypeVar("T")
 # Pages handed to the extraction pool at once: enough to keep every worker busy, few enough to bound memory.
@@ -73,10 +72,11 @@ def reextract(
             if body is None:
                 report.no_body += 1
                 continue
-            jobs.append((row, _decode(body, row["headers"])))
+            jobs.append((row, body))
         results = pool.map(
-            extract_article,
-            [html for _, html in jobs],
+            _extract_record,
+            [body for _, body in jobs],
+            [_content_type(row["headers"]) for row, _ in jobs],
             [row["url"] for row, _ in jobs],
             # What the archive knows stays the fallback, as discovery's hints were at crawl time.
             [{"title": row["title"], "published": row["published"]} for row, _ in jobs],
@@ -92,6 +92,11 @@ def reextract(
     return report
 
 
-def _decode(body: bytes, headers_json: str | None) -> str:
-    content_type = json.loads(headers_json).get("Content-Type") if headers_json else None
-    return decode_html(body, content_type)
+def _extract_record(body: bytes, content_type: str | None, url: str, hints: dict[str, Any]) -> dict[str, Any] | None:
+    """The archive's fields of the article in a stored page, or None: run in the pool's workers."""
+    article = extract(body, url, hints=hints, content_type=content_type)
+    return article.record() if article.is_article else None
+
+
+def _content_type(headers_json: str | None) -> str | None:
+    return json.loads(headers_json).get("Content-Type") if headers_json else None

@@ -46,7 +46,7 @@ from scraper.config import (
     load_config,
     schedule_seconds,
 )
-from scraper.locking import LockBusy, scheduler_lock, source_lock
+from archive.locks import LockBusy, scheduler_lock, source_lock
 
 logger = logging.getLogger("newsarchive.schedule")
 

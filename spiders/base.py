@@ -3,7 +3,7 @@
 A spider crawls its sources in one way (feeds, sitemaps, sections, urls). It
 yields requests for candidate article URLs through :meth:`NewsSpider.article_requests`,
 which skips URLs already archived or already claimed in this run, and turns every
-response or failure into a :class:`~scraper.items.PageItem` for the pipelines.
+response or failure into a :class:`~scraper.crawl.items.PageItem` for the pipelines.
 """
 
 from __future__ import annotations
@@ -12,74 +12,32 @@ import logging
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import datetime, timezone
 from itertools import islice
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import scrapy
 from scrapy.crawler import Crawler
-from scrapy.exceptions import (
-    CannotResolveHostError,
-    DownloadCancelledError,
-    DownloadConnectionRefusedError,
-    DownloadFailedError,
-    DownloadTimeoutError,
-    IgnoreRequest,
-    ResponseDataLossError,
-)
-from scrapy.http import HtmlResponse, Response, TextResponse
+from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
-from twisted.internet.error import (
-    ConnectError,
-    ConnectionLost,
-    ConnectionRefusedError,
-    DNSLookupError,
-    TCPTimedOutError,
-    TimeoutError,
-)
+from scrapy.http import HtmlResponse, Response, TextResponse
 from twisted.python.failure import Failure
-from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
 from archive.store import Archive, acquire_shared, release_shared
 from scraper.config import Config, ConfigError, Source, load_config
-from scraper.counts import counter
-from scraper.crawlsettings import apply_config, crawl_settings
-from scraper.faults import Fault
-from scraper.items import PageItem
-from scraper.urls import normalize_url
+from scraper.crawl.counts import counter
+from scraper.crawl.configure import apply_config, crawl_settings
+from scraper.crawl.faults import failure_kind
+from scraper.crawl.items import PageItem
+from scraper.crawl.urls import normalize_url
 
-if TYPE_CHECKING:
-    from scraper.distributed import SeenState
+
+class SeenLookup(Protocol):
+    """What discovery asks of what is archived already: the archive, or distributed mode's Redis."""
+
+    def known_urls(self, urls: Iterable[str]) -> set[str]: ...
 
 # Candidate URLs looked up in the archive at once.
 KNOWN_BATCH = 500
 
-_FAILURE_KINDS: list[tuple[type[BaseException], str]] = [
-    (CannotResolveHostError, "dns"),
-    (DownloadTimeoutError, "timeout"),
-    (DownloadCancelledError, "too_large"),  # over DOWNLOAD_MAXSIZE
-    (DownloadConnectionRefusedError, "connection_refused"),
-    (ResponseDataLossError, "data_loss"),
-    (DownloadFailedError, "download_failed"),
-    (DNSLookupError, "dns"),
-    (TimeoutError, "timeout"),
-    (TCPTimedOutError, "timeout"),
-    (ConnectionRefusedError, "connection_refused"),
-    (ConnectError, "connection"),
-    (ResponseNeverReceived, "no_response"),
-    (ConnectionLost, "connection_lost"),
-    (ResponseFailed, "response_failed"),
-]
-
-
-def failure_kind(failure: Failure) -> str:
-    """A short name for why a request failed, used to count errors by kind."""
-    if failure.check(HttpError):
-        return f"http_{failure.value.response.status}"
-    if failure.check(Fault):
-        return failure.value.kind
-    for exc_type, kind in _FAILURE_KINDS:
-        if failure.check(exc_type):
-            return kind
-    return type(failure.value).__name__.lower()
 
 
 def parse_date(value: Any) -> datetime | None:
@@ -91,17 +49,6 @@ def parse_date(value: Any) -> datetime | None:
     except ValueError:
         return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
-
-
-def distributed_seen_state(crawler: Crawler, config: Config, source: Source, mode: str) -> SeenState:
-    """Point the crawler at the frontier; distributed, the archive belongs to `newsarchive writer`
-    and Redis says what it holds."""
-    # Imported only here: a crawl on one machine need not load Redis and scrapy-redis.
-    from scraper.distributed import SeenState, apply_frontier
-    from scraper.frontier import Frontier
-
-    apply_frontier(crawler.settings, config, source, mode)
-    return SeenState(Frontier.from_config(config))
 
 
 class NewsSpider(scrapy.Spider):
@@ -149,26 +96,23 @@ class NewsSpider(scrapy.Spider):
             raise ConfigError(f"{', '.join(s.name for s in sources)}: sources crawled together need the same crawl settings")
         apply_config(crawler.settings, config, sources[0])
         queue_dir = kwargs.pop("queue_dir", None)
-        if config.frontier:
-            # The frontier keeps a queue per source and mode: a distributed crawler serves one source.
-            (source,) = sources
-            seen = distributed_seen_state(crawler, config, source, cls.mode)
-        else:
+        # The seam of distributed mode: it hands over what is archived already (from Redis)
+        # and has pointed the crawler's settings at its frontier; alone, the archive says.
+        seen = kwargs.pop("seen", None)
+        if seen is None:
+            if config.frontier:
+                raise ConfigError("distributed mode: crawl with `newsarchive crawl` or `newsarchive worker`")
             if queue_dir:
                 # A sitemap may queue 100,000 requests: past a few hundred, they wait on disk.
                 crawler.settings.set("NEWSARCHIVE_QUEUE_DIR", queue_dir, priority="spider")
             seen = acquire_shared(config.archive_path)
+            crawler.signals.connect(lambda: release_shared(config.archive_path), signal=scrapy.signals.spider_closed, weak=False)
         crawler.settings.set("NEWSARCHIVE_ARCHIVE", str(config.archive_path), priority="spider")
         spider = super().from_crawler(crawler, *args, sources=sources, config=config, **kwargs)
         spider.archive = seen
-        crawler.signals.connect(spider._release_archive, signal=scrapy.signals.spider_closed)
         return spider
 
-    archive: Archive | SeenState  # what is archived already: the archive, or Redis when distributed
-
-    def _release_archive(self) -> None:
-        if not self.config.frontier:
-            release_shared(self.config.archive_path)
+    archive: Archive | SeenLookup  # what is archived already: the archive, or Redis when distributed
 
     # -- discovery --------------------------------------------------------------
 

@@ -9,7 +9,7 @@ import scrapy
 
 from archive.queries import due_revisits
 from scraper.config import Source
-from scraper.counts import counter
+from scraper.crawl.counts import counter
 from spiders.base import NewsSpider
 
 

@@ -11,7 +11,7 @@ from scrapy.http import HtmlResponse, Response
 from scrapy.linkextractors import LinkExtractor
 
 from scraper.config import Source
-from scraper.items import PageItem
+from scraper.crawl.items import PageItem
 from spiders.base import NewsSpider
 
 

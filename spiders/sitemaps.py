@@ -15,7 +15,7 @@ from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 
 from scraper.config import Source
-from scraper.urls import normalize_url
+from scraper.crawl.urls import normalize_url
 from spiders.base import NewsSpider
 
 NEWS_NAMESPACE = "{http://www.google.com/schemas/sitemap-news/0.9}"

@@ -129,7 +129,7 @@ def test_crawl_spills_requests_to_disk_past_its_share_in_memory(tmp_path: Path):
     result = crawl_generated_site(
         tmp_path, "scrapy", "crawl", "sitemaps", "-a", "source=generated",
         "-s", f"NEWSARCHIVE_QUEUE_DIR={queues}", "-s", "NEWSARCHIVE_QUEUE_IN_MEMORY=2", "-s", "LOG_LEVEL=INFO",
-        SCRAPY_SETTINGS_MODULE="scraper.settings",
+        SCRAPY_SETTINGS_MODULE="scraper.crawl.settings",
     )  # fmt: skip
     # Scrapy's closing stats: requests past the 2 in memory waited on disk, and came back whole
     # (all 30 archived). How many depends on how fast the downloader takes them.

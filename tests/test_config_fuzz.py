@@ -14,7 +14,7 @@ from scrapy.settings import Settings
 
 from scraper.cli import cli
 from scraper.config import ConfigError, parse_config
-from scraper.crawlsettings import apply_config
+from scraper.crawl.configure import apply_config
 
 GOOD = {
     "archive": "news.db",

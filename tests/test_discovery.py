@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from scraper.config import parse_config
-from scraper.middlewares import retry_after_seconds
-from scraper.urls import article_key, normalize_url
+from scraper.crawl.middlewares import retry_after_seconds
+from scraper.crawl.urls import article_key, normalize_url
 from spiders.feeds import feed_entries
 from spiders.sitemaps import sitemap_entries
 from tests.conftest import rows, run_cli, write_config

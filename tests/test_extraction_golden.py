@@ -1,7 +1,7 @@
 """Golden pages: one small hand-written page per extraction rule, expected fields beside it.
 
 Each ``tests/golden/<name>.html`` has a ``<name>.json`` holding the page's URL and the
-fields ``extract_article`` must return: exact ``title``, ``authors``, ``published``,
+fields ``extract`` must return: exact ``title``, ``authors``, ``published``,
 ``language``, ``sitename`` where given, snippets the text (or the comments) must
 or must not contain, and the words the text must open with. A separate test measures the shared corpus when it is present.
 """
@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from scraper.extraction import extract_article
+from scraper.extract import extract
 
 GOLDEN = Path(__file__).parent / "golden"
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
@@ -25,9 +25,9 @@ EXACT_FIELDS = ("title", "authors", "published", "language", "sitename")
 def golden(request: pytest.FixtureRequest) -> tuple[dict, dict]:
     page = request.param
     expected = json.loads(page.with_suffix(".json").read_text(encoding="utf-8"))
-    article = extract_article(page.read_text(encoding="utf-8"), expected["url"], expected.get("hints"))
-    assert article is not None, f"{page.name}: no article extracted"
-    return article, expected
+    article = extract(page.read_text(encoding="utf-8"), expected["url"], hints=expected.get("hints"))
+    assert article.is_article, f"{page.name}: no article extracted ({article.not_article})"
+    return article.record(), expected
 
 
 def test_every_page_has_its_expectations() -> None:
@@ -72,8 +72,8 @@ def test_contract(golden: tuple[dict, dict]) -> None:
 
 def test_fast_level_is_plain_trafilatura() -> None:
     page = GOLDEN / "jsonld_graph.html"
-    article = extract_article(page.read_text(encoding="utf-8"), "https://gazette.example/ferry", level="fast")
-    assert article is not None and article["extractor"].endswith("(fast)")
+    article = extract(page.read_text(encoding="utf-8"), "https://gazette.example/ferry", level="fast")
+    assert article.is_article and article.extractor.endswith("(fast)")
 
 
 def test_hinted_date_picks_between_the_page_dates() -> None:
@@ -81,8 +81,8 @@ def test_hinted_date_picks_between_the_page_dates() -> None:
     <meta property="article:published_time" content="2024-02-01T10:00:00+00:00"></head><body><article>
     <h1>Two dates</h1><p>Lead <time datetime="2024-01-31T09:00:00+00:00">yesterday</time></p>
     <p>""" + "A sentence long enough to count as the body of this short test article. " * 5 + "</p></article></body></html>"
-    article = extract_article(page, "https://x.example/a", {"published": "2024-01-31"})
-    assert article is not None and article["published"] == "2024-01-31T09:00:00+00:00"
+    article = extract(page, "https://x.example/a", hints={"published": "2024-01-31"})
+    assert article.is_article and article.published == "2024-01-31T09:00:00+00:00"
 
 
 @pytest.mark.skipif(not CORPUS.exists(), reason=f"the shared corpus is not at {CORPUS} (a fresh clone has none)")
@@ -102,7 +102,7 @@ def test_corpus_sample_beats_plain_trafilatura() -> None:
 
 
 def test_blank_lines_do_not_make_a_fallback_result_padded() -> None:
-    from scraper.body import looks_padded
+    from scraper.extract.body import looks_padded
 
     prose = "A paragraph of the article that the fallback extractor kept."
     assert not looks_padded("\n \n\t\n".join([prose] * 4))  # blank lines between paragraphs

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from archive.store import unpack_body
-from scraper.charset import decode_html, html_encoding
-from scraper.safety import is_public, looks_binary, xml_problem
+from scraper.extract.charset import decode_html, html_encoding
+from scraper.crawl.safety import is_public, looks_binary, xml_problem
 from tests.conftest import run_cli, write_config
 from tests.hostile import ENCODED, ENGLISH, FAULTS, JPEG, PDF, HostileWeb, billion_laughs
 from tests.conftest import rows

@@ -7,7 +7,7 @@ import pytest
 from trafilatura.utils import load_html
 
 from bench.corpus import load_corpus
-from scraper.parsing import parse_html
+from scraper.extract.parsing import parse_html
 from tests.conftest import CORPUS
 
 XHTML_DOCTYPE = (

@@ -7,7 +7,7 @@ from pathlib import Path
 import scrapy
 from scrapy.utils.test import get_crawler
 
-from scraper.queues import SpillingQueue
+from scraper.crawl.queues import SpillingQueue
 
 
 class QueueSpider(scrapy.Spider):

@@ -1,6 +1,6 @@
 """A crawl's counters, kept in the crawler's stats for the crawler and for each source.
 
-One crawler serves every source that shares its settings (``scraper.crawl``), and the
+One crawler serves every source that shares its settings (``scraper.crawl.run``), and the
 run summary and the ``crawls`` table need each source's own numbers: a counter made
 for a source counts ``newsarchive/KEY`` and ``newsarchive/source/NAME/KEY``.
 """

@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
-from scraper.folding import fold
+from scraper.extract.folding import fold
 
 # Separators between a headline and a site or section name ("Headline | Site", "Site - Headline").
 _SEPARATOR = re.compile(r"\s+[|\-–—·•»/:]\s+|\s*[|｜ㅣ：]\s*")

@@ -1,7 +1,7 @@
 """Scrapy project settings: polite defaults, safe for the open web.
 
 ``config.yaml``'s ``crawl:`` section and each source's overrides are applied on
-top of these by ``scraper.crawlsettings.apply_config`` when a spider starts.
+top of these by ``scraper.crawl.configure.apply_config`` when a spider starts.
 """
 
 from scrapy.settings import default_settings
@@ -46,11 +46,11 @@ EXTENSIONS_BASE = {
 }
 
 ITEM_PIPELINES = {
-    "scraper.pipelines.ExtractionPipeline": 300,
-    "scraper.pipelines.ArchivePipeline": 800,
+    "scraper.crawl.pipelines.ExtractionPipeline": 300,
+    "scraper.crawl.pipelines.ArchivePipeline": 800,
 }
 SPIDER_MIDDLEWARES = {
-    "scraper.safety.EntryLimitMiddleware": 50,
+    "scraper.crawl.safety.EntryLimitMiddleware": 50,
     # Each spider middleware wraps every page's callback output in one more async generator.
     # These three do nothing for us: discovery tracks its own depth (spiders/sections.py),
     # sites need not learn which page led us to them, and the meta-copy check is a lint.
@@ -61,28 +61,28 @@ SPIDER_MIDDLEWARES = {
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware": None,  # no source logs in
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
-    "scraper.middlewares.SharedRobotsTxtMiddleware": 100,
+    "scraper.crawl.middlewares.SharedRobotsTxtMiddleware": 100,
     # Guards against the hostile web (scraper/safety.py); see docs/reliability.md.
-    "scraper.safety.PublicAddressMiddleware": 40,  # before robots.txt is fetched for a host
-    "scraper.safety.ResponseGuardMiddleware": 60,  # sees bodies after decompression
+    "scraper.crawl.safety.PublicAddressMiddleware": 40,  # before robots.txt is fetched for a host
+    "scraper.crawl.safety.ResponseGuardMiddleware": 60,  # sees bodies after decompression
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
-    "scraper.safety.MetaRefreshMiddleware": 580,
+    "scraper.crawl.safety.MetaRefreshMiddleware": 580,
     "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
-    "scraper.safety.HttpCompressionMiddleware": 590,
+    "scraper.crawl.safety.HttpCompressionMiddleware": 590,
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
-    "scraper.safety.RedirectMiddleware": 600,
+    "scraper.crawl.safety.RedirectMiddleware": 600,
     # Nearer the downloader than RetryMiddleware (550): it sees a 429/503 first and pauses
     # the site; the retried request then waits in its process_request.
-    "scraper.middlewares.RetryAfterMiddleware": 560,
-    "scraper.middlewares.ConditionalListingMiddleware": 570,
+    "scraper.crawl.middlewares.RetryAfterMiddleware": 560,
+    "scraper.crawl.middlewares.ConditionalListingMiddleware": 570,
     # Last before the downloader: counts a request as in flight until its response returns.
-    "scraper.middlewares.SharedPolitenessMiddleware": 950,
+    "scraper.crawl.middlewares.SharedPolitenessMiddleware": 950,
 }
 # Only the web: no local files, FTP, S3 or data: URLs, whatever a page links to.
 DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
 
 # Requests wait in memory up to a share per queue, then on disk (scraper/queues.py).
-SCHEDULER_MEMORY_QUEUE = "scraper.queues.SpillingQueue"
+SCHEDULER_MEMORY_QUEUE = "scraper.crawl.queues.SpillingQueue"
 
 # Responses waiting for extraction are bounded in bytes: back-pressure on fetching.
 SCRAPER_SLOT_MAX_ACTIVE_SIZE = 8_000_000

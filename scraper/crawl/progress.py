@@ -12,7 +12,7 @@ from rich.live import Live
 from rich.text import Text
 from twisted.internet import task
 
-from scraper.pipelines import crawl_counts
+from scraper.crawl.pipelines import crawl_counts
 
 
 class CrawlProgress:

@@ -22,9 +22,9 @@ from typing import Any
 
 from archive.store import Archive, utcnow
 from scraper.config import Config
-from scraper.frontier import REDIS_ERRORS, Frontier
-from scraper.items import PageItem
-from scraper.pipelines import record_item
+from scraper.distributed.frontier import REDIS_ERRORS, Frontier
+from scraper.crawl.items import PageItem
+from scraper.crawl.pipelines import record_item
 
 logger = logging.getLogger(__name__)
 

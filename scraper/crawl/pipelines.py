@@ -19,12 +19,12 @@ from scrapy.exceptions import NotConfigured
 
 from archive.batch import acquire_writer, release_writer
 from archive.store import CRAWL_COUNTS, Archive, acquire_shared, release_shared
-from scraper.counts import counter, source_prefix
-from scraper.faults import count_fault
-from scraper.items import PageItem
-from scraper.middlewares import ROBOTS_BLOCKED_URLS
-from scraper.pool import get_pool, prepare_in_pool
-from scraper.urls import article_key
+from scraper.crawl.counts import counter, source_prefix
+from scraper.crawl.faults import count_fault
+from scraper.crawl.items import PageItem
+from scraper.crawl.middlewares import ROBOTS_BLOCKED_URLS
+from scraper.crawl.pool import get_pool, prepare_in_pool
+from scraper.crawl.urls import article_key
 
 logger = logging.getLogger(__name__)
 

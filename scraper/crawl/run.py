@@ -25,12 +25,12 @@ from scrapy.utils.project import get_project_settings
 from archive.queries import any_due_revisits
 from archive.store import acquire_shared, release_shared
 from scraper.config import Config, Source
-from scraper.crawlsettings import crawl_settings
-from scraper.locking import crawling
-from scraper.logs import quiet_expected_faults
-from scraper.pipelines import crawl_counts
-from scraper.pool import release_freed_memory, shutdown_pools, start_pool
-from scraper.progress import CrawlProgress
+from scraper.crawl.configure import crawl_settings
+from archive.locks import crawling
+from scraper.crawl.logs import quiet_expected_faults
+from scraper.crawl.pipelines import crawl_counts
+from scraper.crawl.pool import release_freed_memory, shutdown_pools, start_pool
+from scraper.crawl.progress import CrawlProgress
 from spiders import SPIDERS
 
 logger = logging.getLogger(__name__)
@@ -59,7 +59,7 @@ def project_settings(log_level: str = "WARNING"):
     settings = get_project_settings()
     # Outside a checkout (an installed package run from elsewhere) scrapy.cfg is absent.
     if not settings.get("ITEM_PIPELINES"):
-        settings.setmodule("scraper.settings", priority="project")
+        settings.setmodule("scraper.crawl.settings", priority="project")
     settings.set("LOG_LEVEL", log_level, priority="cmdline")
     return settings
 
@@ -77,7 +77,7 @@ def run_crawl(
     """Crawl the sources once and record the run; returns the per-source report.
 
     Holds each source's lock for the whole crawl (raises
-    :class:`~scraper.locking.LockBusy` when another process crawls one of them
+    :class:`~archive.locks.LockBusy` when another process crawls one of them
     and ``wait`` seconds did not free it). SIGTERM or SIGINT stops the crawl
     gracefully: pages in flight are written whole, and the run is recorded as
     ``interrupted``. With ``progress_every`` a progress line is shown.
@@ -86,10 +86,6 @@ def run_crawl(
     Can run once per process: Twisted's reactor cannot be restarted (the
     scheduler runs each crawl in a child process for that reason).
     """
-    if config.frontier:
-        from scraper.cluster import run_distributed_crawl
-
-        return run_distributed_crawl(config, sources, log_level)
     run = run or uuid.uuid4().hex[:12]
     # Until Scrapy installs its own handlers, SIGTERM stops the crawl like Ctrl-C does.
     signal.signal(signal.SIGTERM, signal.default_int_handler)

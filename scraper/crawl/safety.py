@@ -1,7 +1,7 @@
 """Guards against the hostile web: where requests may go, and which responses get through.
 
 Each guard is a Scrapy middleware registered in ``scraper/settings.py``. A guard
-that refuses something raises a :class:`~scraper.faults.Fault`; the spider's
+that refuses something raises a :class:`~scraper.crawl.faults.Fault`; the spider's
 errback records it and counts it by kind, with one log line.
 """
 
@@ -27,10 +27,10 @@ from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.error import DNSLookupError
 from w3lib.encoding import read_bom
 
-from scraper.charset import html_encoding
-from scraper.counts import counter
-from scraper.faults import Fault, count_fault
-from scraper.urls import normalize_url
+from scraper.extract.charset import html_encoding
+from scraper.crawl.counts import counter
+from scraper.crawl.faults import Fault, count_fault
+from scraper.crawl.urls import normalize_url
 
 logger = logging.getLogger(__name__)
 
@@ -113,7 +113,7 @@ class ResponseGuardMiddleware:
     - An "HTML" page whose bytes are a PDF, an image or other binary becomes a
       plain response, which the spider records as ``not_html``.
     - An HTML section page is decoded with the encoding its bytes are really in
-      (:func:`scraper.charset.html_encoding`), whatever its header says; article
+      (:func:`scraper.extract.charset.html_encoding`), whatever its header says; article
       pages are decoded the same way by extraction, in its worker processes.
     """
 
@@ -141,7 +141,7 @@ class ResponseGuardMiddleware:
                 flags=response.flags,
             )
         if request.meta.get("kind") == "article":
-            return response  # extraction decodes it (scraper.charset.decode_html), off the event loop
+            return response  # extraction decodes it (scraper.extract.charset.decode_html), off the event loop
         encoding = html_encoding(response.body, response.headers.get("Content-Type", b"").decode("latin-1"))
         if encoding and encoding != response.encoding:
             return response.replace(encoding=encoding)

@@ -18,8 +18,8 @@ from typing import Any
 import lxml.html
 import trafilatura
 
-from scraper.folding import fold
-from scraper.furniture import strip_furniture
+from scraper.extract.folding import fold
+from scraper.extract.furniture import strip_furniture
 
 TRAFILATURA = f"trafilatura {trafilatura.__version__}"
 # The precision result wins unless it kept less than this share of the balanced one.

@@ -18,8 +18,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from scraper.authors import split_byline
-from scraper.folding import fold
+from scraper.extract.authors import split_byline
+from scraper.extract.folding import fold
 
 # A furniture line is short; anything longer is prose and is never touched.
 MAX_FURNITURE_CHARS = 140

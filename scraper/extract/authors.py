@@ -6,7 +6,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from scraper.folding import fold
+from scraper.extract.folding import fold
 
 # "By", "Von", "Par", ... and "Author:"-style labels in front of a byline.
 _PREFIX = re.compile(

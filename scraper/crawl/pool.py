@@ -16,7 +16,6 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from typing import Any
 
 from archive.store import PackedBody, content_hash, pack_body
-from scraper.charset import decode_html
 
 _pools: dict[int, Executor] = {}
 # zstd level of the raw bodies kept: at the fast level, about 7% more disk for
@@ -74,7 +73,7 @@ def get_pool(workers: int | None) -> Executor:
             # forkserver: workers start from a clean, single-threaded parent that has
             # already imported the extractor, not from the threaded reactor process.
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["scraper.extraction"])
+            context.set_forkserver_preload(["scraper.extract.article"])
             _pools[size] = ProcessPoolExecutor(max_workers=size, mp_context=context)
     return _pools[size]
 
@@ -110,12 +109,14 @@ def prepare_page(
     hash and compress the body."""
     # Imported here, not at the top: the workers preload it, and the crawl's own process,
     # which only hands pages over, is spared its import time and memory.
-    from scraper.extraction import extract_article
+    from scraper.extract import extract
 
-    article = extract_article(decode_html(body, content_type), url, hints, level)
-    if article is not None:
-        article["content_hash"] = content_hash(article["title"], article["text"])
-    return article, pack_body(body, BODY_COMPRESSION[level])
+    article = extract(body, url, level=level, hints=hints, content_type=content_type)
+    if not article.is_article:
+        return None, pack_body(body, BODY_COMPRESSION[level])
+    record = article.record()
+    record["content_hash"] = content_hash(record["title"], record["text"])
+    return record, pack_body(body, BODY_COMPRESSION[level])
 
 
 async def prepare_in_pool(

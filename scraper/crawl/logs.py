@@ -6,7 +6,7 @@ import logging
 
 # Scrapy components that log an expected network fault with a full traceback.
 _NOISY_LOGGERS = ("scrapy.core.scraper",)
-# Scrapy components that log a fault which the spider's errback (or scraper.safety) then
+# Scrapy components that log a fault which the spider's errback (or scraper.crawl.safety) then
 # logs again, with its kind: "Gave up retrying", "larger than download max size", ...
 _REPEATING_LOGGERS = (
     "scrapy.downloadermiddlewares.retry",

@@ -23,12 +23,12 @@ from twisted.internet.task import LoopingCall
 
 from archive.store import crawl_status
 from scraper.config import Config, Source
-from scraper.crawl import CrawlReport, SourceReport, project_settings
-from scraper.distributed import Unclaimed
-from scraper.frontier import REDIS_ERRORS, Frontier
-from scraper.logs import quiet_expected_faults
-from scraper.pipelines import crawl_counts
-from scraper.pool import shutdown_pools
+from scraper.crawl.run import CrawlReport, SourceReport, project_settings
+from scraper.distributed.components import SeenState, Unclaimed, apply_frontier
+from scraper.distributed.frontier import REDIS_ERRORS, Frontier
+from scraper.crawl.logs import quiet_expected_faults
+from scraper.crawl.pipelines import crawl_counts
+from scraper.crawl.pool import shutdown_pools
 from spiders import SPIDERS
 
 logger = logging.getLogger(__name__)
@@ -108,7 +108,10 @@ def start_crawlers(
             crawler = process.create_crawler(SPIDERS[mode])
             crawler.settings.set("NEWSARCHIVE_WORKER", worker, priority="cmdline")
             crawler.signals.connect(on_idle, signal=signals.spider_idle, weak=False)
-            process.crawl(crawler, sources=[source], config=config, claimed=Unclaimed())
+            # The seam: the frontier's scheduler and sink in the settings, Redis for what is archived.
+            apply_frontier(crawler.settings, config, source, mode)
+            seen = SeenState(Frontier.from_config(config))
+            process.crawl(crawler, sources=[source], config=config, claimed=Unclaimed(), seen=seen)
     return process
 
 

@@ -1,27 +1,29 @@
-"""Turn a fetched HTML page into an archived article, or decide it is not one.
+"""The extraction library's one call: a fetched page in, an :class:`Article` out, or why there is none.
 
-Runs in extraction worker processes (see ``scraper.pool``), never on Scrapy's
-event loop. ``extract_article`` is the only entry point the crawl uses.
+The crawl runs it in worker processes, never on Scrapy's event loop; ``reextract``,
+``newsarchive extract``, the benchmarks and the tests call it directly.
 
-Metadata comes from what the page states (``scraper.metadata``) before what
-trafilatura and htmldate infer; the body from ``scraper.body``.
+Metadata comes from what the page states (``scraper.extract.metadata``) before what
+trafilatura and htmldate infer; the body from ``scraper.extract.body``.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import lxml.html
 from trafilatura.metadata import extract_metadata
 
-from scraper.authors import choose_authors, is_organisation
-from scraper.body import extract_body
-from scraper.dates import choose_published
-from scraper.metadata import Evidence, clean, gather
-from scraper.parsing import parse_html
-from scraper.titles import choose_title, strip_site_name, title_dates
+from scraper.extract.charset import decode_html
+from scraper.extract.authors import choose_authors, is_organisation
+from scraper.extract.body import extract_body
+from scraper.extract.dates import choose_published
+from scraper.extract.metadata import Evidence, clean, gather
+from scraper.extract.parsing import parse_html
+from scraper.extract.titles import choose_title, strip_site_name, title_dates
 
 # Below this many words, a page without article markup is a teaser or a stub.
 MIN_WORDS_WITHOUT_MARKUP = 40
@@ -33,22 +35,61 @@ LISTING_MAX_WORDS = 120
 _MAYBE_WIDE = re.compile("[\u1100-\U0010ffff]")
 
 
-def extract_article(
-    html: str, url: str, hints: dict[str, Any] | None = None, level: str = "best"
-) -> dict[str, Any] | None:
-    """The article fields of a page, or ``None`` when the page is not an article.
+@dataclass
+class Article:
+    """What one page yields. Every field's meaning is written down once, in
+    ``archive.schema`` (the ``articles`` table), where the archive keeps them."""
 
-    ``hints`` are what discovery already knows (``published``, ``title``, ``language``
-    from a feed or news sitemap); the page's own metadata wins over them, and a
-    hinted date picks between dates the page states. ``level="fast"`` runs one plain
-    trafilatura pass for the body and takes only the metadata the page states;
-    ``"best"`` compares passes and fallbacks and asks trafilatura and htmldate for
-    what the page leaves unstated.
+    url: str
+    not_article: str | None = None  # why the page is not an article; None when it is one
+    title: str | None = None
+    authors: list[str] = field(default_factory=list)
+    published: str | None = None
+    language: str | None = None
+    description: str | None = None
+    sitename: str | None = None
+    tags: list[str] = field(default_factory=list)
+    image: str | None = None
+    canonical_url: str | None = None
+    text: str = ""
+    comments: str | None = None
+    extractor: str | None = None
+
+    @property
+    def is_article(self) -> bool:
+        return self.not_article is None
+
+    def record(self) -> dict[str, Any]:
+        """The fields the archive stores for an article (``url`` and the verdict are the page's)."""
+        fields = asdict(self)
+        del fields["url"], fields["not_article"]
+        return fields
+
+
+def extract(
+    html: bytes | str,
+    url: str,
+    *,
+    level: str = "best",
+    hints: dict[str, Any] | None = None,
+    content_type: str | None = None,
+) -> Article:
+    """The article of a page, or an :class:`Article` whose ``not_article`` says why there is none.
+
+    ``html`` as fetched (bytes, decoded by what the page and ``content_type`` declare)
+    or already decoded. ``hints`` are what discovery already knows (``published``,
+    ``title``, ``language`` from a feed or news sitemap); the page's own metadata wins
+    over them, and a hinted date picks between dates the page states. ``level="fast"``
+    runs one plain trafilatura pass for the body and takes only the metadata the page
+    states; ``"best"`` compares passes and fallbacks and asks trafilatura and htmldate
+    for what the page leaves unstated.
     """
+    if isinstance(html, bytes):
+        html = decode_html(html, content_type)
     hints = hints or {}
     tree = parse_html(html)
     if tree is None:
-        return None
+        return Article(url, not_article="empty page")
     evidence = gather(tree)
     marked = is_marked_article(tree, evidence)
     title = choose_title(
@@ -70,26 +111,28 @@ def extract_article(
     titles = [*filter(None, [title]), *evidence.titles, *evidence.h1s]
     body = extract_body(tree, url, level, titles=titles, authors=authors, description=evidence.description)
     words = word_count(body.text)
-    if words < (MIN_WORDS_WITH_MARKUP if marked else MIN_WORDS_WITHOUT_MARKUP):
-        return None
+    least = MIN_WORDS_WITH_MARKUP if marked else MIN_WORDS_WITHOUT_MARKUP
+    if words < least:
+        return Article(url, not_article=f"{words} words of text, fewer than an article's {least}")
     if is_listing(tree, evidence) and words < LISTING_MAX_WORDS:
-        return None
-    return {
-        "canonical_url": evidence.canonical_url or clean(inferred.get("url")),
-        "title": title or _inferred_title(inferred, evidence, url) or clean(hints.get("title")),
-        "authors": authors,
-        "published": choose_published(
+        return Article(url, not_article="a list of headlines with little text")
+    return Article(
+        url,
+        canonical_url=evidence.canonical_url or clean(inferred.get("url")),
+        title=title or _inferred_title(inferred, evidence, url) or clean(hints.get("title")),
+        authors=authors,
+        published=choose_published(
             evidence.published + title_dates(evidence.titles), hints.get("published"), inferred.get("date")
         ),
-        "language": _language(evidence.language or hints.get("language")),
-        "description": evidence.description or clean(inferred.get("description")),
-        "sitename": next(iter(evidence.site_names), None) or clean(inferred.get("sitename")),
-        "tags": evidence.tags or _split_list(inferred.get("categories")) + _split_list(inferred.get("tags")),
-        "image": evidence.image or clean(inferred.get("image")),
-        "text": body.text,
-        "comments": body.comments,
-        "extractor": body.extractor,
-    }
+        language=_language(evidence.language or hints.get("language")),
+        description=evidence.description or clean(inferred.get("description")),
+        sitename=next(iter(evidence.site_names), None) or clean(inferred.get("sitename")),
+        tags=evidence.tags or _split_list(inferred.get("categories")) + _split_list(inferred.get("tags")),
+        image=evidence.image or clean(inferred.get("image")),
+        text=body.text,
+        comments=body.comments,
+        extractor=body.extractor,
+    )
 
 
 def is_marked_article(tree: lxml.html.HtmlElement, evidence: Evidence) -> bool:

@@ -22,10 +22,10 @@ from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 
-from scraper.counts import counter, source_prefix
-from scraper.faults import count_fault
-from scraper.urls import normalize_url
-from spiders.base import failure_kind
+from scraper.crawl.counts import counter, source_prefix
+from scraper.crawl.faults import count_fault
+from scraper.crawl.urls import normalize_url
+from scraper.crawl.faults import failure_kind
 
 logger = logging.getLogger(__name__)
 # Meta key of Scrapy's robots.txt request (and of redirects made of it): the site it is for.

@@ -42,9 +42,9 @@ from scrapy_redis.scheduler import Scheduler
 from twisted.internet.task import LoopingCall
 
 from scraper.config import Config, Source, parse_duration
-from scraper.frontier import REDIS_ERRORS, Frontier, queue_keys
-from scraper.items import PageItem
-from scraper.pipelines import record_fields
+from scraper.distributed.frontier import REDIS_ERRORS, Frontier, queue_keys
+from scraper.crawl.items import PageItem
+from scraper.crawl.pipelines import record_fields
 
 logger = logging.getLogger(__name__)
 
@@ -58,18 +58,18 @@ def frontier_source(spider: Any) -> str:
 def apply_frontier(settings: Settings, config: Config, source: Source, mode: str) -> None:
     """Point one spider's scheduler, duplicate filter and item output at the frontier."""
     pipelines = settings.getdict("ITEM_PIPELINES")
-    pipelines.update({"scraper.pipelines.ArchivePipeline": None, "scraper.distributed.FrontierPipeline": 800})
+    pipelines.update({"scraper.crawl.pipelines.ArchivePipeline": None, "scraper.distributed.components.FrontierPipeline": 800})
     middlewares = settings.getdict("SPIDER_MIDDLEWARES")
-    middlewares["scraper.distributed.WorkerStartMiddleware"] = 10
+    middlewares["scraper.distributed.components.WorkerStartMiddleware"] = 10
     values = {
         "NEWSARCHIVE_FRONTIER": config.frontier,
         "NEWSARCHIVE_FRONTIER_TIMEOUT": parse_duration(config.frontier_timeout).total_seconds(),
         "REDIS_URL": config.frontier,
-        "SCHEDULER": "scraper.distributed.FrontierScheduler",
-        "SCHEDULER_QUEUE_CLASS": "scraper.distributed.LeasedQueue",
+        "SCHEDULER": "scraper.distributed.components.FrontierScheduler",
+        "SCHEDULER_QUEUE_CLASS": "scraper.distributed.components.LeasedQueue",
         "SCHEDULER_QUEUE_KEY": queue_keys(source.name, mode)[0],
         "SCHEDULER_PERSIST": True,  # the queue is shared: a closing worker must not clear it
-        "DUPEFILTER_CLASS": "scraper.distributed.RunDupeFilter",
+        "DUPEFILTER_CLASS": "scraper.distributed.components.RunDupeFilter",
         "ITEM_PIPELINES": pipelines,
         "SPIDER_MIDDLEWARES": middlewares,
     }
