@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import json
 import os
@@ -292,18 +293,83 @@ def discover(url: str, config_path: str, verbose: bool) -> None:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         fail(f"{url!r} is not an http(s) URL of a home page, such as https://example.com/")
-    config = None
-    if Path(config_path).exists():
-        try:
-            config = load_config(config_path)
-        except ConfigError as exc:
-            fail(str(exc))
-    result = discover_site(url, config, log_level="INFO" if verbose else "WARNING")
+    result = discover_site(url, _optional_config(config_path), log_level="INFO" if verbose else "WARNING")
     if result.home_error:
         click.echo(f"{url}: home page failed: {result.home_error}", err=True)
     if not result.found:
         fail(f"{url}: found no feed and no sitemap", EXIT_FAILED)
     click.echo(format_discovery(result))
+
+
+@cli.command("extract")
+@click.argument("page")
+@click.option("--url", help="Where a saved PAGE was published (for its links and canonical URL).")
+@click.option("--level", type=click.Choice(["best", "fast"]), default="best", show_default=True, help="Extraction level.")
+@click.option("--json", "as_json", is_flag=True, help="Print the article as JSON.")
+@config_option("Take the crawl settings (User-Agent, robots, delay) from this file, if it exists, when PAGE is a URL.")
+def extract_page(page: str, url: str | None, level: str, as_json: bool, config_path: str) -> None:
+    """Print the article a page yields: PAGE is a saved HTML file, or a URL fetched once, politely.
+
+    Nothing is archived; exit 1 when the page is not an article (and why), or could not be fetched.
+    """
+    from scraper.extract import extract
+
+    content_type = None
+    if urlsplit(page).scheme in ("http", "https"):
+        from scraper.crawl.single import fetch_page  # loads Scrapy
+
+        fetched = fetch_page(page, _optional_config(config_path))
+        if fetched.error:
+            fail(f"{page}: {fetched.error}", EXIT_FAILED)
+        html, url, content_type = fetched.body, url or fetched.url, fetched.headers.get("Content-Type")
+    else:
+        try:
+            html = Path(page).read_bytes()
+        except OSError as exc:
+            fail(f"{page}: {exc.strerror or exc}")
+        url = url or Path(page).resolve().as_uri()
+    article = extract(html, url, level=level, content_type=content_type)
+    if as_json:
+        click.echo(json.dumps(dataclasses.asdict(article), ensure_ascii=False, indent=2))
+    elif article.is_article:
+        for label, value in [("title", article.title), ("authors", ", ".join(article.authors)),
+                             ("published", article.published), ("language", article.language)]:
+            if value:
+                click.echo(f"{label}: {value}")
+        click.echo(f"\n{article.text}")
+    if not article.is_article:
+        fail(f"{page}: not an article: {article.not_article}", EXIT_FAILED)
+
+
+@cli.command()
+@with_config
+@click.argument("urls", nargs=-1, required=True)
+@click.option("--source", "-s", "source_name", help="Archive them as this configured source's (its crawl settings apply); else as `added`.")
+@click.option("--verbose", "-v", is_flag=True, help="Show Scrapy's log.")
+def add(config: Config, urls: tuple[str, ...], source_name: str | None, verbose: bool) -> None:
+    """Archive these pages now, through the crawl's pipeline (exit 1 when one was not archived)."""
+    from archive.locks import LockBusy
+    from scraper.crawl.single import add_pages, check_url  # loads Scrapy
+
+    pages = [check_url(url) for url in urls]
+    try:
+        _, outcomes = add_pages(config, pages, source_name, log_level="INFO" if verbose else "WARNING")
+    except LockBusy as exc:
+        fail(f"{exc}; try again later", EXIT_FAILED)
+    for url, outcome in outcomes:
+        click.echo(f"{outcome}: {url}")
+    if any(outcome not in ("article", "known") for _, outcome in outcomes):
+        sys.exit(EXIT_FAILED)
+
+
+def _optional_config(config_path: str) -> Config | None:
+    """The config at ``config_path`` when the file exists (exit 2 when it is broken)."""
+    if not Path(config_path).exists():
+        return None
+    try:
+        return load_config(config_path)
+    except ConfigError as exc:
+        fail(str(exc))
 
 
 @cli.command()

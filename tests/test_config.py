@@ -90,10 +90,3 @@ def test_the_shipped_config_is_valid():
     config = load_config(Path(__file__).resolve().parents[1] / "config.yaml")
     assert len(config.sources) >= 4
     assert config.crawl.robots is True and config.crawl.delay >= 1
-
-
-def test_the_readme_documents_the_current_schema():
-    from archive.schema import describe_tables
-
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-    assert describe_tables().strip() in readme
