@@ -1,1 +1,2 @@
-"""newsarchive: Scrapy settings, middlewares, pipelines, extraction, config, scheduler, CLI."""
+"""newsarchive's program: the config, the command line, the scheduler, and its three parts
+``extract`` (HTML to an article), ``crawl`` (one crawl on Scrapy) and ``distributed``."""
