@@ -103,3 +103,9 @@ def acquire_writer(path: str | Path) -> BatchWriter:
 def release_writer(path: str | Path) -> None:
     """Give back a writer from :func:`acquire_writer`; the last user stops it."""
     _shared_writers.release(path)
+
+
+def close_writers() -> None:
+    """Write what is queued and stop every writer still running: a crawl stopped at once
+    (a second Ctrl-C) never gives its writer back."""
+    _shared_writers.close_all()

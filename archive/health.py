@@ -1,8 +1,8 @@
 """Run history and source health, read from the ``crawls`` table.
 
-A source is flagged when it keeps failing, when it has yielded no new article
-for a while (silent), or when most of its recent pages stopped extracting
-while they used to (a site redesign). The scheduler logs the flags and backs
+A source is flagged when it keeps failing, when it has never archived an article
+(empty), when it has yielded no new article for a while (silent), or when most of
+its recent pages stopped extracting while they used to (a site redesign). The scheduler logs the flags and backs
 failing sources off; ``newsarchive runs`` shows them.
 """
 
@@ -15,6 +15,8 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import sqlite_utils
+
+from archive.store import crawl_status
 
 # A redesign is called when more than this share of recent article pages fails to
 # extract, over at least MIN_PAGES pages, while the pages before did better.
@@ -48,11 +50,21 @@ def run_history(db: sqlite_utils.Database, source: str | None = None, limit: int
 
 def crawl_failed(row: dict[str, Any]) -> bool:
     """Whether a crawl got nothing but errors: no response, or only HTTP error responses."""
-    if row["status"] == "failed":
-        return True
-    kinds = json.loads(row.get("error_kinds") or "{}")
-    http_errors = sum(count for kind, count in kinds.items() if kind.startswith("http_"))
-    return bool(row["errors"]) and row["pages"] - http_errors <= 0
+    counts = {**row, "error_kinds": json.loads(row.get("error_kinds") or "{}")}
+    return row["status"] == "failed" or crawl_status(counts) == "failed"
+
+
+def empty_reason(counts: dict[str, Any]) -> str:
+    """Why a crawl archived no article, from its counts, the largest cause first."""
+    causes = [
+        (counts.get("skipped_old", 0), "{} entries older than `since`"),
+        (counts.get("not_articles", 0), "{} pages not articles"),
+        (counts.get("robots_blocked", 0), "{} URLs forbidden by robots.txt"),
+        (counts.get("errors", 0), "{} errors"),
+        (counts.get("not_modified", 0), "{} listings unchanged since the last crawl"),
+    ]
+    found = [text.format(n) for n, text in sorted(causes, key=lambda cause: -cause[0]) if n]
+    return ", ".join(found) or "its feeds, sitemaps and pages listed no article"
 
 
 def source_health(
@@ -95,7 +107,10 @@ def _health(db: sqlite_utils.Database, source: str, silent_after: timedelta, now
         health.flags["failing"] = (
             f"{health.consecutive_failures} crawl(s) in a row failed, since {health.failing_since}"
         )
-    if first_started and _parse(first_started) <= now - silent_after:
+    if health.crawls and not db.execute("SELECT 1 FROM articles WHERE source = ? LIMIT 1", [source]).fetchone():
+        last = next(db["crawls"].rows_where(f"source = ? AND {_FINISHED}", [source], order_by="id DESC", limit=1))
+        health.flags["empty"] = f"no article archived yet; its last crawl: {empty_reason(last)}"
+    elif first_started and _parse(first_started) <= now - silent_after:
         if health.last_new is None:
             health.flags["silent"] = f"no new article since crawling began ({first_started})"
         elif _parse(health.last_new) <= now - silent_after:

@@ -1,45 +1,76 @@
 """Locks that keep two processes from writing the same part of one archive.
 
-OS file locks (``flock``) on small files next to the archive: the kernel drops
-them when their process dies, however it dies, so a crash never leaves a stale
-lock behind. ``archive.db.lock`` is held by the one scheduler of an archive;
-``archive.db.<source>.lock`` by whichever process is crawling that source.
+All of an archive's locks live in one file beside it, ``archive.db.locks``, as
+POSIX byte-range locks (``fcntl``): byte 0 is held by the one scheduler of the
+archive, and each source has a byte of its own, at an offset derived from a
+stable hash of its name. The file stays empty and is the only one, however many
+sources there are; the kernel drops a process's locks when it dies, however it
+dies, so a crash never leaves a stale lock behind, and asks the kernel who holds
+a lock (``F_GETLK``) to name the holder.
+
+POSIX locks belong to a process, and closing any descriptor of the file drops
+all of them: so each process opens the file once, shared by all its locks.
 """
 
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
+import struct
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import IO
+
+from archive.store import SharedPerFile
+
+SCHEDULER_OFFSET = 0
+# Source offsets are spread over 2**62 bytes past the scheduler's (never written: the file stays empty).
+_SOURCE_OFFSETS = 2**62
+# struct flock of 64-bit Linux: type, whence, start, length, pid (with the C compiler's padding).
+_FLOCK = "hhqqi4x"
 
 
 class LockBusy(Exception):
     """Another process holds the lock; the message says who and what to do."""
 
 
-class FileLock:
-    """An exclusive ``flock`` on one file, which records the holder's pid."""
+class _LockFile:
+    """The archive's lock file, opened once per process."""
 
-    def __init__(self, path: str | Path, busy: str):
-        self.path = Path(path)
+    def __init__(self, path: Path):
+        self.fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+
+    def close(self) -> None:
+        os.close(self.fd)
+
+
+_lock_files: SharedPerFile[_LockFile] = SharedPerFile(_LockFile)
+
+
+def lock_file_path(archive: str | Path) -> Path:
+    """The one file that holds all of an archive's locks."""
+    return Path(f"{archive}.locks")
+
+
+class RangeLock:
+    """An exclusive lock on one byte of an archive's lock file."""
+
+    def __init__(self, archive: str | Path, offset: int, busy: str):
+        self.path = lock_file_path(archive)
+        self.offset = offset
         self.busy = busy  # the LockBusy message; {holder} names the holding process
-        self._file: IO[str] | None = None
+        self._file: _LockFile | None = None
 
     def try_acquire(self) -> bool:
         """Take the lock if it is free; never waits."""
-        file = open(self.path, "a+", encoding="utf-8")  # "a+": do not wipe the holder's pid
+        file = _lock_files.acquire(self.path)
         try:
-            fcntl.flock(file, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            file.close()
+            fcntl.lockf(file.fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, self.offset, os.SEEK_SET)
+        except OSError:  # EAGAIN or EACCES: held by another process
+            _lock_files.release(self.path)
             return False
-        file.truncate(0)
-        file.write(f"{os.getpid()}\n")
-        file.flush()
         self._file = file
         return True
 
@@ -53,48 +84,66 @@ class FileLock:
 
     def release(self) -> None:
         if self._file is not None:
-            # The file stays: removing it would let two processes lock two different inodes.
-            fcntl.flock(self._file, fcntl.LOCK_UN)
-            self._file.close()
+            fcntl.lockf(self._file.fd, fcntl.LOCK_UN, 1, self.offset, os.SEEK_SET)
+            _lock_files.release(self.path)
             self._file = None
+
+    def holder_pid(self) -> int | None:
+        """The pid of the process holding the lock; None when no other process holds it."""
+        if self._file is not None or not self.path.exists():
+            return None
+        file = _lock_files.acquire(self.path)
+        try:
+            query = struct.pack(_FLOCK, fcntl.F_WRLCK, os.SEEK_SET, self.offset, 1, 0)
+            kind, _, _, _, pid = struct.unpack(_FLOCK, fcntl.fcntl(file.fd, fcntl.F_GETLK, query))
+        finally:
+            _lock_files.release(self.path)
+        return None if kind == fcntl.F_UNLCK else pid
 
     def is_held_elsewhere(self) -> bool:
         """Whether another process holds the lock right now."""
-        if self._file is not None:
-            return False
-        if self.try_acquire():
-            self.release()
-            return False
-        return True
+        return self.holder_pid() is not None
 
     def holder(self) -> str:
-        try:
-            pid = self.path.read_text(encoding="utf-8").strip()
-        except OSError:
-            pid = ""
+        pid = self.holder_pid()
         return f"process {pid}" if pid else "another process"
 
 
-def scheduler_lock(archive: str | Path) -> FileLock:
+def source_offset(source: str) -> int:
+    """The byte of the lock file that stands for this source: the same in every process and run."""
+    digest = hashlib.blake2b(source.encode("utf-8"), digest_size=8).digest()
+    return 1 + int.from_bytes(digest, "big") % _SOURCE_OFFSETS
+
+
+def scheduler_lock(archive: str | Path) -> RangeLock:
     """The lock the one scheduler of an archive holds while it runs."""
-    return FileLock(f"{archive}.lock", f"another `newsarchive schedule` ({{holder}}) is already running on {archive}")
+    return RangeLock(
+        archive, SCHEDULER_OFFSET, f"another `newsarchive schedule` ({{holder}}) is already running on {archive}"
+    )
 
 
-def source_lock(archive: str | Path, source: str) -> FileLock:
+def source_lock(archive: str | Path, source: str) -> RangeLock:
     """The lock held while a source of the archive is being crawled."""
-    return FileLock(f"{archive}.{source}.lock", f"source {source!r} is being crawled by {{holder}}")
+    return RangeLock(archive, source_offset(source), f"source {source!r} is being crawled by {{holder}}")
 
 
 @contextmanager
-def crawling(archive: str | Path, sources: Iterable[str], wait: float = 0.0) -> Iterator[None]:
-    """Hold the locks of all these sources, or raise :class:`LockBusy` naming the busy ones.
+def crawling(archive: str | Path, sources: Iterable[str], wait: float = 0.0) -> Iterator[dict[str, str]]:
+    """Hold the locks of the sources no other process is crawling; yields the busy ones (name -> holder).
 
-    Locks are taken in name order, so two crawls of overlapping sources cannot deadlock.
+    A busy source is tried again until ``wait`` seconds have passed. Locks are
+    only ever tried, never waited on, so two crawls of overlapping sources cannot deadlock.
     """
     with ExitStack() as held:
         deadline = time.monotonic() + wait
-        for name in sorted(set(sources)):
-            lock = source_lock(archive, name)
-            lock.acquire(max(0.0, deadline - time.monotonic()))
-            held.callback(lock.release)
-        yield
+        waiting = sorted(set(sources))
+        while True:
+            for name in list(waiting):
+                lock = source_lock(archive, name)
+                if lock.try_acquire():
+                    held.callback(lock.release)
+                    waiting.remove(name)
+            if not waiting or time.monotonic() >= deadline:
+                break
+            time.sleep(min(0.2, max(0.0, deadline - time.monotonic())))
+        yield {name: source_lock(archive, name).holder() for name in waiting}

@@ -80,7 +80,8 @@ TABLES: dict[str, dict[str, str]] = {
         "source": "Name of the source",
         "started": "When the crawl of the source started",
         "finished": "When it finished (empty while running or after a crash)",
-        "status": "running, ok (no errors), partial (some errors), failed (nothing fetched), "
+        "status": "running, ok (no errors), empty (no errors, but the source has no article yet), partial (some errors), "
+        "failed (nothing fetched but HTTP errors), "
         "interrupted (stopped by SIGTERM/SIGINT before it was done; finished is empty when its process was killed)",
         "pages": "Responses received",
         "new": "Articles stored for the first time",

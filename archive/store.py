@@ -39,6 +39,7 @@ __all__ = [
     "acquire_shared",
     "content_hash",
     "crawl_status",
+    "make_archive_folder",
     "release_shared",
     "SharedPerFile",
     "text_diff",
@@ -152,13 +153,31 @@ def _writable(path: Path) -> bool:
     return os.access(path, os.W_OK) and bool(path.stat().st_mode & 0o222)
 
 
+def make_archive_folder(path: str | Path, *, create: bool = True) -> None:
+    """Create the folder the archive goes in, if missing (``create=False``: only check it could
+    be); raises :class:`ArchiveError` saying why it cannot."""
+    folder = Path(path).absolute().parent
+    existing = folder
+    while not existing.exists():
+        existing = existing.parent
+    if not existing.is_dir():
+        raise ArchiveError(f"{path}: cannot make the archive's folder {folder}: {existing} is a file")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise ArchiveError(f"{path}: cannot write in {existing}, where the archive goes")
+    if create:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ArchiveError(f"{path}: cannot make the archive's folder {folder}: {exc.strerror}") from None
+
+
 def crawl_status(counts: dict[str, Any]) -> str:
-    """ok (no errors), partial (some errors) or failed (errors and nothing fetched)."""
-    pages = counts.get("pages", 0)
+    """ok (no errors), partial (some errors) or failed (errors, and no response but HTTP errors)."""
     errors = counts.get("errors", 0)
-    if errors and not pages:
-        return "failed"
-    return "partial" if errors else "ok"
+    if not errors:
+        return "ok"
+    http_errors = sum(n for kind, n in counts.get("error_kinds", {}).items() if kind.startswith("http_"))
+    return "failed" if counts.get("pages", 0) - http_errors <= 0 else "partial"
 
 
 class Archive:
@@ -243,8 +262,13 @@ class Archive:
         return table.last_pk
 
     def finish_crawl(self, crawl_id: int, counts: dict[str, Any], *, interrupted: bool = False) -> str:
-        """Close a crawls row with its final counts; returns the status it was given."""
+        """Close a crawls row with its final counts; returns the status it was given: that of
+        :func:`crawl_status`, or ``empty`` for an ``ok`` crawl of a source that has no article yet."""
         status = "interrupted" if interrupted else crawl_status(counts)
+        if status == "ok" and not self.db.execute(
+            "SELECT 1 FROM articles WHERE source = (SELECT source FROM crawls WHERE id = ?) LIMIT 1", [crawl_id]
+        ).fetchone():
+            status = "empty"
         row = {key: counts.get(key, 0) for key in CRAWL_COUNTS}
         row["error_kinds"] = json.dumps(counts.get("error_kinds", {}), sort_keys=True)
         row["finished"] = utcnow()
@@ -536,6 +560,12 @@ class SharedPerFile(Generic[Closable]):
             thing.close()
         else:
             self.held[key] = (thing, users - 1)
+
+    def close_all(self) -> None:
+        """Close every object still open, whatever its users (they were stopped without giving it back)."""
+        for thing, _ in self.held.values():
+            thing.close()
+        self.held.clear()
 
 
 # One connection per archive file per process, shared by all the crawlers of a run.

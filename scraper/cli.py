@@ -11,37 +11,68 @@ import re
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import IO, Any
 from urllib.parse import urlsplit
 
 import click
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from archive.queries import QueryError, Selection
 from archive.store import Archive, ArchiveError
+from scraper import tables
 from scraper.config import Config, ConfigError, FrontierError, load_config
 
 # Exit codes: 0 all went well, 1 the work ran but something failed, 2 bad input.
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 
-# The crawl summary's columns: counts key -> header.
+# The crawl summary's columns: counts key -> header, and when to drop it at narrow widths
+# (the highest first; 0: always shown).
 SUMMARY_COLUMNS = {
-    "pages": "pages",
-    "new": "new",
-    "updated": "updated",
-    "unchanged": "unchanged",
-    "not_articles": "not articles",
-    "errors": "errors",
-    "skipped_known": "known",
-    "skipped_old": "too old",
-    "not_modified": "304",
-    "retry_after": "retry-after",
-    "robots_blocked": "robots blocked",
+    "pages": ("pages", 0),
+    "new": ("new", 0),
+    "updated": ("updated", 3),
+    "unchanged": ("unchanged", 4),
+    "not_articles": ("not articles", 6),
+    "errors": ("errors", 0),
+    "skipped_known": ("known", 9),
+    "skipped_old": ("too old", 5),
+    "not_modified": ("304", 8),
+    "retry_after": ("retry-after", 10),
+    "robots_blocked": ("robots blocked", 7),
 }
+SUMMARY_TABLE = [
+    tables.Column("source"),
+    tables.Column("status"),
+    *(tables.Column(header, numeric=True, drop=drop) for header, drop in SUMMARY_COLUMNS.values()),
+]
+RUNS_TABLE = [
+    tables.Column("run", whole=True),
+    tables.Column("source"),
+    tables.Column("started", whole=True),
+    tables.Column("status"),
+    tables.Column("pages", numeric=True),
+    tables.Column("new", numeric=True),
+    tables.Column("updated", numeric=True, drop=2),
+    tables.Column("unchanged", numeric=True, drop=3),
+    tables.Column("errors", numeric=True),
+    tables.Column("error kinds", drop=4),
+    tables.Column("backoff", drop=5),
+]
+STATS_TABLE = [
+    tables.Column("source"),
+    tables.Column("articles", numeric=True),
+    tables.Column("revisions", numeric=True, drop=3),
+    tables.Column("last crawl", whole=True),
+    tables.Column("last status"),
+    tables.Column("last new article", whole=True, drop=2),
+    tables.Column("errors", numeric=True, drop=4),
+    tables.Column("error pages", numeric=True, drop=5),
+    tables.Column("health"),
+]
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> None:
@@ -130,9 +161,10 @@ def cli() -> None:
 @click.option("--refresh", is_flag=True, help="Fetch every archived article of the sources again now.")
 @click.option("--verbose", "-v", is_flag=True, help="Show Scrapy's log.")
 @click.option("--wait", type=click.FloatRange(min=0), default=0, show_default=True,
-              help="Seconds to wait for a source that another process is crawling, then give up.")  # fmt: skip
+              help="Seconds to wait for sources that another process is crawling, before skipping them.")  # fmt: skip
 @click.option("--progress-every", type=click.FloatRange(min=0.1), default=10, show_default=True,
               help="Seconds between progress lines when not on a terminal.")  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option("--run", "run_id", hidden=True, help="Run id to record (the scheduler names its runs).")
 def crawl(
     config: Config,
@@ -142,16 +174,23 @@ def crawl(
     verbose: bool,
     wait: float,
     progress_every: float,
+    as_json: bool,
     run_id: str | None,
 ) -> None:
-    """Crawl all (or the named) sources once and print a summary."""
+    """Crawl all (or the named) sources once and print a summary.
+
+    Sources another process is crawling are skipped (a crawl of all sources still
+    exits 0 then; one of named sources exits 1).
+    """
     # Scrapy and Twisted load only for commands that crawl.
     from archive.locks import LockBusy
+    from archive.store import make_archive_folder
     from scraper.crawl.run import run_crawl
 
     config = config.with_frontier(frontier)
     sources = config.select(names)
     log_level = "INFO" if verbose else "WARNING"
+    make_archive_folder(config.archive_path)
     try:
         if config.frontier:
             from scraper.distributed.cluster import run_distributed_crawl
@@ -165,24 +204,44 @@ def crawl(
         fail(f"{exc}; try again later, or pass --wait SECONDS", EXIT_FAILED)
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM while waiting for a lock, before anything was written
         fail("interrupted", EXIT_FAILED)
-    table = Table(title=f"crawl {report.run} -> {config.archive_path.name}")
-    table.add_column("source")
-    table.add_column("status")
-    for label in SUMMARY_COLUMNS.values():
-        table.add_column(label, justify="right")
+    if as_json:
+        click.echo(json.dumps(_crawl_json(report, config), ensure_ascii=False, indent=2))
+    else:
+        _print_crawl_summary(report, config)
+    if not report.ok or (names and report.busy):
+        sys.exit(EXIT_FAILED)
+
+
+def _print_crawl_summary(report: Any, config: Config) -> None:
+    from archive.health import empty_reason
+
+    out = tables.console()
+    rows = [[entry.source, entry.status, *(str(entry.counts.get(c, 0)) for c in SUMMARY_COLUMNS)] for entry in report.sources]
+    tables.print_table(out, f"run {report.run} -> {config.archive_path.name}", SUMMARY_TABLE, rows)
     for entry in report.sources:
-        table.add_row(entry.source, entry.status, *(str(entry.counts.get(c, 0)) for c in SUMMARY_COLUMNS))
-    Console(width=max(Console().width, 140)).print(table)
-    for entry in report.sources:
+        if entry.status == "empty":
+            tables.print_note(out, f"{entry.source}: no article archived yet; this crawl: {empty_reason(entry.counts)}")
         if entry.counts.get("error_kinds"):
             kinds = ", ".join(f"{kind} x{n}" for kind, n in sorted(entry.counts["error_kinds"].items()))
-            click.echo(f"{entry.source}: errors: {kinds}")
+            tables.print_note(out, f"{entry.source}: errors: {kinds}")
         if entry.counts.get("robots_blocked_urls"):
             shown = entry.counts["robots_blocked_urls"]
             more = entry.counts.get("robots_blocked", 0) - len(shown)
-            click.echo(f"{entry.source}: robots.txt forbade: {', '.join(shown)}" + (f" and {more} more" if more > 0 else ""))
-    if not report.ok:
-        sys.exit(EXIT_FAILED)
+            tables.print_note(out, f"{entry.source}: robots.txt forbade: {', '.join(shown)}" + (f" and {more} more" if more > 0 else ""))
+    if report.busy:
+        busy = ", ".join(f"{name} ({holder})" for name, holder in report.busy.items())
+        tables.print_note(out, f"skipped, being crawled by another process: {busy}")
+
+
+def _crawl_json(report: Any, config: Config) -> dict[str, Any]:
+    from archive.health import empty_reason
+
+    sources = []
+    for entry in report.sources:
+        sources.append({"source": entry.source, "status": entry.status, **entry.counts})
+        if entry.status == "empty":
+            sources[-1]["empty_reason"] = empty_reason(entry.counts)
+    return {"run": report.run, "archive": str(config.archive_path), "ok": report.ok, "sources": sources, "busy": report.busy}
 
 
 @cli.command()
@@ -218,7 +277,12 @@ def writer(config: Config, frontier: str | None, batch: int, verbose: bool) -> N
 @with_config
 def check(config: Config) -> None:
     """Validate the config file and list its sources."""
-    click.echo(f"{config.path}: ok, archive {config.archive_path}")
+    from archive.store import make_archive_folder
+
+    make_archive_folder(config.archive_path, create=False)
+    folder = config.archive_path.parent
+    made = "" if folder.is_dir() else f" (its folder {folder} will be made by the first crawl)"
+    click.echo(f"{config.path}: ok, archive {config.archive_path}{made}")
     if config.frontier:
         click.echo(f"  distributed through {config.frontier}")
     for source in config.sources:
@@ -239,39 +303,53 @@ def schedule(config: Config) -> None:
 
 
 @cli.command()
-@with_config
+@with_archive()
 @click.option("--source", "-s", help="Only this source's crawls.")
 @click.option("--limit", "-n", type=click.IntRange(min=1), default=20, show_default=True, help="How many crawls.")
-def runs(config: Config, source: str | None, limit: int) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print the crawls and the health flags as JSON.")
+def runs(archive: Archive, source: str | None, limit: int, as_json: bool) -> None:
     """List the latest crawls, newest first, and flag unhealthy sources."""
-    from datetime import timedelta
-
     from archive.health import run_history, source_health
-    from archive.store import Archive
     from scraper.config import format_duration
 
-    names = [source] if source else [s.name for s in config.sources]
-    with Archive(config.archive_path, readonly=True) as archive:
-        history = run_history(archive.db, source, limit)
-        silent_after = timedelta(seconds=config.schedule.seconds("silent_after"))
-        health = source_health(archive.db, names, silent_after=silent_after)
-    table = Table(title=f"crawls in {config.archive_path.name}, newest first")
-    for column in ("id", "source", "started", "status", "pages", "new", "updated", "unchanged", "errors", "backoff"):
-        table.add_column(column, justify="right" if column not in ("source", "started", "status") else "left")
+    history = run_history(archive.db, source, limit)
+    names = [source] if source else [row[0] for row in archive.db.execute("SELECT DISTINCT source FROM crawls ORDER BY source")]
+    health = source_health(archive.db, names, silent_after=_silent_after())
+    unhealthy = {entry.source: entry.flags for entry in health.values() if not entry.healthy}
+    if as_json:
+        for row in history:
+            row["error_kinds"] = json.loads(row["error_kinds"] or "{}")
+        click.echo(json.dumps({"archive": str(archive.path), "crawls": history, "unhealthy": unhealthy}, indent=2))
+        return
+    out = tables.console()
+    rows = []
     for row in history:
         kinds = json.loads(row["error_kinds"] or "{}")
-        errors = f"{row['errors']} " + ", ".join(f"{kind} x{n}" for kind, n in sorted(kinds.items()))
-        backoff = format_duration(row["backoff"]) if row.get("backoff") else ""
-        started = row["started"].replace("T", " ").removesuffix("+00:00")
-        cells = [row["id"], row["source"], started, row["status"], row["pages"], row["new"], row["updated"]]
-        table.add_row(*map(str, cells), str(row["unchanged"]), errors.strip(), backoff)
-    Console(width=max(Console().width, 140)).print(table if history else "no crawls yet")
-    unhealthy = [entry for entry in health.values() if not entry.healthy]
-    for entry in unhealthy:
-        for kind, message in entry.flags.items():
-            click.echo(f"{entry.source}: {kind}: {message}")
+        rows.append([
+            row["run"], row["source"], tables.timestamp(row["started"]), row["status"],
+            *(str(row[c]) for c in ("pages", "new", "updated", "unchanged", "errors")),
+            ", ".join(f"{kind} x{n}" for kind, n in sorted(kinds.items())),
+            format_duration(row["backoff"]) if row.get("backoff") else "",
+        ])  # fmt: skip
+    if rows:
+        tables.print_table(out, f"crawls in {archive.path.name}, newest first (times in UTC)", RUNS_TABLE, rows)
+    else:
+        tables.print_note(out, "no crawls yet")
+    for name, flags in unhealthy.items():
+        for kind, message in flags.items():
+            tables.print_note(out, f"{name}: {kind}: {message}")
     if not unhealthy:
-        click.echo("all sources healthy")
+        tables.print_note(out, "all sources healthy")
+
+
+def _silent_after() -> timedelta:
+    """How long without a new article makes a source silent: as the scheduler judges it,
+    with the config's setting when there is a config."""
+    from scraper.config import ScheduleSettings
+
+    config_path = Path(click.get_current_context().params.get("config_path") or "config.yaml")
+    schedule = load_config(config_path).schedule if config_path.exists() else ScheduleSettings()
+    return timedelta(seconds=schedule.seconds("silent_after"))
 
 
 @cli.command()
@@ -435,41 +513,38 @@ def diff(archive: Archive, url: str, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 def stats(archive: Archive, as_json: bool) -> None:
     """Per source: articles, revisions, last crawl, last new article, errors, health; and the archive's size."""
-    from datetime import timedelta
-
     from archive.health import source_health
     from archive.queries import archive_size, source_stats
-    from scraper.config import ScheduleSettings
 
     rows = source_stats(archive.db)
     size = archive_size(archive.path)
     total = sum(row["articles"] for row in rows)
-    # "Silent" is judged as the scheduler judges it: with the config's setting when there is one.
-    config_path = Path(click.get_current_context().params.get("config_path") or "config.yaml")
-    schedule = load_config(config_path).schedule if config_path.exists() else ScheduleSettings()
-    health = source_health(
-        archive.db, [row["source"] for row in rows], silent_after=timedelta(seconds=schedule.seconds("silent_after"))
-    )
-    for row in rows:
-        row["health"] = "; ".join(f"{kind}: {message}" for kind, message in health[row["source"]].flags.items()) or "ok"
+    health = source_health(archive.db, [row["source"] for row in rows], silent_after=_silent_after())
     if as_json:
+        for row in rows:
+            row["health"] = "; ".join(f"{kind}: {message}" for kind, message in health[row["source"]].flags.items()) or "ok"
         click.echo(json.dumps({"archive": str(archive.path), "bytes": size, "articles": total, "sources": rows}, indent=2))
         return
-    table = Table(title=f"{archive.path.name}: {total} articles, {size / 1e6:.1f} MB")
-    columns = [
-        "source", "articles", "revisions", "last_crawl", "last_status", "last_new_article", "errors", "error_pages", "health",
+    out = tables.console()
+    cells = [
+        [
+            row["source"], str(row["articles"]), str(row["revisions"]), tables.timestamp(row["last_crawl"]),
+            row["last_status"] or "", tables.timestamp(row["last_new_article"]), str(row["errors"]),
+            str(row["error_pages"]), ", ".join(health[row["source"]].flags) or "ok",
+        ]
+        for row in rows
     ]  # fmt: skip
-    for column in columns:
-        table.add_column(column.replace("_", " "), justify="right" if column in ("articles", "revisions", "errors", "error_pages") else "left")
+    title = f"{archive.path.name}: {total} articles, {size / 1e6:.1f} MB (times in UTC)"
+    tables.print_table(out, title, STATS_TABLE, cells)
     for row in rows:
-        table.add_row(*("" if row[c] is None else str(row[c]) for c in columns))
-    Console(width=max(Console().width, 130)).print(table)
+        for kind, message in health[row["source"]].flags.items():
+            tables.print_note(out, f"{row['source']}: {kind}: {message}")
 
 
 @cli.command()
 @with_archive()
 @with_selection
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "warc"]), default="jsonl", show_default=True, help="jsonl and csv: articles; warc: the raw responses (dates apply to when they were fetched).")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "warc"]), default="jsonl", show_default=True, help="jsonl and csv: articles; warc: the raw responses (dates apply to when they were fetched), gzipped unless the output is named .warc.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, allow_dash=True), default="-", help="The file to write (default: standard output).")
 def export(archive: Archive, selection: Selection, fmt: str, output: str) -> None:
     """Export articles as JSON Lines or CSV, or the raw responses as a WARC file, streaming."""
@@ -478,6 +553,10 @@ def export(archive: Archive, selection: Selection, fmt: str, output: str) -> Non
     selection.check(archive.db)
     writer = {"jsonl": exporters.export_jsonl, "csv": exporters.export_csv, "warc": exporters.export_warc}[fmt]
     binary = fmt == "warc"
+    if binary:  # gzipped, unless the file is named plain .warc
+        plain = output.lower().endswith(".warc")
+        name = Path(output).name if output != "-" else "newsarchive-export.warc.gz"
+        writer = functools.partial(exporters.export_warc, gzip=not plain, filename=name)
     try:
         with open_output(output, binary) as stream:
             count = writer(archive.db, stream, selection)

@@ -11,7 +11,9 @@ import asyncio
 import ctypes
 import multiprocessing
 import os
+import select
 import threading
+import time
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from typing import Any
 
@@ -73,9 +75,36 @@ def get_pool(workers: int | None) -> Executor:
             # forkserver: workers start from a clean, single-threaded parent that has
             # already imported the extractor, not from the threaded reactor process.
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["scraper.extract.article"])
-            _pools[size] = ProcessPoolExecutor(max_workers=size, mp_context=context)
+            context.set_forkserver_preload(["scraper.crawl.forkserver_setup", "scraper.extract.article"])
+            _pools[size] = ProcessPoolExecutor(
+                max_workers=size, mp_context=context, initializer=_worker_started, initargs=(os.getpid(),)
+            )
     return _pools[size]
+
+
+def _worker_started(owner: int) -> None:
+    """Exit when the process that made the pool dies, however it dies: workers ignore SIGINT
+    and SIGTERM (``scraper.crawl.forkserver_setup``), and one left behind would wait for work
+    forever (so would the forkserver, which lives as long as its workers)."""
+    threading.Thread(target=_exit_with, args=(owner,), name="owner-watch", daemon=True).start()
+
+
+def _exit_with(owner: int) -> None:
+    try:
+        # Readable once the process has exited (even before its parent reaps it).
+        select.select([os.pidfd_open(owner)], [], [])
+    except OSError:  # no pidfds (Linux before 5.3): look every second
+        while _alive(owner):
+            time.sleep(1)
+    os._exit(0)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 def start_pool(workers: int | None) -> None:

@@ -22,11 +22,12 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.utils.project import get_project_settings
 
+from archive.batch import close_writers
+from archive.locks import LockBusy, crawling
 from archive.queries import any_due_revisits
 from archive.store import acquire_shared, release_shared
 from scraper.config import Config, Source
 from scraper.crawl.configure import crawl_settings
-from archive.locks import crawling
 from scraper.crawl.logs import quiet_expected_faults
 from scraper.crawl.pipelines import crawl_counts
 from scraper.crawl.pool import release_freed_memory, shutdown_pools, start_pool
@@ -49,6 +50,7 @@ class SourceReport:
 class CrawlReport:
     run: str
     sources: list[SourceReport]
+    busy: dict[str, str] = field(default_factory=dict)  # sources skipped: crawled by another process (-> which)
 
     @property
     def ok(self) -> bool:
@@ -76,9 +78,9 @@ def run_crawl(
 ) -> CrawlReport:
     """Crawl the sources once and record the run; returns the per-source report.
 
-    Holds each source's lock for the whole crawl (raises
-    :class:`~archive.locks.LockBusy` when another process crawls one of them
-    and ``wait`` seconds did not free it). SIGTERM or SIGINT stops the crawl
+    Holds each source's lock for the whole crawl. Sources another process is
+    crawling are skipped once ``wait`` seconds did not free them (the report's
+    ``busy``); when all are, :class:`~archive.locks.LockBusy` is raised. SIGTERM or SIGINT stops the crawl
     gracefully: pages in flight are written whole, and the run is recorded as
     ``interrupted``. With ``progress_every`` a progress line is shown.
     Archived articles whose revisit is due are fetched again (all of them with ``refresh``).
@@ -92,10 +94,15 @@ def run_crawl(
     # Each crawler's request queue waits on disk, for this run only: the archive, not the
     # queue, is what the next run starts from.
     with (
-        crawling(config.archive_path, [source.name for source in sources], wait),
+        crawling(config.archive_path, [source.name for source in sources], wait) as busy,
         tempfile.TemporaryDirectory(prefix="newsarchive-queues-") as queues,
     ):
-        return _crawl_locked(config, sources, log_level, run, progress_every, refresh, Path(queues))
+        free = [source for source in sources if source.name not in busy]
+        if not free:
+            raise LockBusy("; ".join(f"source {name!r} is being crawled by {holder}" for name, holder in busy.items()))
+        report = _crawl_locked(config, free, log_level, run, progress_every, refresh, Path(queues))
+        report.busy = busy
+        return report
 
 
 def _crawl_locked(
@@ -161,6 +168,7 @@ def _crawl_locked(
     finally:
         if progress is not None:
             progress.stop()
+        close_writers()
         shutdown_pools()
         release_shared(config.archive_path)
 
