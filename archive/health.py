@@ -57,13 +57,13 @@ def crawl_failed(row: dict[str, Any]) -> bool:
 def empty_reason(counts: dict[str, Any]) -> str:
     """Why a crawl archived no article, from its counts, the largest cause first."""
     causes = [
-        (counts.get("skipped_old", 0), "{} entries older than `since`"),
-        (counts.get("not_articles", 0), "{} pages not articles"),
-        (counts.get("robots_blocked", 0), "{} URLs forbidden by robots.txt"),
-        (counts.get("errors", 0), "{} errors"),
-        (counts.get("not_modified", 0), "{} listings unchanged since the last crawl"),
+        (counts.get("skipped_old", 0), "entry older than `since`", "entries older than `since`"),
+        (counts.get("not_articles", 0), "page not an article", "pages not articles"),
+        (counts.get("robots_blocked", 0), "URL forbidden by robots.txt", "URLs forbidden by robots.txt"),
+        (counts.get("errors", 0), "error", "errors"),
+        (counts.get("not_modified", 0), "listing unchanged since the last crawl", "listings unchanged since the last crawl"),
     ]
-    found = [text.format(n) for n, text in sorted(causes, key=lambda cause: -cause[0]) if n]
+    found = [f"{n} {one if n == 1 else many}" for n, one, many in sorted(causes, key=lambda cause: -cause[0]) if n]
     return ", ".join(found) or "its feeds, sitemaps and pages listed no article"
 
 
@@ -89,10 +89,13 @@ def _health(db: sqlite_utils.Database, source: str, silent_after: timedelta, now
     ).fetchone()[0]
     newest_first = db["crawls"].rows_where(f"source = ? AND {_FINISHED}", [source], order_by="id DESC")
     streak_open = True
+    last_errors: dict[str, int] = {}  # the error kinds of the newest failed crawl
     recent = [0, 0]  # article pages, and how many failed to extract: the newest MIN_PAGES or more
     before = [0, 0]  # the same for the crawls before those, up to BEFORE_PAGES
     for row in newest_first:
         if streak_open and crawl_failed(row):
+            if not health.consecutive_failures:
+                last_errors = json.loads(row["error_kinds"] or "{}")
             health.consecutive_failures += 1
             health.failing_since = row["started"]
         else:
@@ -104,11 +107,17 @@ def _health(db: sqlite_utils.Database, source: str, silent_after: timedelta, now
         if not streak_open and before[0] >= BEFORE_PAGES:
             break  # enough history read; months of runs need not be
     if health.consecutive_failures:
+        kinds = ", ".join(f"{kind} x{n}" for kind, n in sorted(last_errors.items()))
         health.flags["failing"] = (
             f"{health.consecutive_failures} crawl(s) in a row failed, since {health.failing_since}"
+            + (f"; the last with {kinds}" if kinds else "")
         )
-    if health.crawls and not db.execute("SELECT 1 FROM articles WHERE source = ? LIMIT 1", [source]).fetchone():
-        last = next(db["crawls"].rows_where(f"source = ? AND {_FINISHED}", [source], order_by="id DESC", limit=1))
+    last = next(db["crawls"].rows_where(f"source = ? AND {_FINISHED}", [source], order_by="id DESC", limit=1), None)
+    if (
+        last is not None
+        and not last["skipped_known"]  # its articles were archived under another source
+        and not db.execute("SELECT 1 FROM articles WHERE source = ? LIMIT 1", [source]).fetchone()
+    ):
         health.flags["empty"] = f"no article archived yet; its last crawl: {empty_reason(last)}"
     elif first_started and _parse(first_started) <= now - silent_after:
         if health.last_new is None:

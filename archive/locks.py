@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
-from archive.store import SharedPerFile
+from archive.store import ArchiveError, SharedPerFile
 
 SCHEDULER_OFFSET = 0
 # Source offsets are spread over 2**62 bytes past the scheduler's (never written: the file stays empty).
@@ -40,7 +40,10 @@ class _LockFile:
     """The archive's lock file, opened once per process."""
 
     def __init__(self, path: Path):
-        self.fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        try:
+            self.fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        except OSError as exc:
+            raise ArchiveError(f"{path}: cannot open the archive's lock file: {exc.strerror}") from None
 
     def close(self) -> None:
         os.close(self.fd)

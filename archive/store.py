@@ -156,6 +156,8 @@ def _writable(path: Path) -> bool:
 def make_archive_folder(path: str | Path, *, create: bool = True) -> None:
     """Create the folder the archive goes in, if missing (``create=False``: only check it could
     be); raises :class:`ArchiveError` saying why it cannot."""
+    if Path(path).is_dir():
+        raise ArchiveError(f"{path}: is a folder, not an archive file")
     folder = Path(path).absolute().parent
     existing = folder
     while not existing.exists():
@@ -263,9 +265,10 @@ class Archive:
 
     def finish_crawl(self, crawl_id: int, counts: dict[str, Any], *, interrupted: bool = False) -> str:
         """Close a crawls row with its final counts; returns the status it was given: that of
-        :func:`crawl_status`, or ``empty`` for an ``ok`` crawl of a source that has no article yet."""
+        :func:`crawl_status`, or ``empty`` for an ``ok`` crawl of a source that has no article yet
+        (and whose listings named none that another source had archived)."""
         status = "interrupted" if interrupted else crawl_status(counts)
-        if status == "ok" and not self.db.execute(
+        if status == "ok" and not counts.get("skipped_known") and not self.db.execute(
             "SELECT 1 FROM articles WHERE source = (SELECT source FROM crawls WHERE id = ?) LIMIT 1", [crawl_id]
         ).fetchone():
             status = "empty"

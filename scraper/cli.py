@@ -13,7 +13,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import click
@@ -24,6 +24,9 @@ from archive.queries import QueryError, Selection
 from archive.store import Archive, ArchiveError
 from scraper import tables
 from scraper.config import Config, ConfigError, FrontierError, load_config
+
+if TYPE_CHECKING:
+    from scraper.crawl.run import CrawlReport
 
 # Exit codes: 0 all went well, 1 the work ran but something failed, 2 bad input.
 EXIT_FAILED = 1
@@ -212,7 +215,7 @@ def crawl(
         sys.exit(EXIT_FAILED)
 
 
-def _print_crawl_summary(report: Any, config: Config) -> None:
+def _print_crawl_summary(report: CrawlReport, config: Config) -> None:
     from archive.health import empty_reason
 
     out = tables.console()
@@ -233,7 +236,7 @@ def _print_crawl_summary(report: Any, config: Config) -> None:
         tables.print_note(out, f"skipped, being crawled by another process: {busy}")
 
 
-def _crawl_json(report: Any, config: Config) -> dict[str, Any]:
+def _crawl_json(report: CrawlReport, config: Config) -> dict[str, Any]:
     from archive.health import empty_reason
 
     sources = []

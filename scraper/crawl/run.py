@@ -80,9 +80,9 @@ def run_crawl(
 
     Holds each source's lock for the whole crawl. Sources another process is
     crawling are skipped once ``wait`` seconds did not free them (the report's
-    ``busy``); when all are, :class:`~archive.locks.LockBusy` is raised. SIGTERM or SIGINT stops the crawl
-    gracefully: pages in flight are written whole, and the run is recorded as
-    ``interrupted``. With ``progress_every`` a progress line is shown.
+    ``busy``); when all are, :class:`~archive.locks.LockBusy` is raised. SIGTERM
+    or SIGINT stops the crawl gracefully: pages in flight are written whole, and
+    the run is recorded as ``interrupted``; a second one stops it at once. With ``progress_every`` a progress line is shown.
     Archived articles whose revisit is due are fetched again (all of them with ``refresh``).
 
     Can run once per process: Twisted's reactor cannot be restarted (the
@@ -114,9 +114,9 @@ def _crawl_locked(
     refresh: bool,
     queues: Path,
 ) -> CrawlReport:
+    archive = acquire_shared(config.archive_path)  # first: an archive it cannot use stops the crawl before the pool starts
     release_freed_memory()
     start_pool(config.crawl.workers)
-    archive = acquire_shared(config.archive_path)
     process = CrawlerProcess(project_settings(log_level))
     # Scrapy filters its per-page debug messages in the handler, after building each record;
     # below the level shown, do not build them at all.
