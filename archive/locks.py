@@ -120,9 +120,7 @@ def source_offset(source: str) -> int:
 
 def scheduler_lock(archive: str | Path) -> RangeLock:
     """The lock the one scheduler of an archive holds while it runs."""
-    return RangeLock(
-        archive, SCHEDULER_OFFSET, f"another `newsarchive schedule` ({{holder}}) is already running on {archive}"
-    )
+    return RangeLock(archive, SCHEDULER_OFFSET, f"another `newsarchive schedule` ({{holder}}) is already running on {archive}")
 
 
 def source_lock(archive: str | Path, source: str) -> RangeLock:

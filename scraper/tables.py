@@ -95,9 +95,7 @@ def _print(out: Console, renderable: Text | Table) -> None:
     out.out("\n".join(line.rstrip() for line in captured.get().splitlines()), highlight=False)
 
 
-def _table(
-    out: Console, columns: Sequence[Column], rows: Sequence[Sequence[str]], shown: list[int], widths: list[int]
-) -> Table:
+def _table(out: Console, columns: Sequence[Column], rows: Sequence[Sequence[str]], shown: list[int], widths: list[int]) -> Table:
     table = Table(
         box=box.SIMPLE_HEAD if out.is_terminal else None,
         show_edge=False,
@@ -107,9 +105,7 @@ def _table(
     )
     for i, width in zip(shown, widths):
         column = columns[i]
-        table.add_column(
-            column.header, justify="right" if column.numeric else "left", overflow="fold", width=width
-        )
+        table.add_column(column.header, justify="right" if column.numeric else "left", overflow="fold", width=width)
     for row in rows:
         table.add_row(*(Text(row[i], no_wrap=columns[i].whole) for i in shown))
     return table
