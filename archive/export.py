@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from http import HTTPStatus
 from io import BytesIO
@@ -137,9 +137,12 @@ def _http_date(headers: dict[str, str]) -> str | None:
     """The response's own Date header as a WARC date, when it has a readable one."""
     value = next((value for name, value in headers.items() if name.lower() == "date"), None)
     try:
-        return parsedate_to_datetime(value).strftime("%Y-%m-%dT%H:%M:%SZ") if value else None
+        sent = parsedate_to_datetime(value) if value else None
     except (TypeError, ValueError):
         return None
+    if sent is None:
+        return None
+    return (sent.astimezone(timezone.utc) if sent.tzinfo else sent).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _status_line(status: int) -> str:

@@ -2,8 +2,9 @@
 
 A source is flagged when it keeps failing, when it has never archived an article
 (empty), when it has yielded no new article for a while (silent), or when most of
-its recent pages stopped extracting while they used to (a site redesign). The scheduler logs the flags and backs
-failing sources off; ``newsarchive runs`` shows them.
+its recent pages stopped extracting while they used to (a site redesign). The
+scheduler logs the flags and backs failing sources off; ``newsarchive runs`` and
+``newsarchive stats`` show them.
 """
 
 from __future__ import annotations

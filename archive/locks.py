@@ -4,9 +4,9 @@ All of an archive's locks live in one file beside it, ``archive.db.locks``, as
 POSIX byte-range locks (``fcntl``): byte 0 is held by the one scheduler of the
 archive, and each source has a byte of its own, at an offset derived from a
 stable hash of its name. The file stays empty and is the only one, however many
-sources there are; the kernel drops a process's locks when it dies, however it
-dies, so a crash never leaves a stale lock behind, and asks the kernel who holds
-a lock (``F_GETLK``) to name the holder.
+sources there are. The kernel drops a process's locks when it dies, however it
+dies, so a crash never leaves a stale lock behind; it also says which process
+holds a lock (``F_GETLK``), so messages can name it.
 
 POSIX locks belong to a process, and closing any descriptor of the file drops
 all of them: so each process opens the file once, shared by all its locks.
