@@ -611,6 +611,7 @@ def reextract(archive: Archive, selection: Selection, workers: int | None) -> No
         f"({report.updated} in their words, recorded as revisions; {report.metadata} in metadata only), "
         f"{report.unchanged} unchanged, {report.not_articles} no longer seen as articles (kept), "
         f"{report.no_body} without a stored page"
+        + (f", {report.failed} failed (kept as they were)" if report.failed else "")
     )
 
 

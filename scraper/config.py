@@ -125,6 +125,19 @@ class CrawlSettings(BaseModel):
     workers: int | None = Field(
         default=None, ge=0, le=64, description="extraction processes; 0 runs extraction in-process"
     )
+    extraction_timeout: float = Field(
+        default=30.0, gt=0, le=3600, allow_inf_nan=False,
+        description="seconds one page's extraction may take before its worker is killed (not with workers: 0)",
+    )
+    extraction_memory: int = Field(
+        default=1536, ge=256, le=1_048_576, description="MB of address space one extraction worker may use"
+    )
+    max_sitemaps: int = Field(
+        default=1000, ge=1, le=1_000_000, description="most sitemaps (and sitemap indexes) read per source per crawl"
+    )
+    max_sitemap_depth: int = Field(
+        default=3, ge=1, le=10, description="most sitemap indexes followed one below the other"
+    )
     revisit: list[str] = Field(
         default=["1h", "6h", "24h", "3d"],
         description="ages (since first seen) at which an archived article is fetched again; [] never",

@@ -8,6 +8,7 @@ revision (cause ``reextract``), so nothing the old extractor produced is lost.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
@@ -16,10 +17,11 @@ from typing import Any, TypeVar
 
 from archive.queries import Selection, keyset_rows
 from archive.store import Archive
-from scraper.crawl.pool import get_pool
+from scraper.crawl.pool import ExtractionFailed, get_pool
 from scraper.extract import extract
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
 # Pages handed to the extraction pool at once: enough to keep every worker busy, few enough to bound memory.
 CHUNK = 64
 
@@ -34,6 +36,7 @@ class ReextractReport:
     unchanged: int = 0
     not_articles: int = 0  # the extractor no longer sees an article in the page: the row is kept as it is
     no_body: int = 0  # the raw page was never stored (e.g. the archive predates raw storage)
+    failed: int = 0  # extraction ran past its time or memory budget, or crashed: the row is kept as it is
 
     @property
     def changed(self) -> int:
@@ -73,15 +76,24 @@ def reextract(
                 report.no_body += 1
                 continue
             jobs.append((row, body))
-        results = pool.map(
-            _extract_record,
-            [body for _, body in jobs],
-            [_content_type(row["headers"]) for row, _ in jobs],
-            [row["url"] for row, _ in jobs],
-            # What the archive knows stays the fallback, as discovery's hints were at crawl time.
-            [{"title": row["title"], "published": row["published"]} for row, _ in jobs],
-        )
-        for (row, _), article in zip(jobs, results):
+        futures = [
+            pool.submit(
+                _extract_record,
+                body,
+                _content_type(row["headers"]),
+                row["url"],
+                # What the archive knows stays the fallback, as discovery's hints were at crawl time.
+                {"title": row["title"], "published": row["published"]},
+            )
+            for row, body in jobs
+        ]
+        for (row, _), future in zip(jobs, futures):
+            try:
+                article = future.result()
+            except ExtractionFailed as exc:
+                logger.warning("%s: extraction failed: %s (%s)", row["url"], exc.kind, exc)
+                report.failed += 1
+                continue
             if article is None:
                 report.not_articles += 1
                 continue

@@ -7,6 +7,7 @@ from typing import Any
 from scrapy.settings import Settings
 
 from scraper.config import Config, CrawlSettings, Source
+from scraper.crawl.pool import PageBudget
 
 
 def user_agent(config: Config, source: Source) -> str:
@@ -38,10 +39,19 @@ def crawl_settings(config: Config, source: Source) -> dict[str, Any]:
         "NEWSARCHIVE_MAX_ENTRIES": crawl.max_entries,
         "NEWSARCHIVE_EXTRACT_WORKERS": crawl.workers,
         "NEWSARCHIVE_EXTRACT_LEVEL": crawl.extract,
+        "NEWSARCHIVE_EXTRACT_TIMEOUT": crawl.extraction_timeout,
+        "NEWSARCHIVE_EXTRACT_MEMORY": crawl.extraction_memory * 2**20,
+        "NEWSARCHIVE_MAX_SITEMAPS": crawl.max_sitemaps,
+        "NEWSARCHIVE_MAX_SITEMAP_DEPTH": crawl.max_sitemap_depth,
     }
     # AutoThrottle never goes below DOWNLOAD_DELAY; start it there rather than at its default.
     values["AUTOTHROTTLE_START_DELAY"] = max(values["DOWNLOAD_DELAY"], 0.01)
     return values
+
+
+def page_budget(crawl: CrawlSettings) -> PageBudget:
+    """What one page's extraction may take, from the crawl settings."""
+    return PageBudget(timeout=crawl.extraction_timeout, memory=crawl.extraction_memory * 2**20)
 
 
 def apply_config(settings: Settings, config: Config, source: Source) -> None:

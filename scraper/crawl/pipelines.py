@@ -23,7 +23,7 @@ from scraper.crawl.counts import counter, source_prefix
 from scraper.crawl.faults import count_fault
 from scraper.crawl.items import PageItem
 from scraper.crawl.middlewares import ROBOTS_BLOCKED_URLS
-from scraper.crawl.pool import get_pool, prepare_in_pool
+from scraper.crawl.pool import ExtractionFailed, PageBudget, get_pool, prepare_in_pool
 from scraper.crawl.urls import article_key
 
 logger = logging.getLogger(__name__)
@@ -33,16 +33,17 @@ class ExtractionPipeline:
     """Fill ``item.article`` from the body of an HTML article page, and pack the body,
     off the event loop."""
 
-    def __init__(self, crawler: Crawler, workers: int | None, level: str):
+    def __init__(self, crawler: Crawler, workers: int | None, level: str, budget: PageBudget):
         self.crawler = crawler
-        self.pool = get_pool(workers)
+        self.pool = get_pool(workers, budget)
         self.level = level
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractionPipeline:
-        workers = crawler.settings.get("NEWSARCHIVE_EXTRACT_WORKERS")
-        level = crawler.settings.get("NEWSARCHIVE_EXTRACT_LEVEL")
-        return cls(crawler, None if workers is None else int(workers), level)
+        settings = crawler.settings
+        workers = settings.get("NEWSARCHIVE_EXTRACT_WORKERS")
+        budget = PageBudget(settings.getfloat("NEWSARCHIVE_EXTRACT_TIMEOUT"), settings.getint("NEWSARCHIVE_EXTRACT_MEMORY"))
+        return cls(crawler, None if workers is None else int(workers), settings.get("NEWSARCHIVE_EXTRACT_LEVEL"), budget)
 
     async def process_item(self, item: PageItem) -> PageItem:
         if not item.html or item.error or not isinstance(item.body, bytes):
@@ -51,8 +52,11 @@ class ExtractionPipeline:
             item.article, item.body = await prepare_in_pool(
                 self.pool, item.body, item.headers.get("Content-Type"), item.url, item.hints, self.level
             )
+        except ExtractionFailed as exc:  # over its budget, or its worker died: the page is recorded, the crawl goes on
+            logger.warning("%s: %s failed: %s (%s)", item.source, item.url, exc.kind, exc)
+            item.error = exc.kind
         except Exception as exc:  # one bad page must not stop the crawl
-            logger.warning("extraction failed for %s: %r", item.url, exc)
+            logger.warning("%s: %s failed: extraction_failed (%r)", item.source, item.url, exc)
             item.error = "extraction_failed"
         return item
 

@@ -27,7 +27,7 @@ from archive.locks import LockBusy, crawling
 from archive.queries import any_due_revisits
 from archive.store import acquire_shared, release_shared
 from scraper.config import Config, Source
-from scraper.crawl.configure import crawl_settings
+from scraper.crawl.configure import crawl_settings, page_budget
 from scraper.crawl.logs import quiet_expected_faults
 from scraper.crawl.pipelines import crawl_counts
 from scraper.crawl.pool import release_freed_memory, shutdown_pools, start_pool
@@ -116,7 +116,7 @@ def _crawl_locked(
 ) -> CrawlReport:
     archive = acquire_shared(config.archive_path)  # first: an archive it cannot use stops the crawl before the pool starts
     release_freed_memory()
-    start_pool(config.crawl.workers)
+    start_pool(config.crawl.workers, page_budget(config.crawl))
     process = CrawlerProcess(project_settings(log_level))
     # Scrapy filters its per-page debug messages in the handler, after building each record;
     # below the level shown, do not build them at all.

@@ -101,6 +101,10 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 NEWSARCHIVE_CONFIG = "config.yaml"  # used by `scrapy crawl` when -a config=... is not given
 NEWSARCHIVE_EXTRACT_WORKERS = None  # None: one extraction process per core; 0: in-process
 NEWSARCHIVE_EXTRACT_LEVEL = "best"  # best | fast
+NEWSARCHIVE_EXTRACT_TIMEOUT = 30.0  # seconds one page's extraction may take (scraper/crawl/pool.py)
+NEWSARCHIVE_EXTRACT_MEMORY = 1536 * 2**20  # bytes of address space an extraction worker may use
+NEWSARCHIVE_MAX_SITEMAPS = 1000  # sitemaps (and indexes) read per source per crawl
+NEWSARCHIVE_MAX_SITEMAP_DEPTH = 3  # sitemap indexes followed one below the other
 NEWSARCHIVE_TOTAL_CONCURRENCY = 0  # requests in flight across all crawlers; 0: CONCURRENT_REQUESTS
 # Bytes of responses waiting for extraction, all crawlers together, before downloads pause.
 NEWSARCHIVE_MAX_BACKLOG_BYTES = 16 * 1024 * 1024
