@@ -76,6 +76,9 @@ class NewsSpider(scrapy.Spider):
         self.crawl_ids: dict[str, int | None] = {name: (crawl_ids or {}).get(name) for name in self.sources}
         # URLs this run already requested, shared by every spider of the run.
         self.claimed = claimed if claimed is not None else set()
+        # Feeds, sitemaps and section pages this crawler requested in this run: each is read once,
+        # so sitemap indexes that list themselves or each other cannot loop.
+        self.listed: set[str] = set()
         now = datetime.now(timezone.utc)
         self.not_before = {source.name: now - source.since_delta if source.since else None for source in sources}
 
@@ -125,9 +128,15 @@ class NewsSpider(scrapy.Spider):
         """The first requests of this way of finding the source's articles."""
         raise NotImplementedError
 
-    def listing_request(self, source: str, url: str, kind: str, callback: Any, **meta: Any) -> scrapy.Request:
-        """A request for a feed, sitemap or section page of ``source``: always made, conditional
-        when the archive has validators; ``callback`` parses it unless it is unchanged (304)."""
+    def listing_request(self, source: str, url: str, kind: str, callback: Any, **meta: Any) -> scrapy.Request | None:
+        """A request for a feed, sitemap or section page of ``source``, conditional when the archive
+        has validators; ``callback`` parses it unless it is unchanged (304). None when this run
+        requested the listing already."""
+        key = normalize_url(url)
+        if key in self.listed:
+            self.logger.info("%s: %s was read in this run already", source, url)
+            return None
+        self.listed.add(key)
         return scrapy.Request(
             url,
             callback=self.parse_listing,

@@ -36,7 +36,8 @@ class SectionSpider(NewsSpider):
 
     def discover(self, source: Source) -> Iterable[scrapy.Request]:
         for url in source.sections:
-            yield self.listing_request(source.name, str(url), "section", self.parse_section, level=0)
+            if request := self.listing_request(source.name, str(url), "section", self.parse_section, level=0):
+                yield request
 
     def parse_section(self, response: Response) -> Iterator[Any]:
         yield from self.follow_links(response, level=1)

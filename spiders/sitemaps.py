@@ -3,6 +3,7 @@ and the ``Sitemap:`` lines of robots.txt."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from io import BytesIO
 from typing import Any
@@ -15,6 +16,8 @@ from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 
 from scraper.config import Source
+from scraper.crawl.counts import counter, source_prefix
+from scraper.crawl.faults import count_fault
 from scraper.crawl.urls import normalize_url
 from spiders.base import NewsSpider
 
@@ -84,14 +87,44 @@ def is_robots_txt(url: str) -> bool:
 
 class SitemapSpider(NewsSpider):
     """Walks sitemap indexes (and robots.txt ``Sitemap:`` lines) down to URL sets and
-    fetches the articles they list."""
+    fetches the articles they list.
+
+    Each sitemap is read once per run (:attr:`NewsSpider.listed`), at most
+    ``NEWSARCHIVE_MAX_SITEMAP_DEPTH`` indexes deep and at most ``NEWSARCHIVE_MAX_SITEMAPS``
+    per source, so indexes that list themselves, each other or ever-new children end.
+    """
 
     name = "sitemaps"
     mode = "sitemaps"
 
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.sitemaps_taken: Counter[str] = Counter()  # per source, sitemaps requested this run
+
     def discover(self, source: Source) -> Iterable[scrapy.Request]:
         for url in source.sitemaps:
-            yield self.listing_request(source.name, str(url), "sitemap", self.parse_sitemap)
+            yield from self.sitemap_request(source.name, str(url), depth=0)
+
+    def sitemap_request(self, source: str, url: str, depth: int) -> Iterator[scrapy.Request]:
+        """The request for one sitemap ``depth`` indexes below a configured one, unless this run
+        read it already or has taken the source's share of sitemaps."""
+        settings = self.crawler.settings
+        if depth > settings.getint("NEWSARCHIVE_MAX_SITEMAP_DEPTH"):
+            self.refuse(source, url, "sitemap_too_deep", f"more than {settings.getint('NEWSARCHIVE_MAX_SITEMAP_DEPTH')} sitemap indexes deep")
+            return
+        if self.sitemaps_taken[source] >= settings.getint("NEWSARCHIVE_MAX_SITEMAPS"):
+            self.refuse(source, url, "too_many_sitemaps", f"past {settings.getint('NEWSARCHIVE_MAX_SITEMAPS')} sitemaps in this crawl")
+            return
+        request = self.listing_request(source, url, "sitemap", self.parse_sitemap, sitemap_depth=depth)
+        if request is not None:
+            self.sitemaps_taken[source] += 1
+            yield request
+
+    def refuse(self, source: str, url: str, kind: str, why: str) -> None:
+        """Say that sitemaps go unread, and count it, once per source and reason in a run."""
+        if not self.crawler.stats.get_value(f"{source_prefix(source)}error_kinds/{kind}"):
+            self.logger.warning("%s: %s and any like it not read: %s", source, url, why)
+            count_fault(counter(self.crawler.stats, source), kind)
 
     def parse_listing(self, response: Response, parse: str) -> Iterator[Any]:
         yield from super().parse_listing(response, parse)
@@ -100,17 +133,19 @@ class SitemapSpider(NewsSpider):
             # follow those from the body kept in the archive (a URL set is not read again).
             body = self.archive.page_body(normalize_url(response.url))
             if body:
-                yield from self.read_sitemap(response.meta["source"], response.url, body, articles=False)
+                yield from self.read_sitemap(response, body, articles=False)
 
     def parse_sitemap(self, response: Response) -> Iterator[Any]:
-        yield from self.read_sitemap(response.meta["source"], response.url, response.body, articles=True)
+        yield from self.read_sitemap(response, response.body, articles=True)
 
-    def read_sitemap(self, source: str, url: str, body: bytes, articles: bool) -> Iterator[Any]:
+    def read_sitemap(self, response: Response, body: bytes, articles: bool) -> Iterator[Any]:
         """Requests for the sitemaps a robots.txt or sitemap index lists, and (with
         ``articles``) for the articles a URL set lists."""
+        source, url = response.meta["source"], response.url
+        depth = response.meta.get("sitemap_depth", 0)
         if is_robots_txt(url):
             for sitemap in sitemap_urls_from_robots(body.decode("utf-8", "replace"), base_url=url):
-                yield self.listing_request(source, sitemap, "sitemap", self.parse_sitemap)
+                yield from self.sitemap_request(source, sitemap, depth)
             return
         if body[:2] == b"\x1f\x8b":
             body = gunzip(body, max_size=self.crawler.settings.getint("DOWNLOAD_MAXSIZE"))
@@ -118,7 +153,7 @@ class SitemapSpider(NewsSpider):
         if kind == "sitemapindex":
             for loc, hints in entries:
                 if not self.too_old(source, hints):
-                    yield self.listing_request(source, urljoin(url, loc), "sitemap", self.parse_sitemap)
+                    yield from self.sitemap_request(source, urljoin(url, loc), depth + 1)
         elif kind == "urlset":
             if articles:
                 yield from self.article_requests(source, ((urljoin(url, loc), hints) for loc, hints in entries))
