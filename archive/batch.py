@@ -16,7 +16,7 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
-from archive.store import Archive, SharedPerFile
+from archive.store import Archive, SharedPerFile, fatal_write_error
 
 # Pages committed together at most: transactions stay short for readers and other writers.
 MAX_BATCH = 100
@@ -31,15 +31,23 @@ class BatchWriter:
         self.path = Path(path)
         self.max_batch = max_batch
         self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self.fatal: BaseException | None = None  # the first write error no later write could survive
         opened: Future[None] = Future()
         self._thread = threading.Thread(target=self._run, args=(opened,), name="archive-writer", daemon=True)
         self._thread.start()
         opened.result()  # an archive that cannot be opened fails here, in the caller
 
     def submit(self, page: dict[str, Any]) -> Future[str | None]:
-        """Queue one page; the future gives what :meth:`Archive.record_page` returns."""
+        """Queue one page; the future gives what :meth:`Archive.record_page` returns.
+
+        After a fatal write error (:func:`~archive.store.fatal_write_error`: disk full, I/O
+        error) nothing more is written: every later page fails at once with that error.
+        """
         future: Future[str | None] = Future()
-        self._jobs.put((page, future))
+        if self.fatal is not None:
+            future.set_exception(self.fatal)
+        else:
+            self._jobs.put((page, future))
         return future
 
     def close(self) -> None:
@@ -77,16 +85,18 @@ class BatchWriter:
             batch.append(job)
         return batch
 
-    @staticmethod
-    def _write(archive: Archive, batch: list[_Job]) -> None:
-        try:
-            results = archive.record_pages([page for page, _ in batch])
-        except Exception as exc:  # the transaction as a whole failed: locked too long, disk full
-            for _, future in batch:
-                future.set_exception(exc)
-            return
+    def _write(self, archive: Archive, batch: list[_Job]) -> None:
+        if self.fatal is not None:
+            results: list[Any] = [self.fatal] * len(batch)
+        else:
+            try:
+                results = archive.record_pages([page for page, _ in batch])
+            except Exception as exc:  # the transaction as a whole failed: locked too long, disk full
+                results = [exc] * len(batch)
         for (_, future), result in zip(batch, results):
             if isinstance(result, Exception):
+                if self.fatal is None and fatal_write_error(result):
+                    self.fatal = result
                 future.set_exception(result)
             else:
                 future.set_result(result)

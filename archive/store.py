@@ -9,6 +9,7 @@ most the pages being written, which no one was told were archived.
 from __future__ import annotations
 
 import difflib
+import errno
 import hashlib
 import json
 import os
@@ -116,6 +117,25 @@ def unpack_body(data: bytes, codec: str) -> bytes:
 
 class ArchiveError(Exception):
     """The archive file cannot be opened or used; the message says why."""
+
+
+# SQLite's primary result codes (https://sqlite.org/rescode.html) and errno values after which
+# no later write can succeed either: the kind a run counts them as.
+_FATAL_SQLITE = {13: "archive_full", 10: "archive_io_error", 8: "archive_read_only", 11: "archive_corrupt", 26: "archive_corrupt"}
+_FATAL_ERRNO = {
+    errno.ENOSPC: "archive_full", errno.EDQUOT: "archive_full", errno.EFBIG: "archive_full",
+    errno.EIO: "archive_io_error", errno.EROFS: "archive_read_only",
+}  # fmt: skip
+
+
+def fatal_write_error(exc: BaseException) -> str | None:
+    """The kind of a write failure that stops every later write too (disk full, I/O error,
+    read-only or corrupt file), or None for a failure of one page alone."""
+    if isinstance(exc, sqlite3.Error):
+        return _FATAL_SQLITE.get((getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF)
+    if isinstance(exc, OSError):
+        return _FATAL_ERRNO.get(exc.errno or 0)
+    return None
 
 
 def utcnow() -> str:
@@ -263,11 +283,14 @@ class Archive:
             )
         return table.last_pk
 
-    def finish_crawl(self, crawl_id: int, counts: dict[str, Any], *, interrupted: bool = False) -> str:
-        """Close a crawls row with its final counts; returns the status it was given: that of
-        :func:`crawl_status`, or ``empty`` for an ``ok`` crawl of a source that has no article yet
-        (and whose listings named none that another source had archived)."""
-        status = "interrupted" if interrupted else crawl_status(counts)
+    def finish_crawl(
+        self, crawl_id: int, counts: dict[str, Any], *, interrupted: bool = False, failed: bool = False
+    ) -> str:
+        """Close a crawls row with its final counts; returns the status it was given: ``failed`` when
+        the run had to stop (a full disk), else that of :func:`crawl_status`, or ``empty`` for an ``ok``
+        crawl of a source that has no article yet (and whose listings named none that another source
+        had archived)."""
+        status = "failed" if failed else "interrupted" if interrupted else crawl_status(counts)
         if status == "ok" and not counts.get("skipped_known") and not self.db.execute(
             "SELECT 1 FROM articles WHERE source = (SELECT source FROM crawls WHERE id = ?) LIMIT 1", [crawl_id]
         ).fetchone():

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from archive.batch import acquire_writer, release_writer
-from archive.store import CRAWL_COUNTS, Archive, acquire_shared, release_shared
+from archive.store import CRAWL_COUNTS, Archive, acquire_shared, fatal_write_error, release_shared
 from scraper.crawl.counts import counter, source_prefix
 from scraper.crawl.faults import count_fault
 from scraper.crawl.items import PageItem
@@ -74,6 +75,7 @@ class ArchivePipeline:
         self.archive = acquire_shared(path)  # for this crawler's own crawls row
         self.writer = acquire_writer(path)
         self.own_crawl_ids: dict[str, int] = {}
+        self.closing: asyncio.Future | None = None  # the engine closing the spider after a fatal write error
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
@@ -92,17 +94,45 @@ class ArchivePipeline:
                 self.own_crawl_ids[source] = spider.crawl_ids[source] = self.archive.start_crawl(source)
 
     def spider_closed(self, spider: Any) -> None:
+        failed = self.crawler.stats.get_value(FATAL_WRITE_ERROR) is not None
         for source, crawl_id in self.own_crawl_ids.items():
-            self.archive.finish_crawl(crawl_id, crawl_counts(self.crawler.stats.get_stats(), source))
+            try:
+                self.archive.finish_crawl(crawl_id, crawl_counts(self.crawler.stats.get_stats(), source), failed=failed)
+            except (sqlite3.Error, OSError) as exc:
+                logger.error("%s: the end of the crawl could not be recorded: %s", source, exc)
         release_writer(self.path)
         release_shared(self.path)
 
     async def process_item(self, item: PageItem) -> PageItem:
         count = counter(self.crawler.stats, item.source)
         outcome = count_outcome(item, count)
-        count_stored(await asyncio.wrap_future(self.writer.submit(page_record(item, outcome))), count)
+        try:
+            count_stored(await asyncio.wrap_future(self.writer.submit(page_record(item, outcome))), count)
+        except Exception as exc:  # logged here by URL: Scrapy's own log line would hold the whole page
+            self.write_failed(item, exc, count)
         item.body = None
         return item
+
+    def write_failed(self, item: PageItem, exc: Exception, count: Callable[[str], Any]) -> None:
+        """Count a page the archive did not take; after a fatal error (disk full), stop the crawl."""
+        kind = fatal_write_error(exc)
+        count_fault(count, kind or "write_failed")
+        if kind is None:
+            logger.warning("%s: %s not recorded: %s", item.source, item.url, exc)
+            return
+        stats = self.crawler.stats
+        if stats.get_value(FATAL_WRITE_ERROR) is None:
+            stats.set_value(FATAL_WRITE_ERROR, f"{kind}: {exc}")
+            logger.error("%s: %s not recorded: %s (%s); stopping the crawl", item.source, item.url, kind, exc)
+            # Not awaited: the engine waits for this very item before it closes.
+            self.closing = asyncio.ensure_future(self.crawler.engine.close_spider_async(reason=ARCHIVE_FAILED))
+        else:
+            logger.info("%s: %s not recorded: %s", item.source, item.url, kind)
+
+
+# The finish reason of a crawl stopped by a fatal archive write error, and the stats key of that error.
+ARCHIVE_FAILED = "archive_failed"
+FATAL_WRITE_ERROR = "newsarchive/fatal_write_error"
 
 
 # What a page needs to be recorded: the PageItem fields record_item reads. This is

@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import logging
 import signal
+import sqlite3
 import tempfile
 import uuid
 from collections import Counter, defaultdict
@@ -29,7 +30,7 @@ from archive.store import acquire_shared, release_shared
 from scraper.config import Config, Source
 from scraper.crawl.configure import crawl_settings, page_budget
 from scraper.crawl.logs import quiet_expected_faults
-from scraper.crawl.pipelines import crawl_counts
+from scraper.crawl.pipelines import FATAL_WRITE_ERROR, crawl_counts
 from scraper.crawl.pool import release_freed_memory, shutdown_pools, start_pool
 from scraper.crawl.progress import CrawlProgress
 from spiders import SPIDERS
@@ -44,6 +45,7 @@ class SourceReport:
     source: str
     status: str = "ok"
     counts: dict[str, Any] = field(default_factory=dict)
+    reason: str | None = None  # why the crawl had to stop (a fatal archive write error)
 
 
 @dataclass
@@ -162,8 +164,13 @@ def _crawl_locked(
             counts = _sum_counts(crawl_counts(c.stats.get_stats(), source.name) for c in serving)
             # A signal closes spiders with reason "shutdown"; a second one stops the reactor before they close.
             interrupted = any(c.stats.get_value("finish_reason") in (None, "shutdown") for c in serving)
-            status = archive.finish_crawl(crawl_ids[source.name], counts, interrupted=interrupted)
-            reports.append(SourceReport(source.name, status, counts))
+            reason = next((r for c in serving if (r := c.stats.get_value(FATAL_WRITE_ERROR))), None)
+            try:
+                status = archive.finish_crawl(crawl_ids[source.name], counts, interrupted=interrupted, failed=bool(reason))
+            except (sqlite3.Error, OSError) as exc:  # the disk is still full: the next run marks the row interrupted
+                logger.error("%s: the end of the crawl could not be recorded: %s", source.name, exc)
+                status = "failed"
+            reports.append(SourceReport(source.name, status, counts, reason))
         return CrawlReport(run, reports)
     finally:
         if progress is not None:
