@@ -44,7 +44,10 @@ def parse_when(value: str) -> str:
             ) from None
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+    try:
+        return moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+    except OverflowError:  # 0001-01-01T00:00+14:00 is before year 1 in UTC
+        raise QueryError(f"{value!r} is out of range: dates run from year 1 to 9999 in UTC") from None
 
 
 @dataclass

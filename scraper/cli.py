@@ -83,6 +83,29 @@ def fail(message: str, code: int = EXIT_USAGE) -> None:
     sys.exit(code)
 
 
+# The most rows a --limit may ask for; far past any archive, well within SQLite's integers.
+MAX_LIMIT = 1_000_000_000
+# Control characters (C0 but tab and newline, DEL, C1) in archived data: shown escaped, never sent to
+# the terminal, where ESC starts sequences that move the cursor, retitle the window or make hyperlinks.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def limit_option(help: str) -> Callable[..., Any]:
+    """``--limit``/``-n``: a count from 1 to :data:`MAX_LIMIT`, 20 by default."""
+
+    def bounded(ctx: click.Context, param: click.Parameter, value: int) -> int:
+        if value > MAX_LIMIT:
+            fail(f"--limit {value} is more than {MAX_LIMIT:,}")
+        return value
+
+    return click.option("--limit", "-n", type=click.IntRange(min=1), default=20, show_default=True, callback=bounded, help=help)
+
+
+def shown(value: Any, style: str | None = None) -> Text:
+    """Archived data as literal terminal text: Rich markup is not interpreted, control characters are escaped."""
+    return Text(_CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", str(value)), style=style or "")
+
+
 def config_option(help: str) -> Callable[..., Any]:
     return click.option(
         "--config", "config_path", default="config.yaml", show_default=True, type=click.Path(dir_okay=False), help=help
@@ -224,6 +247,8 @@ def _print_crawl_summary(report: CrawlReport, config: Config) -> None:
     for entry in report.sources:
         if entry.status == "empty":
             tables.print_note(out, f"{entry.source}: no article archived yet; this crawl: {empty_reason(entry.counts)}")
+        if entry.reason:
+            tables.print_note(out, f"{entry.source}: stopped, the archive could not be written: {entry.reason}")
         if entry.counts.get("error_kinds"):
             kinds = ", ".join(f"{kind} x{n}" for kind, n in sorted(entry.counts["error_kinds"].items()))
             tables.print_note(out, f"{entry.source}: errors: {kinds}")
@@ -308,7 +333,7 @@ def schedule(config: Config) -> None:
 @cli.command()
 @with_archive()
 @click.option("--source", "-s", help="Only this source's crawls.")
-@click.option("--limit", "-n", type=click.IntRange(min=1), default=20, show_default=True, help="How many crawls.")
+@limit_option("How many crawls.")
 @click.option("--json", "as_json", is_flag=True, help="Print the crawls and the health flags as JSON.")
 def runs(archive: Archive, source: str | None, limit: int, as_json: bool) -> None:
     """List the latest crawls, newest first, and flag unhealthy sources."""
@@ -457,7 +482,7 @@ def _optional_config(config_path: str) -> Config | None:
 @click.argument("query")
 @with_archive()
 @with_selection
-@click.option("--limit", "-n", default=20, show_default=True, type=click.IntRange(1), help="How many results.")
+@limit_option("How many results.")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as a JSON array.")
 def search(archive: Archive, query: str, selection: Selection, limit: int, as_json: bool) -> None:
     """Full-text search of the archive, best matches first (FTS5 syntax: "a phrase", OR, NOT, prefix*)."""
@@ -469,8 +494,8 @@ def search(archive: Archive, query: str, selection: Selection, limit: int, as_js
     hits = run_search(archive.db, query, selection, limit, highlight=("\x02", "\x03"))
     console = Console(highlight=False, soft_wrap=True)
     for rank, hit in enumerate(hits, 1):
-        console.print(Text.assemble((f"{rank}. ", "dim"), (hit["title"] or hit["url"], "bold")))
-        console.print(Text(f"   {hit['source']} · {hit['published'] or 'undated'} · {hit['url']}", style="dim"))
+        console.print(Text(f"{rank}. ", style="dim").append_text(shown(hit["title"] or hit["url"], "bold")))
+        console.print(shown(f"   {hit['source']} · {hit['published'] or 'undated'} · {hit['url']}", "dim"))
         console.print(Text("   ").append_text(_highlighted(hit["snippet"] or "")))
     if not hits:
         click.echo(f"no article matches {query!r}", err=True)
@@ -479,7 +504,7 @@ def search(archive: Archive, query: str, selection: Selection, limit: int, as_js
 def _highlighted(snippet: str) -> Text:
     text = Text()
     for index, part in enumerate(re.split("[\x02\x03]", snippet)):
-        text.append(part, style="bold yellow" if index % 2 else None)
+        text.append_text(shown(part, "bold yellow" if index % 2 else None))
     return text
 
 
@@ -499,16 +524,16 @@ def diff(archive: Archive, url: str, as_json: bool) -> None:
         click.echo(json.dumps(versions, ensure_ascii=False, indent=2))
         return
     console = Console(highlight=False, soft_wrap=True)
-    console.print(Text(f"{versions[0]['url']}: {len(versions)} version(s)", style="bold"))
+    console.print(shown(f"{versions[0]['url']}: {len(versions)} version(s)", "bold"))
     for version in versions:
         until = version["replaced_at"] or "now"
         console.print(
-            Text(f"\nversion {version['version']}  {version['fetched_at']} – {until}  ({version['cause']}, {version['extractor']})", style="bold")
+            shown(f"\nversion {version['version']}  {version['fetched_at']} – {until}  ({version['cause']}, {version['extractor']})", "bold")
         )
-        console.print(f"  {version['title']}")
+        console.print(shown(f"  {version['title']}"))
         for line in (version["diff"] or "").splitlines():
             style = "green" if line.startswith("+") else "red" if line.startswith("-") else "cyan" if line.startswith("@@") else None
-            console.print(Text(line, style=style))
+            console.print(shown(line, style))
 
 
 @cli.command()
@@ -584,9 +609,14 @@ def open_output(output: str, binary: bool) -> Iterator[IO[Any]]:
         with open(target, **mode) as stream:
             yield stream
         return
-    partial = target.with_name(target.name + ".part")
+    # A fresh name, created with O_EXCL|O_NOFOLLOW (mkstemp): a planted file or symlink is never written through.
+    descriptor, name = tempfile.mkstemp(dir=target.parent, prefix=target.name + ".", suffix=".part")
+    partial = Path(name)
     try:
-        with open(partial, **mode) as stream:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.fchmod(descriptor, 0o666 & ~umask)  # as open() would have made it, not mkstemp's 0600
+        with open(descriptor, **mode) as stream:
             yield stream
         os.replace(partial, target)
     finally:

@@ -147,17 +147,23 @@ def json_ld_nodes(tree: lxml.html.HtmlElement) -> list[dict[str, Any]]:
             continue
         try:
             data = json.loads(script.text, strict=False)
-        except ValueError:
+        except (ValueError, RecursionError):  # nested past the parser's depth: a hostile page, not an article's data
             continue
         nodes.extend(_flatten(data))
     return nodes
 
 
-def _flatten(data: Any) -> list[dict[str, Any]]:
+# Lists and @graph objects nested deeper than this hold no article data worth reading.
+MAX_JSON_LD_DEPTH = 8
+
+
+def _flatten(data: Any, depth: int = 0) -> list[dict[str, Any]]:
+    if depth > MAX_JSON_LD_DEPTH:
+        return []
     if isinstance(data, list):
-        return [node for item in data for node in _flatten(item)]
+        return [node for item in data for node in _flatten(item, depth + 1)]
     if isinstance(data, dict):
-        return [data, *_flatten(data.get("@graph", []))]
+        return [data, *_flatten(data.get("@graph", []), depth + 1)]
     return []
 
 

@@ -18,7 +18,7 @@ import lxml.html
 
 # As trafilatura's own parser: ids are not needed, comments and processing instructions never are.
 PARSER = lxml.html.HTMLParser(
-    collect_ids=False, default_doctype=False, encoding="utf-8", remove_comments=True, remove_pis=True
+    collect_ids=False, default_doctype=False, encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True
 )
 # Characters XML forbids: lxml refuses them in the elements trafilatura builds from the tree.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
