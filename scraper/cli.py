@@ -527,9 +527,8 @@ def diff(archive: Archive, url: str, as_json: bool) -> None:
     console.print(shown(f"{versions[0]['url']}: {len(versions)} version(s)", "bold"))
     for version in versions:
         until = version["replaced_at"] or "now"
-        console.print(
-            shown(f"\nversion {version['version']}  {version['fetched_at']} – {until}  ({version['cause']}, {version['extractor']})", "bold")
-        )
+        heading = f"\nversion {version['version']}  {version['fetched_at']} – {until}  ({version['cause']}, {version['extractor']})"
+        console.print(shown(heading, "bold"))
         console.print(shown(f"  {version['title']}"))
         for line in (version["diff"] or "").splitlines():
             style = "green" if line.startswith("+") else "red" if line.startswith("-") else "cyan" if line.startswith("@@") else None

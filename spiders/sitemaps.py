@@ -108,12 +108,13 @@ class SitemapSpider(NewsSpider):
     def sitemap_request(self, source: str, url: str, depth: int) -> Iterator[scrapy.Request]:
         """The request for one sitemap ``depth`` indexes below a configured one, unless this run
         read it already or has taken the source's share of sitemaps."""
-        settings = self.crawler.settings
-        if depth > settings.getint("NEWSARCHIVE_MAX_SITEMAP_DEPTH"):
-            self.refuse(source, url, "sitemap_too_deep", f"more than {settings.getint('NEWSARCHIVE_MAX_SITEMAP_DEPTH')} sitemap indexes deep")
+        deepest = self.crawler.settings.getint("NEWSARCHIVE_MAX_SITEMAP_DEPTH")
+        most = self.crawler.settings.getint("NEWSARCHIVE_MAX_SITEMAPS")
+        if depth > deepest:
+            self.refuse(source, url, "sitemap_too_deep", f"more than {deepest} sitemap indexes deep")
             return
-        if self.sitemaps_taken[source] >= settings.getint("NEWSARCHIVE_MAX_SITEMAPS"):
-            self.refuse(source, url, "too_many_sitemaps", f"past {settings.getint('NEWSARCHIVE_MAX_SITEMAPS')} sitemaps in this crawl")
+        if self.sitemaps_taken[source] >= most:
+            self.refuse(source, url, "too_many_sitemaps", f"past {most} sitemaps in this crawl")
             return
         request = self.listing_request(source, url, "sitemap", self.parse_sitemap, sitemap_depth=depth)
         if request is not None:

@@ -268,7 +268,8 @@ def test_json_ld_nested_thousands_deep_loses_nothing(nested: str):
     "huge", ["<p>" + "w" * 10_500_000 + "</p>", '<div data-blob="' + "a" * 10_500_000 + '">x</div>'], ids=["text", "attribute"]
 )
 def test_a_text_node_or_attribute_over_10_mb_keeps_the_rest_of_the_page(huge: str):
-    page = f"<html><head><title>Huge</title></head><body><article><h1>Huge</h1>{PARAGRAPHS}{huge}<p>The last paragraph is still read by the extractor after all.</p></article></body></html>"
+    last = "<p>The last paragraph is still read by the extractor after all.</p>"
+    page = f"<html><head><title>Huge</title></head><body><article><h1>Huge</h1>{PARAGRAPHS}{huge}{last}</article></body></html>"
     article = extract(page.encode(), "http://127.0.0.1/huge.html", level="fast")
     assert article.is_article and "The last paragraph is still read" in article.text
 
