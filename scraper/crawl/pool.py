@@ -185,9 +185,7 @@ class _Worker:
 
     def __init__(self, context: Any, budget: PageBudget):
         self.connection, theirs = context.Pipe()
-        self.process = context.Process(
-            target=_serve, args=(theirs, budget.memory, os.getpid()), daemon=True, name="newsarchive-extract"
-        )
+        self.process = context.Process(target=_serve, args=(theirs, budget.memory, os.getpid()), daemon=True, name="newsarchive-extract")
         self.process.start()
         theirs.close()
         self.task: _Task | None = None
