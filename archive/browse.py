@@ -1,29 +1,39 @@
-"""Browse the archive in datasette: metadata generated from ``archive.schema``, and the command to serve it."""
+"""Browse the archive in datasette: metadata generated from ``archive.schema``, charts, and the command to serve it.
+
+The reading view, search rule, cells and Atom feeds are the plugin in ``archive.web``; the charts are
+datasette-dashboards (Vega-Lite, its scripts shipped in its package and served locally).
+"""
 
 from __future__ import annotations
 
 import json
+from html import escape
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
-from archive.queries import RANKING
+from archive.queries import SOURCE_STATS_SQL, search_sql
 from archive.schema import TABLES
 
 # How datasette presents each table: facets, sortable columns, default order.
 _TABLE_OPTIONS: dict[str, dict[str, Any]] = {
     "articles": {
-        "facets": ["source", "language"],
+        "facets": ["source", "language", {"array": "authors"}, {"array": "tags"}, {"date": "published"}],
         "sortable_columns": ["published", "first_seen", "last_fetched", "source", "title"],
-        "sort_desc": "first_seen",
+        "sort_desc": "published",
         "fts_table": "articles_fts",
         "fts_pk": "rowid",
         "label_column": "title",
     },
     "revisions": {"facets": ["cause"], "sortable_columns": ["fetched_at", "replaced_at", "version"], "sort_desc": "replaced_at"},
     "pages": {"facets": ["source", "kind", "outcome", "status"], "sortable_columns": ["fetched_at", "status"], "sort_desc": "fetched_at"},
-    "crawls": {"facets": ["source", "status"], "sortable_columns": ["started", "finished", "new", "errors"], "sort_desc": "id"},
-    "bodies": {"sortable_columns": ["size"]},
+    "crawls": {"facets": ["source", "status"], "sortable_columns": ["id", "started", "finished", "new", "errors"], "sort_desc": "started"},
+    "bodies": {"facets": ["codec"], "sortable_columns": ["size"], "sort_desc": "size"},
 }
+
+# Safe defaults: a slow query is stopped; a long cell shows its first characters.
+QUERY_TIME_LIMIT_MS = 1000
+CELL_CHARACTERS = 120
 
 CANNED_QUERIES: dict[str, dict[str, str]] = {
     "latest_articles": {
@@ -49,13 +59,70 @@ CANNED_QUERIES: dict[str, dict[str, str]] = {
     },
     "search": {
         "title": "Search articles",
-        "description": "Full-text search, best matches first (FTS5 syntax: words, \"phrases\", OR, NOT, prefix*).",
-        "sql": "SELECT articles.title, articles.source, articles.published, articles.url,\n"
-        "  snippet(articles_fts, 1, '<mark>', '</mark>', '…', 16) AS snippet\n"
-        "FROM articles_fts JOIN articles ON articles.rowid = articles_fts.rowid\n"
-        f"WHERE articles_fts MATCH :q AND articles_fts.rank MATCH '{RANKING}' ORDER BY articles_fts.rank LIMIT 50",
+        "description": "Full-text search, best matches first. Any words work (e-mail, U.S., c++); "
+        'FTS5 syntax works where the query is valid FTS5: "a phrase", OR, NOT, prefix*, title:word.',
+        "sql": search_sql(match="fts_query(:q)", opening="char(2)", closing="char(3)", limit="50"),
     },
 }
+
+DASHBOARD = "archive"
+# Vega-Lite charts: each chart's query runs in the reader's datasette, its rows drawn in the browser.
+_CHARTS: dict[str, dict[str, Any]] = {
+    "articles-per-day": {
+        "title": "Articles per day per source (last 60 days archived)",
+        "query": "SELECT date(coalesce(published, first_seen)) AS day, source, count(*) AS articles FROM articles\n"
+        "WHERE day >= (SELECT date(max(coalesce(published, first_seen)), '-60 days') FROM articles)\n"
+        "GROUP BY day, source ORDER BY day",
+        "display": {
+            "mark": {"type": "bar", "tooltip": True},
+            "encoding": {
+                "x": {"field": "day", "type": "ordinal", "title": "day (UTC)"},
+                "y": {"field": "articles", "type": "quantitative", "stack": True},
+                "color": {"field": "source", "type": "nominal"},
+            },
+        },
+    },
+    "crawl-outcomes": {
+        "title": "Crawl outcomes per day",
+        "query": "SELECT date(started) AS day, status, count(*) AS crawls FROM crawls GROUP BY day, status ORDER BY day",
+        "display": {
+            "mark": {"type": "bar", "tooltip": True},
+            "encoding": {
+                "x": {"field": "day", "type": "ordinal", "title": "day (UTC)"},
+                "y": {"field": "crawls", "type": "quantitative", "stack": True},
+                "color": {"field": "status", "type": "nominal"},
+            },
+        },
+    },
+    "source-health": {
+        "title": "Source health: articles, and pages whose last fetch failed",
+        "query": SOURCE_STATS_SQL.strip(),
+        "display": {
+            "transform": [{"fold": ["articles", "error_pages"], "as": ["measure", "count"]}],
+            "mark": {"type": "bar", "tooltip": True},
+            "encoding": {
+                "y": {"field": "source", "type": "nominal"},
+                "x": {"field": "count", "type": "quantitative"},
+                "yOffset": {"field": "measure"},
+                "color": {"field": "measure", "type": "nominal"},
+            },
+        },
+    },
+}
+
+
+def dashboards(database: str) -> dict[str, Any]:
+    """datasette-dashboards configuration: the archive's charts, read from the database ``database``."""
+    return {
+        DASHBOARD: {
+            "title": "newsarchive charts",
+            "description": "What the archive holds and how its crawls went.",
+            "layout": [[name] for name in _CHARTS],
+            "charts": {
+                name: {"library": "vega-lite", "db": database, **chart} for name, chart in _CHARTS.items()
+            },
+        }
+    }
 
 
 def datasette_metadata(database: str) -> dict[str, Any]:
@@ -68,14 +135,23 @@ def datasette_metadata(database: str) -> dict[str, Any]:
         }
         for table, columns in TABLES.items()
     }
+    path = escape(quote(database))
     return {
         "title": "newsarchive",
-        "description": "News articles archived by newsarchive: cleaned text, metadata, revisions and raw pages.",
+        "description_html": "News articles archived by newsarchive: cleaned text, metadata, revisions and raw pages. "
+        f'Read the <a href="/{path}/articles">articles</a>, '
+        f'<a href="/{path}/search">search</a> them, or see the <a href="/-/dashboards/{DASHBOARD}">charts</a>. '
+        "Add <code>.atom</code> to any table or search address for a feed.",
         "databases": {database: {"tables": tables, "queries": CANNED_QUERIES}},
+        "plugins": {"datasette-dashboards": dashboards(database)},
     }
 
 
 def datasette_arguments(archive: Path, metadata: Path, host: str = "127.0.0.1", port: int = 8001) -> list[str]:
     """``datasette`` arguments that serve ``archive`` with our metadata, written to the file ``metadata``."""
     metadata.write_text(json.dumps(datasette_metadata(archive.stem), indent=2), encoding="utf-8")
-    return ["serve", str(archive), "--metadata", str(metadata), "--host", host, "--port", str(port)]
+    return [
+        "serve", str(archive), "--metadata", str(metadata), "--host", host, "--port", str(port),
+        "--setting", "sql_time_limit_ms", str(QUERY_TIME_LIMIT_MS),
+        "--setting", "truncate_cells_html", str(CELL_CHARACTERS),
+    ]  # fmt: skip

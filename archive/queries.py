@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -91,6 +92,56 @@ class Selection:
 # bm25 with weights for the articles_fts columns (title, text): a word in the headline counts more.
 # Ordering by FTS5's own rank column lets FTS5 sort, so snippets are made for the returned rows only.
 RANKING = "bm25(5.0, 1.0)"
+# The columns of articles_fts, so a column filter such as ``title:glacier`` is judged as the archive would.
+SEARCHED_COLUMNS = ("title", "text")
+# Where a snippet's matched words start and end: control characters never found in article text,
+# so a browser can escape the text and turn only these into <mark> (see archive.web).
+HIGHLIGHT = ("\x02", "\x03")
+_probe = threading.local()
+
+
+def _fts_accepts(query: str) -> bool:
+    """Whether FTS5 parses ``query`` as a query of the archive (tried on an empty table of its columns)."""
+    if not hasattr(_probe, "conn"):
+        _probe.conn = sqlite3.connect(":memory:")
+        _probe.conn.execute(f"CREATE VIRTUAL TABLE probe USING fts5({', '.join(SEARCHED_COLUMNS)})")
+    try:
+        _probe.conn.execute("SELECT 1 FROM probe WHERE probe MATCH ?", (query,)).fetchall()
+    except sqlite3.Error:  # FTS5 reports a bad query when it runs it
+        return False
+    return True
+
+
+def match_expression(query: str | None) -> str:
+    """The FTS5 MATCH expression for what a person typed; it never fails to parse.
+
+    A query FTS5 accepts is kept (``"a phrase"``, ``OR``, ``NOT``, ``prefix*``, ``title:word``);
+    otherwise every term is quoted, so ``e-mail``, ``U.S.``, ``don't``, ``c++`` and
+    ``Putin-Ära`` are searched as the words the tokenizer makes of them.
+    """
+    query = (query or "").strip()
+    if query and _fts_accepts(query):
+        return query
+    return " ".join('"' + term.replace('"', '""') + '"' for term in query.split()) or '""'
+
+
+def plain_snippet(snippet: str | None) -> str:
+    """A snippet as one line of plain text: without highlight marks, whitespace runs made one space."""
+    return " ".join((snippet or "").translate({ord(mark): None for mark in HIGHLIGHT}).split())
+
+
+def search_sql(
+    match: str = ":query", opening: str = ":open", closing: str = ":close", where: str = "1", limit: str = ":limit"
+) -> str:
+    """The search, as SQL: each argument is an SQL expression (a named parameter, ``fts_query(:q)``, ...).
+
+    ``match`` must already be a valid FTS5 query: pass it through :func:`match_expression`.
+    """
+    return f"""SELECT articles.url, articles.source, articles.title, articles.published, articles.language,
+  snippet(articles_fts, 1, {opening}, {closing}, '…', 16) AS snippet, round(-articles_fts.rank, 3) AS score
+FROM articles_fts JOIN articles ON articles.rowid = articles_fts.rowid
+WHERE articles_fts MATCH {match} AND articles_fts.rank MATCH '{RANKING}' AND {where}
+ORDER BY articles_fts.rank LIMIT {limit}"""
 
 
 def search(
@@ -98,31 +149,47 @@ def search(
     query: str,
     selection: Selection = Selection(),
     limit: int = 20,
-    highlight: tuple[str, str] = ("<mark>", "</mark>"),
 ) -> list[dict[str, Any]]:
-    """Articles matching an FTS5 query, best first (bm25; ``score``: lower is better), with a highlighted snippet."""
+    """Articles matching what a person typed (see :func:`match_expression`), best first.
+
+    ``score`` is the relevance (bm25, title words weighted up): positive, higher is better.
+    ``snippet`` is the best-matching passage, its matched words between the :data:`HIGHLIGHT` marks.
+    """
     if not query.strip():
         raise QueryError("the search query is empty")
     selection.check(db)
     where, params = selection.where()
-    sql = f"""
-        SELECT articles.url, articles.source, articles.title, articles.published, articles.language,
-               snippet(articles_fts, 1, :open, :close, '…', 16) AS snippet, articles_fts.rank AS score
-        FROM articles_fts JOIN articles ON articles.rowid = articles_fts.rowid
-        WHERE articles_fts MATCH :query AND articles_fts.rank MATCH '{RANKING}' AND {where}
-        ORDER BY articles_fts.rank LIMIT :limit
-    """
-    named = {**params, "query": query, "open": highlight[0], "close": highlight[1], "limit": limit}
+    sql = search_sql(where=where)
+    named = {**params, "query": match_expression(query), "open": HIGHLIGHT[0], "close": HIGHLIGHT[1], "limit": limit}
     try:
         return list(db.query(sql, named))
-    except sqlite3.OperationalError as exc:  # FTS5 reports a bad query when it runs it
-        raise QueryError(
-            f"cannot search for {query!r}: {exc}. Put words in double quotes to search for them "
-            'literally, e.g. \'"covid-19"\''
-        ) from None
+    except sqlite3.OperationalError as exc:  # not the query's syntax: the archive itself (locked, damaged)
+        raise QueryError(f"cannot search for {query!r}: {exc}") from None
 
 
 # -- statistics -------------------------------------------------------------------
+
+
+# Per source: articles, revisions, last crawl and its status, last new article, errors (see source_stats).
+SOURCE_STATS_SQL = """
+WITH names AS (SELECT DISTINCT source FROM crawls UNION SELECT DISTINCT source FROM articles),
+last_crawl AS (
+    SELECT source, started, finished, status, errors,
+           row_number() OVER (PARTITION BY source ORDER BY started DESC, id DESC) AS n
+    FROM crawls
+)
+SELECT names.source,
+       (SELECT count(*) FROM articles WHERE articles.source = names.source) AS articles,
+       (SELECT count(*) FROM revisions JOIN articles ON articles.url = revisions.url
+         WHERE articles.source = names.source) AS revisions,
+       (SELECT max(first_seen) FROM articles WHERE articles.source = names.source) AS last_new_article,
+       last_crawl.started AS last_crawl,
+       last_crawl.status AS last_status,
+       coalesce(last_crawl.errors, 0) AS errors,
+       (SELECT count(*) FROM pages WHERE pages.source = names.source AND outcome = 'error') AS error_pages
+FROM names LEFT JOIN last_crawl ON last_crawl.source = names.source AND last_crawl.n = 1
+ORDER BY names.source
+"""
 
 
 def source_stats(db: sqlite_utils.Database) -> list[dict[str, Any]]:
@@ -131,26 +198,7 @@ def source_stats(db: sqlite_utils.Database) -> list[dict[str, Any]]:
     ``errors`` counts the failed requests of the source's last crawl; ``error_pages`` the
     URLs whose latest fetch failed. One row per source seen in articles or crawls.
     """
-    sql = """
-        WITH names AS (SELECT DISTINCT source FROM crawls UNION SELECT DISTINCT source FROM articles),
-        last_crawl AS (
-            SELECT source, started, finished, status, errors,
-                   row_number() OVER (PARTITION BY source ORDER BY started DESC, id DESC) AS n
-            FROM crawls
-        )
-        SELECT names.source,
-               (SELECT count(*) FROM articles WHERE articles.source = names.source) AS articles,
-               (SELECT count(*) FROM revisions JOIN articles ON articles.url = revisions.url
-                 WHERE articles.source = names.source) AS revisions,
-               (SELECT max(first_seen) FROM articles WHERE articles.source = names.source) AS last_new_article,
-               last_crawl.started AS last_crawl,
-               last_crawl.status AS last_status,
-               coalesce(last_crawl.errors, 0) AS errors,
-               (SELECT count(*) FROM pages WHERE pages.source = names.source AND outcome = 'error') AS error_pages
-        FROM names LEFT JOIN last_crawl ON last_crawl.source = names.source AND last_crawl.n = 1
-        ORDER BY names.source
-    """
-    return list(db.query(sql))
+    return list(db.query(SOURCE_STATS_SQL))
 
 
 def archive_size(path: str | Path) -> int:

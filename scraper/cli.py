@@ -20,7 +20,7 @@ import click
 from rich.console import Console
 from rich.text import Text
 
-from archive.queries import QueryError, Selection
+from archive.queries import HIGHLIGHT, QueryError, Selection, plain_snippet
 from archive.store import Archive, ArchiveError
 from scraper import tables
 from scraper.config import Config, ConfigError, FrontierError, load_config
@@ -485,25 +485,30 @@ def _optional_config(config_path: str) -> Config | None:
 @limit_option("How many results.")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as a JSON array.")
 def search(archive: Archive, query: str, selection: Selection, limit: int, as_json: bool) -> None:
-    """Full-text search of the archive, best matches first (FTS5 syntax: "a phrase", OR, NOT, prefix*)."""
+    """Full-text search of the archive, best matches first.
+
+    Words are found as typed (e-mail, U.S., c++ too); FTS5 syntax works where the query is valid FTS5:
+    "a phrase", OR, NOT, prefix*, title:word.
+    """
     from archive.queries import search as run_search
 
+    hits = run_search(archive.db, query, selection, limit)
     if as_json:
-        click.echo(json.dumps(run_search(archive.db, query, selection, limit), ensure_ascii=False, indent=2))
+        plain = [{**hit, "snippet": plain_snippet(hit["snippet"])} for hit in hits]
+        click.echo(json.dumps(plain, ensure_ascii=False, indent=2))
         return
-    hits = run_search(archive.db, query, selection, limit, highlight=("\x02", "\x03"))
     console = Console(highlight=False, soft_wrap=True)
     for rank, hit in enumerate(hits, 1):
         console.print(Text(f"{rank}. ", style="dim").append_text(shown(hit["title"] or hit["url"], "bold")))
         console.print(shown(f"   {hit['source']} · {hit['published'] or 'undated'} · {hit['url']}", "dim"))
-        console.print(Text("   ").append_text(_highlighted(hit["snippet"] or "")))
+        console.print(Text("   ").append_text(_highlighted(" ".join((hit["snippet"] or "").split()))))
     if not hits:
         click.echo(f"no article matches {query!r}", err=True)
 
 
 def _highlighted(snippet: str) -> Text:
     text = Text()
-    for index, part in enumerate(re.split("[\x02\x03]", snippet)):
+    for index, part in enumerate(re.split(f"[{''.join(HIGHLIGHT)}]", snippet)):
         text.append_text(shown(part, "bold yellow" if index % 2 else None))
     return text
 
