@@ -654,7 +654,10 @@ def reextract(archive: Archive, selection: Selection, workers: int | None) -> No
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", "-p", default=8001, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
 def serve(archive: Archive, host: str, port: int) -> None:
-    """Browse and search the archive in datasette, with table descriptions, facets and canned queries."""
+    """Read, search and chart the archive in datasette: article pages, facets, canned queries, Atom feeds.
+
+    Read-only, on 127.0.0.1 unless --host says otherwise, each query stopped after a second.
+    """
     from datasette.cli import cli as datasette
 
     from archive.browse import datasette_arguments

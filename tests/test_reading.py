@@ -16,6 +16,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -311,3 +312,16 @@ def test_search_command_takes_typed_words(served, word):
         assert "<" not in hit["snippet"] and "\n" not in hit["snippet"] and "\x02" not in hit["snippet"]
     human = invoke("search", word, cwd=served.folder)
     assert human.returncode == 0 and WORDS[word].title in human.stdout
+
+
+def test_safe_defaults_loopback_read_only_time_limit(served):
+    with urllib.request.urlopen(served.base + "/-/settings.json", timeout=10) as response:
+        settings = json.load(response)
+    assert settings["sql_time_limit_ms"] == 1000
+    assert "running on http://127.0.0.1:" in (served.folder / "serve.log").read_text()
+    delete = served.base + "/archive.json?sql=" + quote("DELETE FROM articles")
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(delete, timeout=10)
+    assert refused.value.code == 400
+    with urllib.request.urlopen(served.base + "/archive/articles.json?_size=1", timeout=10) as response:
+        assert json.load(response)["filtered_table_rows_count"] == len(ARTICLES) - 1 + 2  # daily's five, wire's two
