@@ -15,20 +15,20 @@ from urllib.parse import quote
 from archive.queries import SOURCE_STATS_SQL, search_sql
 from archive.schema import TABLES
 
-# How datasette presents each table: facets, sortable columns, default order.
+# How datasette presents each table: facets, sortable columns (the primary key too: datasette links it), default order.
 _TABLE_OPTIONS: dict[str, dict[str, Any]] = {
     "articles": {
         "facets": ["source", "language", {"array": "authors"}, {"array": "tags"}, {"date": "published"}],
-        "sortable_columns": ["published", "first_seen", "last_fetched", "source", "title"],
+        "sortable_columns": ["url", "published", "first_seen", "last_fetched", "source", "title"],
         "sort_desc": "published",
         "fts_table": "articles_fts",
         "fts_pk": "rowid",
         "label_column": "title",
     },
-    "revisions": {"facets": ["cause"], "sortable_columns": ["fetched_at", "replaced_at", "version"], "sort_desc": "replaced_at"},
-    "pages": {"facets": ["source", "kind", "outcome", "status"], "sortable_columns": ["fetched_at", "status"], "sort_desc": "fetched_at"},
+    "revisions": {"facets": ["cause"], "sortable_columns": ["id", "fetched_at", "replaced_at", "version"], "sort_desc": "replaced_at"},
+    "pages": {"facets": ["source", "kind", "outcome", "status"], "sortable_columns": ["url", "fetched_at", "status"], "sort_desc": "fetched_at"},
     "crawls": {"facets": ["source", "status"], "sortable_columns": ["id", "started", "finished", "new", "errors"], "sort_desc": "started"},
-    "bodies": {"facets": ["codec"], "sortable_columns": ["size"], "sort_desc": "size"},
+    "bodies": {"facets": ["codec"], "sortable_columns": ["hash", "size"], "sort_desc": "size"},
 }
 
 # Safe defaults: a slow query is stopped; a long cell shows its first characters.

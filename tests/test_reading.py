@@ -9,9 +9,10 @@ the article page and the charts are also saved as docs/img/*.png for docs/readin
 from __future__ import annotations
 
 import dataclasses
+import html
 import json
 import os
-import shutil
+import re
 import signal
 import subprocess
 import sys
@@ -50,6 +51,7 @@ MEMO = Article(
         "don't always see messages that arrive outside office hours.",
         "The rule takes effect in the spring, and agencies that miss the deadline must explain why in "
         "a report that will be published every quarter.",
+        'A leaked draft quoted its own markup, "<b>answer within a week</b>", in the subject line.',
     ],
     description="A new rule sets a seven-day deadline for answers to the public.",
     tags=["Politics", "Technology"],
@@ -261,6 +263,13 @@ def test_search_boxes_find_typed_words_best_first(visit, box, path, results):
         assert_marked(page)
 
 
+def test_article_text_is_shown_as_text_around_the_marks(visit):
+    for path in ("/archive/articles?_search=leaked+draft", "/archive/search?q=leaked+draft"):
+        page = visit.open(path, "markup-in-text")
+        assert '"<b>answer within a week</b>"' in page.inner_text("body"), path
+        assert page.locator("mark").count() >= 2 and page.locator("td b, .best-matches b").count() == 0, path
+
+
 def test_fts_syntax_still_works_in_the_boxes(visit):
     page = visit.open("/archive/search?q=" + quote('"record share" OR strike'), "search-syntax")
     titles = set(page.locator("td.col-title").all_inner_texts())
@@ -286,6 +295,29 @@ def test_charts_are_drawn_in_the_browser(visit, chart):
         save_for_docs(page, "charts")
 
 
+def test_no_link_a_reader_can_follow_answers_5xx(served):
+    """Every link on the home page, the database page and the pages they lead to (facets, sorts,
+    hidden FTS tables, rows, exports): none answers a server error."""
+    seen, frontier, failures = set(), ["/", "/archive"], []
+    for _depth in range(3):
+        found = []
+        for path in frontier:
+            if path in seen or len(seen) >= 400:
+                continue
+            seen.add(path)
+            try:
+                with urllib.request.urlopen(served.base + path, timeout=10) as response:
+                    body = response.read().decode("utf-8", "replace")
+            except urllib.error.HTTPError as error:
+                if error.code >= 500:
+                    failures.append((path, error.code))
+                continue
+            hrefs = re.findall(r'href="([^"#]+)', body)
+            found += [html.unescape(href) for href in hrefs if href.startswith("/") and not href.startswith("//")]
+        frontier = found
+    assert len(seen) > 50 and failures == [], failures
+
+
 # -- feeds and the command line -------------------------------------------------------------
 
 
@@ -309,7 +341,7 @@ def test_search_command_takes_typed_words(served, word):
     assert hits[0]["title"] == WORDS[word].title
     assert all(hit["score"] > 0 for hit in hits) and hits == sorted(hits, key=lambda hit: -hit["score"])
     for hit in hits:
-        assert "<" not in hit["snippet"] and "\n" not in hit["snippet"] and "\x02" not in hit["snippet"]
+        assert "<mark>" not in hit["snippet"] and "\n" not in hit["snippet"] and "\x02" not in hit["snippet"]
     human = invoke("search", word, cwd=served.folder)
     assert human.returncode == 0 and WORDS[word].title in human.stdout
 

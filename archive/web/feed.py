@@ -93,6 +93,6 @@ async def render_atom(
             summary = " · ".join(
                 f"{name}: {str(value)[:MAX_VALUE]}" for name, value in values.items() if value not in (None, "") and not isinstance(value, bytes)
             )
-        entry.summary(_text(summary))
+        entry.content(_text(summary), type="text")  # a feed entry without a link needs content
     feed.updated(newest or datetime.now(timezone.utc))
     return Response(feed.atom_str(pretty=True), content_type="application/atom+xml; charset=utf-8")
