@@ -26,7 +26,11 @@ _TABLE_OPTIONS: dict[str, dict[str, Any]] = {
         "label_column": "title",
     },
     "revisions": {"facets": ["cause"], "sortable_columns": ["id", "fetched_at", "replaced_at", "version"], "sort_desc": "replaced_at"},
-    "pages": {"facets": ["source", "kind", "outcome", "status"], "sortable_columns": ["url", "fetched_at", "status"], "sort_desc": "fetched_at"},
+    "pages": {
+        "facets": ["source", "kind", "outcome", "status"],
+        "sortable_columns": ["url", "fetched_at", "status"],
+        "sort_desc": "fetched_at",
+    },
     "crawls": {"facets": ["source", "status"], "sortable_columns": ["id", "started", "finished", "new", "errors"], "sort_desc": "started"},
     "bodies": {"facets": ["codec"], "sortable_columns": ["hash", "size"], "sort_desc": "size"},
 }

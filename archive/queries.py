@@ -8,7 +8,6 @@ archive can grow to millions of articles.
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 import threading
 from collections.abc import Iterator

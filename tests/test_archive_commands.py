@@ -25,9 +25,8 @@ from warcio.archiveiterator import ArchiveIterator
 
 from archive.migrations import LATEST
 from archive.store import content_hash
-from tests.conftest import REPO, invoke, run_cli, write_config
+from tests.conftest import REPO, invoke, rows, run_cli, write_config
 from tests.newssite import ARTICLES, Site, article_page, build_news_site
-from tests.conftest import rows
 from tests.test_hostile import HOSTILE_STRINGS
 
 EDITED, RESTYLED, AGED = ARTICLES[1], ARTICLES[2], ARTICLES[3]  # glacier, port strike, library

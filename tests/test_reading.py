@@ -26,7 +26,7 @@ from urllib.parse import quote, urlsplit
 import feedparser
 import pytest
 
-from archive.browse import CANNED_QUERIES, DASHBOARD, _CHARTS
+from archive.browse import _CHARTS, CANNED_QUERIES, DASHBOARD
 from archive.schema import TABLES
 from tests.conftest import REPO, invoke, run_cli, write_config
 from tests.harness import free_port

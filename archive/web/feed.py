@@ -11,9 +11,9 @@ import re
 from datetime import datetime, timezone
 from typing import Any
 
-from dateutil import parser as date_parser
 from datasette.utils import path_from_row_pks
 from datasette.utils.asgi import Response
+from dateutil import parser as date_parser
 from feedgen.feed import FeedGenerator
 
 from archive.queries import plain_snippet
@@ -91,7 +91,9 @@ async def render_atom(
         summary = next((values[name] for name in SUMMARY_COLUMNS if values.get(name)), None)
         if summary is None:
             summary = " · ".join(
-                f"{name}: {str(value)[:MAX_VALUE]}" for name, value in values.items() if value not in (None, "") and not isinstance(value, bytes)
+                f"{name}: {str(value)[:MAX_VALUE]}"
+                for name, value in values.items()
+                if value not in (None, "") and not isinstance(value, bytes)
             )
         entry.content(_text(summary), type="text")  # a feed entry without a link needs content
     feed.updated(newest or datetime.now(timezone.utc))
