@@ -146,7 +146,8 @@ class Visit:
     """A browser tab that records console errors, failed page scripts and every host it asked."""
 
     def __init__(self, browser: object, served: Served, shots: Path):
-        self.page = browser.new_page(viewport={"width": 1280, "height": 900})
+        # A reader in Berlin: dates are shown in the reader's zone, not the archive's UTC.
+        self.page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="en-US", timezone_id="Europe/Berlin")
         self.served, self.shots = served, shots
         self.errors: list[str] = []
         self.hosts: set[str] = set()
@@ -231,6 +232,7 @@ def test_article_page_reads_as_an_article(visit, served):
     url = served.site.base + EDITED.path
     page = visit.open(row_path(url), "article")
     assert page.inner_text("h1") == EDITED.title
+    assert "November 26, 2026 at 7:30 AM GMT+1" in page.inner_text(".reading-byline")  # 07:30+01:00, read in Berlin
     paragraphs = page.locator(".reading-text p").all_inner_texts()
     assert len(paragraphs) == len(EDITED.paragraphs) and CORRECTION in paragraphs[1]
     text = page.inner_text("article")
@@ -248,7 +250,7 @@ def test_article_page_reads_as_an_article(visit, served):
     "box, path, results",
     [
         ("#_search", "/archive/articles", ".best-matches li a"),  # the table's search box
-        ('input[name="q"]', "/archive/search", "table.rows-and-columns td.col-title"),  # the search query
+        ('input[name="q"]', "/archive/search", "table.rows-and-columns td.col-title a"),  # the search query
     ],
     ids=["table-search", "search-query"],
 )
@@ -260,6 +262,7 @@ def test_search_boxes_find_typed_words_best_first(visit, box, path, results):
             page.press(box, "Enter")
         visit.checked(f"typed-{number}")
         assert page.locator(results).first.inner_text() == article.title, word
+        assert page.locator(results).first.get_attribute("href").startswith("/archive/articles/"), word  # its page
         assert_marked(page)
 
 

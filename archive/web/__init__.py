@@ -49,9 +49,13 @@ def extra_js_urls(datasette: Any) -> list[dict[str, Any]]:
 
 
 @hookimpl
-def render_cell(value: Any, column: str, table: str | None, database: str, datasette: Any) -> Any:
+def render_cell(row: Any, value: Any, column: str, table: str | None, database: str, datasette: Any) -> Any:
     if isinstance(value, str) and HIGHLIGHT[0] in value:
         return highlighted(value)
+    if table is None and column == "title" and "url" in row.keys() and isinstance(row["url"], str):
+        # A query's article (search, latest, changed) opens on its reading page.
+        href = datasette.urls.row(database, "articles", tilde_encode(row["url"]))
+        return Markup(f'<a href="{escape(href)}">{escape(value or row["url"])}</a>')
     columns = TABLES.get(table or "", {})
     if column not in columns:
         return None

@@ -6,6 +6,8 @@ document.addEventListener("DOMContentLoaded", () => {
     const moment = new Date(value);
     if (Number.isNaN(moment.getTime())) continue;
     element.title = value;
-    element.textContent = moment.toLocaleString(undefined, { dateStyle: "long", timeStyle: "short" });
+    element.textContent = moment.toLocaleString(undefined, {
+      year: "numeric", month: "long", day: "numeric", hour: "numeric", minute: "2-digit", timeZoneName: "short",
+    });
   }
 });
