@@ -158,4 +158,6 @@ def datasette_arguments(archive: Path, metadata: Path, host: str = "127.0.0.1", 
         "serve", str(archive), "--metadata", str(metadata), "--host", host, "--port", str(port),
         "--setting", "sql_time_limit_ms", str(QUERY_TIME_LIMIT_MS),
         "--setting", "truncate_cells_html", str(CELL_CHARACTERS),
+        # The facets are chosen in the metadata; guessing more costs each table page a query per column.
+        "--setting", "suggest_facets", "off",
     ]  # fmt: skip
