@@ -71,7 +71,7 @@ CANNED_QUERIES: dict[str, dict[str, str]] = {
 
 DASHBOARD = "archive"
 # Vega-Lite charts: each chart's query runs in the reader's datasette, its rows drawn in the browser.
-_CHARTS: dict[str, dict[str, Any]] = {
+CHARTS: dict[str, dict[str, Any]] = {
     "articles-per-day": {
         "title": "Articles per day per source (last 60 days archived)",
         "query": "SELECT date(coalesce(published, first_seen)) AS day, source, count(*) AS articles FROM articles\n"
@@ -121,9 +121,9 @@ def dashboards(database: str) -> dict[str, Any]:
         DASHBOARD: {
             "title": "newsarchive charts",
             "description": "What the archive holds and how its crawls went.",
-            "layout": [[name] for name in _CHARTS],
+            "layout": [[name] for name in CHARTS],
             "charts": {
-                name: {"library": "vega-lite", "db": database, **chart} for name, chart in _CHARTS.items()
+                name: {"library": "vega-lite", "db": database, **chart} for name, chart in CHARTS.items()
             },
         }
     }

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from datasette import hookimpl
+from datasette.database import QueryInterrupted
 from datasette.utils import tilde_encode, urlsafe_components
 from markupsafe import Markup, escape
 
@@ -105,7 +106,10 @@ def extra_template_vars(view_name: str, database: str, table: str, request: Any,
 async def _best_matches(db: Any, query: str) -> list[dict[str, Any]]:
     sql = search_sql(match=":query", opening=":open", closing=":close", limit=str(BEST_MATCHES))
     params = {"query": match_expression(query), "open": HIGHLIGHT[0], "close": HIGHLIGHT[1]}
-    return [dict(row) for row in await db.execute(sql, params)]
+    try:
+        return [dict(row) for row in await db.execute(sql, params)]
+    except QueryInterrupted:  # out of time (a word in most articles): the table below still lists them
+        return []
 
 
 async def _article(db: Any, url: str) -> dict[str, Any] | None:
@@ -122,14 +126,25 @@ async def _article(db: Any, url: str) -> dict[str, Any] | None:
         [url],
     )
     article["versions"] = [dict(row) for row in versions.rows]
-    day = await db.execute("SELECT date(coalesce(published, first_seen)) AS day FROM articles WHERE url = ?", [url])
+    day = await db.execute("SELECT date(published) AS day FROM articles WHERE url = ?", [url])
     article["day"] = day.rows[0]["day"]
-    related = """SELECT url, title, published FROM articles WHERE {} AND url != :url
-        ORDER BY coalesce(published, first_seen) DESC LIMIT {}"""
-    same_source = await db.execute(related.format("source = :source", RELATED), {"url": url, "source": article["source"]})
-    same_day = await db.execute(
-        related.format("date(coalesce(published, first_seen)) = :day", RELATED), {"url": url, "day": article["day"]}
+    # Both lists read an index (source, published; published), so they stay fast on a large archive.
+    article["same_source"] = await _related(
+        db, "source = :source AND url != :url ORDER BY published DESC", {"url": url, "source": article["source"]}
     )
-    article["same_source"] = [dict(row) for row in same_source.rows]
-    article["same_day"] = [dict(row) for row in same_day.rows]
+    article["same_day"] = await _related(
+        db,
+        "published >= date(:day, '-1 day') AND published < date(:day, '+2 days') AND date(published) = :day"
+        " AND url != :url ORDER BY published DESC",
+        {"url": url, "day": article["day"]},
+    )
     return article
+
+
+async def _related(db: Any, where: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    """A few other articles, or none when the query runs out of time: the article shows all the same."""
+    try:
+        rows = await db.execute(f"SELECT url, title, published FROM articles WHERE {where} LIMIT {RELATED}", params)
+    except QueryInterrupted:
+        return []
+    return [dict(row) for row in rows.rows]
