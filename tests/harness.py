@@ -28,21 +28,26 @@ def free_port() -> int:
 
 class RedisServer:
     """redis-server on a free loopback port, its append-only file in ``folder`` (so a
-    restart keeps the data, as a production Redis with ``appendonly yes`` does)."""
+    restart keeps the data, as a production Redis with ``appendonly yes`` does); with
+    ``password``, clients must authenticate (``requirepass``), and :attr:`url` leaves it out."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, password: str | None = None):
         self.folder = folder
         self.port = free_port()
+        self.password = password
         self.url = f"redis://127.0.0.1:{self.port}/0"
         self.process: subprocess.Popen | None = None
+
+    def client(self) -> redis.Redis:
+        return redis.Redis(port=self.port, password=self.password)
 
     def start(self) -> RedisServer:
         self.process = subprocess.Popen(
             ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.folder),
-             "--save", "", "--appendonly", "yes"],
+             "--save", "", "--appendonly", "yes", *(["--requirepass", self.password] if self.password else [])],
             stdout=subprocess.DEVNULL,
         )
-        client = redis.Redis(port=self.port)
+        client = self.client()
         for _ in range(200):
             try:
                 client.ping()
@@ -58,9 +63,9 @@ class RedisServer:
 
 
 @contextmanager
-def redis_server(folder: Path) -> Iterator[RedisServer]:
+def redis_server(folder: Path, password: str | None = None) -> Iterator[RedisServer]:
     """A started :class:`RedisServer`, stopped when the block ends."""
-    server = RedisServer(folder).start()
+    server = RedisServer(folder, password).start()
     try:
         yield server
     finally:

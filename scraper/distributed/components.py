@@ -17,6 +17,10 @@ What scrapy-redis 0.9.1 gives here, and what it lacks on Scrapy 2.19:
   ever would stop the revisits that later runs are meant to make;
 - its ``RedisPipeline`` is not used: it uses the deprecated ``spider`` argument,
   returns a Deferred, and a consumer cannot acknowledge what it popped;
+- its default serializer is pickle, which runs code named by whoever writes to
+  Redis: ``SCHEDULER_SERIALIZER`` is ``scraper/distributed/wire.py`` (data only),
+  and :class:`LeasedQueue` moves an entry that is not ours aside instead of
+  decoding it;
 - its ``RedisStatsCollector`` is not used: it breaks Scrapy's LogStats on close
   (``get_value`` of a missing key raises), and its ``RedisSpider`` replaces
   discovery we keep in our spiders.
@@ -42,7 +46,8 @@ from scrapy_redis.scheduler import Scheduler
 from twisted.internet.task import LoopingCall
 
 from scraper.config import Config, Source, parse_duration
-from scraper.distributed.frontier import REDIS_ERRORS, Frontier, queue_keys
+from scraper.distributed import wire
+from scraper.distributed.frontier import DEAD_LETTER, REDIS_ERRORS, Frontier, queue_keys
 from scraper.crawl.items import PageItem
 from scraper.crawl.pipelines import record_fields
 
@@ -65,6 +70,9 @@ def apply_frontier(settings: Settings, config: Config, source: Source, mode: str
         "NEWSARCHIVE_FRONTIER": config.frontier,
         "NEWSARCHIVE_FRONTIER_TIMEOUT": parse_duration(config.frontier_timeout).total_seconds(),
         "REDIS_URL": config.frontier,
+        # Credentials the URL leaves out come from the environment, and stay out of the settings Scrapy logs.
+        "REDIS_PARAMS": {"redis_cls": "scraper.distributed.frontier.FrontierRedis"},
+        "SCHEDULER_SERIALIZER": "scraper.distributed.wire",
         "SCHEDULER": "scraper.distributed.components.FrontierScheduler",
         "SCHEDULER_QUEUE_CLASS": "scraper.distributed.components.LeasedQueue",
         "SCHEDULER_QUEUE_KEY": queue_keys(source.name, mode)[0],
@@ -78,6 +86,9 @@ def apply_frontier(settings: Settings, config: Config, source: Source, mode: str
 
 def frontier_of(settings: Settings, client: Any = None) -> Frontier:
     return Frontier(settings["NEWSARCHIVE_FRONTIER"], settings.getfloat("NEWSARCHIVE_FRONTIER_TIMEOUT"), client)
+
+
+BAD_ENTRIES_PER_POP = 100  # moved aside in one pop before the scheduler gets its turn back
 
 
 class LeasedQueue(PriorityQueue):
@@ -102,14 +113,24 @@ class LeasedQueue(PriorityQueue):
         self.next_upkeep = 0.0
 
     def pop(self, timeout: int = 0) -> Request | None:
-        leased = self.frontier.lease(self.source, self.mode)
-        if leased is None:
-            return None
-        token, data = leased
-        request = self._decode_request(data)
-        self.leased.add(token)
-        weakref.finalize(request, self.finished.append, token).atexit = False
-        return request
+        for _ in range(BAD_ENTRIES_PER_POP):
+            leased = self.frontier.lease(self.source, self.mode)
+            if leased is None:
+                return None
+            token, data = leased
+            try:
+                request = self._decode_request(data)
+            except wire.BadEntry as exc:
+                logger.error("%s: a queued request that is not newsarchive data (%s) moved aside to %s, never run", self.name, exc, DEAD_LETTER)
+                self.frontier.dead_letter_request(self.source, self.mode, token, data)
+                continue
+            self.leased.add(token)
+            weakref.finalize(request, self.finished.append, token).atexit = False
+            return request
+        return None
+
+    def _decode_request(self, encoded_request: bytes) -> Request:
+        return wire.request_of(encoded_request, self.spider)
 
     def settle(self) -> None:
         """Acknowledge finished requests; now and then renew leases and take back expired ones."""

@@ -23,19 +23,28 @@ Keys, all under ``newsarchive:``::
     items:processing        list         pages the writer has taken and not yet committed
     writer                  string       the writer's lock
     seen / seen:ready       hash / flag  URLs archived as article or not_article -> when
+    dead-letter             list         entries that were not our data (a pickle, ...), moved aside
+    dead-letter:counts      hash         how many, by the key they were found in
+
+Entries are data only (``scraper/distributed/wire.py``): nothing read from Redis
+is ever unpickled or run. Credentials come from the URL
+(``redis://USER:PASSWORD@HOST``, ``rediss://`` for TLS) or from the environment
+(``NEWSARCHIVE_REDIS_USERNAME``, ``NEWSARCHIVE_REDIS_PASSWORD``), and are never logged.
 """
 
 from __future__ import annotations
 
 import logging
-import pickle
+import os
 import time
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import urlsplit
 
 import redis
 
 from scraper.config import Config, ConfigError, FrontierError, parse_duration
+from scraper.distributed import wire
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +56,9 @@ SEEN = PREFIX + "seen"
 SEEN_READY = PREFIX + "seen:ready"
 TOKENS = PREFIX + "tokens"
 DUPEFILTER = PREFIX + "dupefilter"
+DEAD_LETTER = PREFIX + "dead-letter"
+DEAD_LETTER_COUNTS = PREFIX + "dead-letter:counts"
+DEAD_LETTER_KEEP = 1000  # the newest entries moved aside are kept for a look; all are counted
 RUN_KEY_TTL = 7 * 86400  # per-run keys outlive any crawl, then clean themselves up
 
 # Pop the best request, give it a token and a deadline, in one step.
@@ -73,8 +85,15 @@ for _, token in ipairs(tokens) do
   local value = redis.call('HGET', KEYS[2], token)
   if value then
     local cut = string.find(value, '\\n', 1, true)
-    redis.call('ZADD', KEYS[1], string.sub(value, 1, cut - 1), string.sub(value, cut + 1))
-    count = count + 1
+    local score = cut and tonumber(string.sub(value, 1, cut - 1))
+    if score then
+      redis.call('ZADD', KEYS[1], score, string.sub(value, cut + 1))
+      count = count + 1
+    else  -- not written by us: aside, never back in the queue
+      redis.call('LPUSH', KEYS[4], value)
+      redis.call('LTRIM', KEYS[4], 0, 999)
+      redis.call('HINCRBY', KEYS[5], 'inflight', 1)
+    end
   end
   redis.call('HDEL', KEYS[2], token)
   redis.call('ZREM', KEYS[3], token)
@@ -108,6 +127,7 @@ return out
 """
 
 REDIS_ERRORS = (redis.ConnectionError, redis.TimeoutError)
+BAD_ENTRY = "bad_frontier_entry"  # the fault kind of an entry moved aside
 
 
 class Outage:
@@ -115,7 +135,7 @@ class Outage:
     (one per process: every component of a process shares its URL's :func:`outage`)."""
 
     def __init__(self, url: str):
-        self.url = url
+        self.url = redacted(url)
         self.down_since: float | None = None
 
     def failed(self, exc: Exception) -> None:
@@ -136,8 +156,41 @@ def outage(url: str) -> Outage:
     return _outages.setdefault(url, Outage(url))
 
 
+class FrontierRedis(redis.Redis):
+    """A Redis client that takes credentials the URL leaves out from the environment
+    (also the class scrapy-redis builds its clients with: ``REDIS_PARAMS``)."""
+
+    @classmethod
+    def from_url(cls, url: str, **options: Any) -> FrontierRedis:
+        parts = urlsplit(url)
+        password = os.environ.get("NEWSARCHIVE_REDIS_PASSWORD")
+        if password and not parts.password:
+            options["password"] = password
+            username = os.environ.get("NEWSARCHIVE_REDIS_USERNAME")
+            if username and not parts.username:
+                options["username"] = username
+        return super().from_url(url, **options)
+
+
 def connect(url: str) -> redis.Redis:
-    return redis.Redis.from_url(url, socket_connect_timeout=5, socket_timeout=30, health_check_interval=15)
+    return FrontierRedis.from_url(url, socket_connect_timeout=5, socket_timeout=30, health_check_interval=15)
+
+
+def redacted(url: str) -> str:
+    """The URL without its password, for messages and logs."""
+    parts = urlsplit(url)
+    if not parts.password:
+        return url
+    netloc = parts.netloc.rsplit("@", 1)[1]
+    return parts._replace(netloc=f"{parts.username or ''}:***@{netloc}").geturl()
+
+
+def _int(value: Any) -> int:
+    """A counter read back from Redis; 0 for what is not a number (not written by us)."""
+    try:
+        return int(value or 0)
+    except ValueError:
+        return 0
 
 
 def queue_keys(source: str, mode: str) -> tuple[str, str, str]:
@@ -183,7 +236,7 @@ class Frontier:
         try:
             self.redis.ping()
         except redis.RedisError as exc:
-            raise FrontierError(f"cannot reach Redis at {self.url}: {exc}") from None
+            raise FrontierError(f"cannot reach Redis at {redacted(self.url)}: {exc}") from None
 
     # -- requests ---------------------------------------------------------------
 
@@ -208,12 +261,35 @@ class Frontier:
 
     def requeue_expired(self, source: str, mode: str) -> int:
         """Put back the requests whose worker stopped renewing them; returns how many."""
-        return self._requeue(keys=list(queue_keys(source, mode)), args=[1])
+        return self._requeue(keys=[*queue_keys(source, mode), DEAD_LETTER, DEAD_LETTER_COUNTS], args=[1])
 
     def requeue(self, source: str, mode: str, tokens: Iterable[int]) -> int:
         """Put back these requests at once (a worker stopping cleanly)."""
         tokens = list(tokens)
-        return self._requeue(keys=list(queue_keys(source, mode)), args=[0, *tokens]) if tokens else 0
+        return self._requeue(keys=[*queue_keys(source, mode), DEAD_LETTER, DEAD_LETTER_COUNTS], args=[0, *tokens]) if tokens else 0
+
+    def dead_letter_request(self, source: str, mode: str, token: int, data: bytes) -> None:
+        """Move a leased entry that is not a request of ours aside, and count it in the source's run."""
+        _, inflight, deadlines = queue_keys(source, mode)
+        run = self.run_of(source)
+        with self.redis.pipeline() as pipe:
+            pipe.hdel(inflight, token)
+            pipe.zrem(deadlines, token)
+            self._dead_letter(pipe, "requests", data)
+            if run:
+                pipe.hincrby(counts_key(run, source), "newsarchive/errors", 1)
+                pipe.hincrby(counts_key(run, source), f"newsarchive/error_kinds/{BAD_ENTRY}", 1)
+                pipe.expire(counts_key(run, source), RUN_KEY_TTL)
+            pipe.execute()
+
+    def _dead_letter(self, pipe: Any, where: str, data: bytes) -> None:
+        pipe.lpush(DEAD_LETTER, data)  # as found: to look at, never to read back
+        pipe.ltrim(DEAD_LETTER, 0, DEAD_LETTER_KEEP - 1)
+        pipe.hincrby(DEAD_LETTER_COUNTS, where, 1)
+
+    def dead_letters(self) -> dict[str, int]:
+        """How many entries were moved aside, by the key they were found in."""
+        return {key.decode(): _int(value) for key, value in self.redis.hgetall(DEAD_LETTER_COUNTS).items()}
 
     # -- runs -------------------------------------------------------------------
 
@@ -252,7 +328,8 @@ class Frontier:
         return not any(sizes) and not self.pending(run)
 
     def counts(self, run: str, source: str) -> dict[str, int]:
-        return {key.decode(): int(value) for key, value in self.redis.hgetall(counts_key(run, source)).items()}
+        counts = self.redis.hgetall(counts_key(run, source))
+        return {key.decode("utf-8", "replace"): _int(value) for key, value in counts.items()}
 
     def seen_request(self, run: str | None, fingerprint: str) -> bool:
         """Record a request fingerprint in the run's duplicate filter; True when it was there."""
@@ -269,7 +346,7 @@ class Frontier:
         """Queue one page for the archive, counted as pending in its source's current run."""
         run = self.run_of(fields["source"])
         with self.redis.pipeline() as pipe:
-            pipe.lpush(ITEMS, pickle.dumps(("page", run, fields), protocol=pickle.HIGHEST_PROTOCOL))
+            pipe.lpush(ITEMS, wire.page_entry("page", run, fields))
             if run:
                 pipe.incr(f"{PREFIX}pending:{run}")
                 pipe.expire(f"{PREFIX}pending:{run}", RUN_KEY_TTL)
@@ -278,14 +355,14 @@ class Frontier:
     def push_finish(self, run: str, source: str, counts: dict[str, Any]) -> None:
         """Ask the writer to close the run's crawls row for the source with these counts."""
         with self.redis.pipeline() as pipe:
-            pipe.lpush(ITEMS, pickle.dumps(("finish", run, {"source": source, "counts": counts})))
+            pipe.lpush(ITEMS, wire.page_entry("finish", run, {"source": source, "counts": counts}))
             pipe.incr(f"{PREFIX}pending:{run}")
             pipe.delete(counts_key(run, source))
             pipe.execute()
 
     def pending(self, run: str) -> int:
         """Pages and crawl closings of the run that the writer has not committed yet."""
-        return int(self.redis.get(f"{PREFIX}pending:{run}") or 0)
+        return _int(self.redis.get(f"{PREFIX}pending:{run}"))
 
     def hold_writer_lock(self, writer: str) -> bool:
         return bool(self._hold_lock(keys=[WRITER_LOCK], args=[writer, max(1, int(self.timeout))]))
@@ -293,9 +370,10 @@ class Frontier:
     def release_writer_lock(self, writer: str) -> None:
         self._release_lock(keys=[WRITER_LOCK], args=[writer])
 
-    def take_pages(self, limit: int, wait: float) -> list[tuple[str, str | None, dict[str, Any]]]:
+    def take_pages(self, limit: int, wait: float) -> list[wire.PageEntry]:
         """The pages the writer must commit next: what a stopped writer left in the
-        processing list, else up to ``limit`` new ones (waiting up to ``wait`` s for the first)."""
+        processing list, else up to ``limit`` new ones (waiting up to ``wait`` s for the first).
+        Entries that are not ours are moved aside at once, never written nor taken again."""
         raw = self.redis.lrange(PROCESSING, 0, -1)
         if not raw:
             first = self.redis.blmove(ITEMS, PROCESSING, wait, "RIGHT", "LEFT")
@@ -306,7 +384,17 @@ class Frontier:
         else:
             logger.warning("writing again %d pages taken but not acknowledged (a writer stopped, or Redis went away)", len(raw))
             raw.reverse()
-        return [pickle.loads(entry) for entry in raw]
+        entries = []
+        for data in raw:
+            try:
+                entries.append(wire.page_of(data))
+            except wire.BadEntry as exc:
+                logger.error("a queued page that is not newsarchive data (%s) moved aside to %s, never read", exc, DEAD_LETTER)
+                with self.redis.pipeline() as pipe:
+                    pipe.lrem(PROCESSING, 1, data)
+                    self._dead_letter(pipe, "items", data)
+                    pipe.execute()
+        return entries
 
     def acknowledge_pages(self, pending: dict[str, int], counts: dict[tuple[str, str], dict[str, int]], seen: dict[str, str]) -> None:
         """After commit: drop the processing list, settle pending and counts, publish seen URLs."""

@@ -95,7 +95,8 @@ class ArchiveWriter:
         pending: Counter[str] = Counter()
         counts: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
         seen: dict[str, str] = {}
-        for kind, run, fields in entries:
+        for entry in entries:
+            kind, run, fields = entry.kind, entry.run, entry.fields
             pending[run] += 1
             if kind == "finish":
                 archive.finish_crawl(self.crawl_id(archive, run, fields["source"]), fields["counts"])
@@ -105,7 +106,12 @@ class ArchiveWriter:
             if run:
                 item.crawl_id = self.crawl_id(archive, run, item.source)
                 tally = counts[(run, item.source)]
-            if record_item(archive, item, lambda key: tally.update((key,))) in ("article", "not_article"):
+            try:
+                outcome = record_item(archive, item, lambda key: tally.update((key,)))
+            except (ValueError, TypeError) as exc:  # data of the right shape that the archive still refuses
+                logger.error("writer: %s not recorded: %s", item.url, exc)
+                continue
+            if outcome in ("article", "not_article"):
                 seen[item.url] = utcnow()
             self.written += 1
         if entries:
