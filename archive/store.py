@@ -193,6 +193,11 @@ def make_archive_folder(path: str | Path, *, create: bool = True) -> None:
             raise ArchiveError(f"{path}: cannot make the archive's folder {folder}: {exc.strerror}") from None
 
 
+# Counted (not an error) when a page's canonical URL names another source's article:
+# the page is stored under its own URL instead.
+SOURCE_CONFLICT = "canonical_of_other_source"
+
+
 def crawl_status(counts: dict[str, Any]) -> str:
     """ok (no errors), partial (some errors) or failed (errors, and no response but HTTP errors)."""
     errors = counts.get("errors", 0)
@@ -346,7 +351,9 @@ class Archive:
         """Record one fetch (and its article, if any) in one transaction.
 
         ``page`` holds the keyword arguments of :meth:`_record_page`. Returns ``new``,
-        ``updated`` or ``unchanged`` when an article was stored.
+        ``updated`` or ``unchanged`` when an article was stored, followed by
+        ``+canonical_of_other_source`` when it went under the page's own URL because
+        its canonical URL names another source's article.
         """
         result = self.record_pages([page])[0]
         if isinstance(result, Exception):
@@ -429,7 +436,16 @@ class Archive:
             )
         if article is None:
             return None
+        if article_url and article_url != url and self._owner(article_url) not in (None, source):
+            # A page never replaces another source's article through its canonical URL.
+            stored = self._store_article(url, source, article, now, row.get("body_hash"))
+            return f"{stored}+{SOURCE_CONFLICT}"
         return self._store_article(article_url or url, source, article, now, row.get("body_hash"))
+
+    def _owner(self, url: str) -> str | None:
+        """The source an archived article belongs to; None when there is none at this URL."""
+        found = self.db.execute("SELECT source FROM articles WHERE url = ?", [url]).fetchone()
+        return found[0] if found else None
 
     def _upsert(self, table: str, row: dict[str, Any]) -> None:
         """Insert the row, or update the named columns of the row with its ``url``.

@@ -190,13 +190,11 @@ class NewsSpider(scrapy.Spider):
             if url not in self.claimed:
                 yield url, hints
 
-    def own_urls(self) -> list[str]:
-        """The sources' configured URLs: their hosts may be fetched even when they are not public."""
-        return [
-            str(url)
-            for source in self.sources.values()
-            for url in (*source.feeds, *source.sitemaps, *source.sections, *source.urls)
-        ]
+    def own_urls(self, source: str | None = None) -> list[str]:
+        """The configured URLs of a source (None: of every source of the spider): their
+        origins may be fetched even when they are not public."""
+        sources = [self.sources[source]] if source in self.sources else self.sources.values()
+        return [str(url) for each in sources for url in (*each.feeds, *each.sitemaps, *each.sections, *each.urls)]
 
     def too_old(self, source: str, hints: dict[str, Any]) -> bool:
         """Whether discovery dates the entry before the source's ``since`` window (counted as ``skipped_old``)."""

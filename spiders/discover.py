@@ -89,7 +89,7 @@ class DiscoverSpider(scrapy.Spider):
         yield scrapy.Request(home, callback=self.parse_home, errback=self.home_failed)
         yield scrapy.Request(urljoin(home, "/robots.txt"), callback=self.parse_robots, errback=self.no_robots)
 
-    def own_urls(self) -> list[str]:
+    def own_urls(self, source: str | None = None) -> list[str]:
         """The site the user asked about: its host may be fetched even when it is not public."""
         return [self.result.home]
 

@@ -7,10 +7,10 @@ Names resolve through a scripted resolver (``tests/scripted_dns.py``), never rea
 from __future__ import annotations
 
 import json
-import os
 import pickle
-import threading
 import time
+from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,9 +19,10 @@ import yaml
 
 from scraper.cli import EXIT_FAILED
 from scraper.config import FrontierError
+from scraper.crawl.safety import xml_problem
 from scraper.distributed.frontier import Frontier
-from tests.conftest import TEST_CRAWL, rows
-from tests.generated_site import build_generated_site
+from tests.conftest import TEST_CRAWL, rows, run_cli, write_config
+from tests.generated_site import build_generated_site, story, story_page
 from tests.harness import INSTALLED, Process, redis_server
 from tests.newssite import Site
 
@@ -135,3 +136,176 @@ def test_redis_credentials_come_from_the_environment_and_stay_out_of_messages(tm
         assert "not-the-password" not in str(refused.value) and ":***@" in str(refused.value)
         monkeypatch.setenv("NEWSARCHIVE_REDIS_PASSWORD", "s3cret-frontier")
         Frontier(server.url).check()
+
+
+# -- DNS, private hosts ----------------------------------------------------------------
+
+
+def rss(links: list[str]) -> str:
+    items = "".join(f"<item><title>Story {n}</title><link>{link}</link></item>" for n, link in enumerate(links))
+    return f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>T</title>{items}</channel></rss>'
+
+
+def crawl_with_dns(folder: Path, sources: list[dict], script: dict[str, list[str]], monkeypatch: pytest.MonkeyPatch, cache: bool = True):
+    """`newsarchive crawl` whose names resolve by the script (tests/scripted_dns.py), never real DNS."""
+    monkeypatch.setenv("SCRAPY_SETTINGS_MODULE", "tests.scripted_dns")
+    monkeypatch.setenv("NEWSARCHIVE_TEST_DNS", json.dumps(script))
+    monkeypatch.setenv("NEWSARCHIVE_TEST_DNS_CACHE", "1" if cache else "0")
+    write_config(folder, sources)
+    return run_cli("crawl", "--config", "config.yaml", cwd=folder)
+
+
+def error_kinds(folder: Path) -> Counter[str]:
+    kinds: Counter[str] = Counter()
+    for row in rows(folder / "archive.db", "SELECT error_kinds FROM crawls"):
+        kinds.update(json.loads(row["error_kinds"] or "{}"))
+    return kinds
+
+
+@pytest.fixture
+def internal() -> Iterator[Site]:
+    """A host of the machine's own network (127.0.0.2), with pages no crawl may archive."""
+    site = Site(host="127.0.0.2")
+    for path in ("/secret.html", "/robots.txt", *(f"/secret-{n}.html" for n in range(6))):
+        site.add(path, story_page(99, site.base))
+    site.start()
+    yield site
+    site.stop()
+
+
+def test_a_name_that_fails_twice_then_answers_an_internal_address_is_never_fetched(tmp_path, make_site, internal, monkeypatch):
+    site = make_site()
+    build_generated_site(site, 2)
+    port = internal.server.server_port
+    links = [f"http://flaky.test:{port}/secret-{n}.html" for n in range(6)] + [f"{site.base}/news/0.html"]
+    site.add("/feed.xml", rss(links), "application/rss+xml")
+    result = crawl_with_dns(
+        tmp_path, [{"name": "gazette", "feeds": [f"{site.base}/feed.xml"]}], {"flaky.test": ["fail", "fail", "127.0.0.2"]}, monkeypatch
+    )
+    assert not internal.requests, internal.requests  # neither a page nor its robots.txt
+    assert "Traceback" not in result.stdout + result.stderr
+    kinds = error_kinds(tmp_path)
+    assert kinds["dns"] == 2 and kinds["blocked_address"] == 4, kinds  # refused while failing, then refused for its answer
+    assert [row["url"] for row in rows(tmp_path / "archive.db", "SELECT url FROM articles")] == [f"{site.base}/news/0.html"]
+    flaky = rows(tmp_path / "archive.db", "SELECT error FROM pages WHERE url LIKE 'http://flaky.test%'")
+    assert sorted(row["error"] for row in flaky) == ["blocked_address"] * 4 + ["dns"] * 2  # recorded as faults: tried again next crawl
+
+
+def test_a_name_rebound_to_an_internal_address_after_the_check_is_not_connected_to(tmp_path, make_site, internal, monkeypatch):
+    # No DNS cache: the download asks again after the check, and gets another answer (DNS rebinding).
+    site = make_site()
+    build_generated_site(site, 1)
+    port = internal.server.server_port
+    site.add("/feed.xml", rss([f"http://rebind.test:{port}/secret.html", f"{site.base}/news/0.html"]), "application/rss+xml")
+    public = "93.184.216.34"  # a public address: the check lets it through
+    crawl_with_dns(
+        tmp_path,
+        [{"name": "gazette", "feeds": [f"{site.base}/feed.xml"]}],
+        {"rebind.test": [public, public, "127.0.0.2"]},  # the page's check, its robots.txt's check, then the connection
+        monkeypatch,
+        cache=False,
+    )
+    assert not internal.requests, internal.requests
+    assert rows(tmp_path / "archive.db", "SELECT count(*) AS n FROM articles")[0]["n"] == 1
+
+
+def test_private_allowances_are_exact_origins_of_their_own_source(tmp_path, monkeypatch):
+    intranet = Site(host="127.0.0.5")
+    other_port = Site(host="127.0.0.5")  # the same private host, a port no source is configured on
+    other_source = Site(host="127.0.0.6")  # another source's private host
+    sites = [intranet, other_port, other_source]
+    for site in sites:
+        build_generated_site(site, 2)
+        site.start()
+    try:
+        links = [f"{intranet.base}/news/0.html", f"{other_port.base}/news/0.html", f"{other_source.base}/news/1.html"]
+        intranet.add("/feed.xml", rss(links), "application/rss+xml")
+        other_source.add("/feed.xml", rss([f"{other_source.base}/news/0.html"]), "application/rss+xml")
+        crawl_with_dns(
+            tmp_path,
+            [
+                {"name": "intranet", "feeds": [f"{intranet.base}/feed.xml"]},
+                {"name": "other", "feeds": [f"{other_source.base}/feed.xml"]},
+            ],
+            {},
+            monkeypatch,
+        )
+        assert not other_port.requests, other_port.requests
+        assert other_source.hits("/news/1.html") == 0  # only its own source's link was followed
+        archived = {row["url"] for row in rows(tmp_path / "archive.db", "SELECT url FROM articles")}
+        assert archived == {f"{intranet.base}/news/0.html", f"{other_source.base}/news/0.html"}
+        assert error_kinds(tmp_path)["blocked_address"] == 2
+    finally:
+        for site in sites:
+            site.stop()
+
+
+# -- canonical URLs --------------------------------------------------------------------
+
+
+def test_a_page_cannot_replace_another_sources_article_through_its_canonical_url(tmp_path, make_site, monkeypatch):
+    victim, attacker = make_site(), make_site()  # one host, two ports
+    build_generated_site(victim, 1)
+    victim_url = f"{victim.base}/news/0.html"
+    victim.add("/feed.xml", rss([victim_url]), "application/rss+xml")
+    victim.add("/more.xml", rss([f"{victim.base}/copy.html"]), "application/rss+xml")
+    # Story 5's words, declaring the victim's article as its canonical: on another port, and on the victim's own origin.
+    forged = story_page(5, victim.base).replace(f"{victim.base}/news/5.html", victim_url)
+    attacker.add("/copy.html", forged)
+    victim.add("/copy.html", forged)
+    attacker.add("/feed.xml", rss([f"{attacker.base}/copy.html"]), "application/rss+xml")
+    sources = [
+        {"name": "victim", "feeds": [f"{victim.base}/feed.xml"]},
+        {"name": "attacker", "feeds": [f"{attacker.base}/feed.xml"]},
+        {"name": "neighbour", "feeds": [f"{victim.base}/more.xml"]},  # another source on the victim's origin
+    ]
+    write_config(tmp_path, sources)
+    assert run_cli("crawl", "-s", "victim", "--config", "config.yaml", cwd=tmp_path).returncode == 0
+    assert run_cli("crawl", "-s", "attacker", "-s", "neighbour", "--config", "config.yaml", cwd=tmp_path).returncode == 0
+    articles = {row["url"]: row for row in rows(tmp_path / "archive.db", "SELECT url, source, title FROM articles")}
+    assert articles[victim_url]["source"] == "victim" and articles[victim_url]["title"] == story(0)[0]
+    assert articles[f"{attacker.base}/copy.html"]["title"] == story(5)[0]  # stored under its own URL
+    assert articles[f"{victim.base}/copy.html"]["source"] == "neighbour"
+    assert not rows(tmp_path / "archive.db", "SELECT * FROM revisions")
+    assert error_kinds(tmp_path)["canonical_of_other_source"] == 1  # the neighbour's; the other port is simply another site
+
+
+# -- XML ----------------------------------------------------------------------------------
+
+
+BOMB = (
+    '<?xml version="1.0" encoding="{encoding}"?><!DOCTYPE rss [<!ENTITY a "{filler}">'
+    + "".join(f'<!ENTITY {chr(98 + n)} "{("&" + chr(97 + n) + ";") * 10}">' for n in range(8))
+    + ']><rss version="2.0"><channel><title>&i;</title></channel></rss>'
+).replace("{filler}", "x" * 100)
+
+
+@pytest.mark.parametrize(
+    "encoded",
+    [
+        BOMB.format(encoding="UTF-16").encode("utf-16"),  # with a BOM
+        BOMB.format(encoding="UTF-16").encode("utf-16-le"),  # without
+        BOMB.format(encoding="UTF-32").encode("utf-32"),
+        BOMB.format(encoding="cp037").encode("cp037"),  # EBCDIC
+        b"\x0c" + BOMB.format(encoding="UTF-8").encode(),
+        b"\x0b" + BOMB.format(encoding="UTF-8").encode(),
+        "\u00a0".encode("latin-1") + BOMB.format(encoding="ISO-8859-1").encode("latin-1"),
+        "\u00a0".encode() + BOMB.format(encoding="UTF-8").encode(),
+    ],
+    ids=["utf-16-bom", "utf-16-le", "utf-32-bom", "ebcdic", "form-feed", "vertical-tab", "nbsp-latin1", "nbsp-utf8"],
+)
+def test_entity_bombs_are_refused_whatever_their_encoding(encoded: bytes):
+    started = time.monotonic()
+    assert xml_problem(encoded) == "xml_entities"
+    assert time.monotonic() - started < 0.5  # decided on the text, nothing expanded
+
+
+def test_a_utf16_entity_bomb_feed_is_refused_unread(tmp_path, make_site, monkeypatch):
+    site = make_site()
+    build_generated_site(site, 1)
+    bomb = BOMB.format(encoding="UTF-16").replace("<title>&i;</title>", f"<title>&i;</title><item><link>{site.base}/news/0.html</link></item>")
+    site.add("/feed.xml", bomb.encode("utf-16"), "application/rss+xml")
+    result = crawl_with_dns(tmp_path, [{"name": "gazette", "feeds": [f"{site.base}/feed.xml"]}], {}, monkeypatch)
+    assert "Traceback" not in result.stdout + result.stderr
+    assert error_kinds(tmp_path)["xml_entities"] == 1
+    assert site.hits("/news/0.html") == 0  # the feed was not read at all

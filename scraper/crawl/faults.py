@@ -35,6 +35,10 @@ class Fault(Exception):
         self.kind = kind
 
 
+class BlockedAddress(DNSLookupError):
+    """A name whose answer is an address the crawl may not reach (see ``scraper.crawl.safety``)."""
+
+
 def count_fault(count: Callable[[str], Any], kind: str) -> None:
     """Count one failure of this kind with ``count`` (a stats collector's ``inc_value``),
     and so in ``crawls.error_kinds``."""
@@ -66,6 +70,8 @@ def failure_kind(failure: Failure) -> str:
         return f"http_{failure.value.response.status}"
     if failure.check(Fault):
         return failure.value.kind
+    if failure.check(BlockedAddress) or isinstance(failure.value.__cause__, BlockedAddress):
+        return "blocked_address"
     for exc_type, kind in _FAILURE_KINDS:
         if failure.check(exc_type):
             return kind

@@ -180,9 +180,13 @@ def count_outcome(item: PageItem, count: Callable[[str], Any]) -> str:
 
 
 def count_stored(result: str | None, count: Callable[[str], Any]) -> None:
-    """Count what storing the article did: new, updated or unchanged."""
+    """Count what storing the article did: new, updated or unchanged, and a canonical URL
+    naming another source's article (listed with the run's error kinds, not an error)."""
     if result:
-        count(f"newsarchive/{result}")
+        stored, _, conflict = result.partition("+")
+        count(f"newsarchive/{stored}")
+        if conflict:
+            count(f"newsarchive/error_kinds/{conflict}")
 
 
 def page_record(item: PageItem, outcome: str) -> dict[str, Any]:

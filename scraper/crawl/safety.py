@@ -7,12 +7,12 @@ errback records it and counts it by kind, with one log line.
 
 from __future__ import annotations
 
+import codecs
 import ipaddress
 import logging
 import re
 from collections.abc import AsyncIterator
 from pyexpat import ExpatError, ParserCreate
-from pyexpat import errors as expat_errors
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -21,6 +21,7 @@ from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares import httpcompression, redirect
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Response
+from scrapy.resolver import CachingThreadedResolver
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.gz import gunzip
 from scrapy.utils.httpobj import urlparse_cached
@@ -29,7 +30,7 @@ from w3lib.encoding import read_bom
 
 from scraper.extract.charset import html_encoding
 from scraper.crawl.counts import counter
-from scraper.crawl.faults import Fault, count_fault
+from scraper.crawl.faults import BlockedAddress, Fault, count_fault
 from scraper.crawl.urls import normalize_url
 
 logger = logging.getLogger(__name__)
@@ -41,23 +42,50 @@ WEB_SCHEMES = ("http", "https")
 _META_REFRESH = re.compile(rb"http-equiv[^>]*refresh")
 
 
-async def resolve(host: str) -> Address | None:
-    """The address a host name or IP literal stands for; None when it does not resolve.
+Origin = tuple[str, str, int]  # scheme, host, port
+_DEFAULT_PORTS = {"http": 80, "https": 443}
 
-    Names go through the reactor's resolver, in a thread and cached: the same
-    cache the download then connects with, so the answer checked is the one used.
-    """
+# Host names some source of this process is configured on: the only names whose answers may be
+# private addresses. One set per process, as the reactor's resolver is one per process; each
+# source's own origins are enforced per request by PublicAddressMiddleware.
+_CONFIGURED_NAMES: set[str] = set()
+
+
+def origin(url: str) -> Origin | None:
+    """(scheme, host, port) of a URL, the port spelled out; None when it has no host or a bad port."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port or _DEFAULT_PORTS.get(parts.scheme, 0)
+    except ValueError:
+        return None
+    return (parts.scheme, parts.hostname, port) if parts.hostname else None
+
+
+def ip_literal(host: str) -> Address | None:
+    """The address an IP literal host stands for (IPv4-mapped IPv6 as IPv4); None for a name."""
     try:
         address = ipaddress.ip_address(host)
     except ValueError:
-        from twisted.internet import reactor
-
-        try:
-            address = ipaddress.ip_address(await maybe_deferred_to_future(reactor.resolve(host)))
-        except DNSLookupError:
-            return None  # the download itself fails and reports it
+        return None
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
         return address.ipv4_mapped
+    return address
+
+
+async def resolve(host: str) -> Address:
+    """The address a host name or IP literal stands for; raises ``DNSLookupError`` when
+    it does not resolve, :class:`~scraper.crawl.faults.BlockedAddress` when the resolver refused it.
+
+    Names go through the reactor's resolver (:class:`GuardedResolver`), cached: the
+    same cache the download then connects with.
+    """
+    address = ip_literal(host)
+    if address is None:
+        from twisted.internet import reactor
+
+        address = ip_literal(await maybe_deferred_to_future(reactor.resolve(host)))
+        if address is None:
+            raise DNSLookupError(f"{host}: the resolver's answer is not an address")
     return address
 
 
@@ -66,18 +94,44 @@ def is_public(address: Address) -> bool:
     return address.is_global and not address.is_multicast
 
 
+class GuardedResolver(CachingThreadedResolver):
+    """Scrapy's caching resolver, which refuses to answer a private address for a name no
+    source is configured on (``TWISTED_DNS_RESOLVER``).
+
+    :class:`PublicAddressMiddleware` checks each request's address before it is sent;
+    the download then resolves the name again to connect, through this resolver,
+    so a name whose answer changes in between (DNS rebinding, an evicted cache
+    entry) cannot lead the connection to an address that did not pass.
+    """
+
+    def getHostByName(self, name: str, timeout: Any = ()) -> Any:
+        return super().getHostByName(name, timeout).addCallback(self._admit, name)
+
+    @staticmethod
+    def _admit(answer: str, name: str) -> str:
+        address = ip_literal(answer)
+        if ip_literal(name) is None and name.lower() not in _CONFIGURED_NAMES and (address is None or not is_public(address)):
+            raise BlockedAddress(f"{name} resolved to {answer}, not a public address")
+        return answer
+
+
 class PublicAddressMiddleware:
-    """Fetch only http(s) URLs on public addresses, or on the hosts configured for the crawler's sources.
+    """Fetch only http(s) URLs on public addresses, or on the exact origins configured for
+    the request's own source.
 
     A feed, sitemap or page can link anywhere; without this guard a hostile one
     could make the archiver fetch and archive the cloud metadata service
-    (169.254.169.254) or a page on the machine's own network. Redirects pass
-    through here again, so they cannot lead there either.
+    (169.254.169.254) or a page on the machine's own network. A name that does not
+    resolve is refused (``dns``) rather than left to the download, which would ask
+    again and might get another answer. A source on a private host is allowed that
+    origin alone (scheme, host and port as configured), for its own requests only:
+    never another port of the host, never for another source of the crawler.
+    Redirects and robots.txt requests pass through here too.
     """
 
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
-        self._own: set[Address] | None = None
+        self._origins: dict[str | None, set[Origin]] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> PublicAddressMiddleware:
@@ -87,19 +141,28 @@ class PublicAddressMiddleware:
         url = urlparse_cached(request)
         if url.scheme not in WEB_SCHEMES:
             raise Fault("blocked_scheme", f"{request.url}: only http and https URLs are fetched")
-        address = await resolve(url.hostname or "")
-        if address is None or is_public(address) or address in await self.own_addresses():
+        allowed = self.allowed_origins(request.meta.get("source"))
+        host = url.hostname or ""
+        try:
+            address = await resolve(host)
+        except BlockedAddress as exc:
+            raise Fault("blocked_address", f"{request.url}: {exc}") from None
+        except DNSLookupError:
+            raise Fault("dns", f"{request.url}: {host} does not resolve; not fetched, tried again next crawl") from None
+        if is_public(address) or origin(request.url) in allowed:
             return
-        raise Fault("blocked_address", f"{request.url}: {address} is not a public address nor a configured source's host")
+        raise Fault("blocked_address", f"{request.url}: {address} is not a public address nor an origin configured for its source")
 
-    async def own_addresses(self) -> set[Address]:
-        """Addresses of the hosts the spider was told to crawl (its sources' feeds, sitemaps,
-        sections and urls; the site `discover` was asked about)."""
-        if self._own is None:
+    def allowed_origins(self, source: str | None) -> set[Origin]:
+        """The origins configured for the source (its feeds, sitemaps, sections and urls; the
+        site `discover` was asked about). A request of no source (robots.txt) may go to
+        those of every source of the spider: it is made only for the origin of a request that passed."""
+        if source not in self._origins:
             own_urls = getattr(self.crawler.spider, "own_urls", None)
-            hosts = {urlsplit(url).hostname or "" for url in (own_urls() if own_urls else [])}
-            self._own = {address for host in hosts if (address := await resolve(host))}
-        return self._own
+            origins = {found for url in (own_urls(source) if own_urls else []) if (found := origin(url))}
+            _CONFIGURED_NAMES.update(host for _, host, _ in origins if ip_literal(host) is None)
+            self._origins[source] = origins
+        return self._origins[source]
 
 
 class ResponseGuardMiddleware:
@@ -149,8 +212,8 @@ class ResponseGuardMiddleware:
 
     def check_xml(self, response: Response, source: str | None) -> None:
         body = response.body
-        if response.status != 200 or body.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] not in (b"<", b"\x1f"):
-            return  # not XML: a 304, a JSON Feed, a robots.txt naming sitemaps
+        if response.status != 200:
+            return  # a 304 has no body to read
         if body[:2] == b"\x1f\x8b":
             try:
                 body = gunzip(body, max_size=self.max_size)
@@ -174,20 +237,63 @@ def _refuse_entity(*args: Any) -> None:
     raise _EntityDeclared
 
 
+_ENTITY = "<!ENTITY"
+# "<!ENTITY" in every encoding an XML parser may pick from the first bytes (XML 1.0,
+# appendix F: UTF-8 and its ASCII-compatible kin, UTF-16 and UTF-32 either way round,
+# EBCDIC), found wherever it is, whatever comes before it.
+_ENTITY_BYTES = {
+    _ENTITY.encode(codec) for codec in ("ascii", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be", "cp037", "cp500", "cp1140")
+}
+# The first bytes of a document without a BOM, and the encoding family they reveal (appendix F).
+_SIGNATURES = (
+    (b"\x00\x00\x00<", "utf-32-be"),
+    (b"<\x00\x00\x00", "utf-32-le"),
+    (b"\x00<\x00?", "utf-16-be"),
+    (b"<\x00?\x00", "utf-16-le"),
+    (b"\x4c\x6f\xa7\x94", "cp037"),  # "<?xm" in EBCDIC
+)
+_DECLARED_ENCODING = re.compile(r"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+
+
+def xml_text(body: bytes) -> str:
+    """An XML document's text, decoded as a parser would: by its BOM, else by what its
+    first bytes are (UTF-16 or UTF-32 without a BOM, EBCDIC), else by the encoding it
+    declares, else as UTF-8. Undecodable bytes become U+FFFD."""
+    bom, _ = read_bom(body[:4])
+    if body.startswith((b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00")):  # before UTF-16's: it starts the same
+        bom = "utf-32"
+    encoding = bom or next((codec for signature, codec in _SIGNATURES if body.startswith(signature)), None)
+    head = body[:1024].decode(encoding or "latin-1", "replace")
+    declared = _DECLARED_ENCODING.match(head.lstrip("\ufeff"))
+    if not bom and declared:
+        try:
+            encoding = codecs.lookup(declared.group(1)).name
+        except LookupError:
+            pass  # an encoding Python does not know: no parser reads it either
+    return body.decode(encoding or "utf-8", "replace")
+
+
+def declares_entities(body: bytes) -> bool:
+    """Whether an XML document declares entities, in whatever encoding it is written."""
+    return any(pattern in body for pattern in _ENTITY_BYTES) or _ENTITY in xml_text(body)
+
+
 def xml_problem(body: bytes) -> str | None:
     """``xml_entities`` when the document declares entities, ``malformed_xml`` when it is
-    not well-formed, None when it is fine. Nothing is expanded or fetched."""
-    parser = ParserCreate()
+    XML but not well-formed, None when it is fine or not XML at all (a JSON Feed, a
+    robots.txt). Decided on the decoded text; nothing is expanded or fetched."""
+    if declares_entities(body):
+        return "xml_entities"
+    text = xml_text(body)
+    if not text.lstrip().startswith("<"):  # str.lstrip: every Unicode space (\x0b, \x0c, no-break space, BOM)
+        return None
+    parser = ParserCreate("utf-8")  # the text is decoded already: this overrides its declaration
     parser.EntityDeclHandler = _refuse_entity
     try:
-        parser.Parse(body, True)
+        parser.Parse(text.lstrip().encode("utf-8", "replace"), True)
     except _EntityDeclared:
         return "xml_entities"
-    except (ExpatError, ValueError) as exc:  # ValueError: a multi-byte encoding expat cannot read
-        if b"<!ENTITY" in body:  # unread or damaged before its DTD: a lenient parser may expand it
-            return "xml_entities"
-        if isinstance(exc, ValueError) or exc.code == expat_errors.codes[expat_errors.XML_ERROR_UNKNOWN_ENCODING]:
-            return None  # e.g. a GB2312 or Shift_JIS feed: feedparser and lxml read those
+    except ExpatError:
         return "malformed_xml"
     return None
 

@@ -78,6 +78,8 @@ DOWNLOADER_MIDDLEWARES = {
     # Last before the downloader: counts a request as in flight until its response returns.
     "scraper.crawl.middlewares.SharedPolitenessMiddleware": 950,
 }
+# Names answering a private address are refused when the download connects, too (scraper/safety.py).
+TWISTED_DNS_RESOLVER = "scraper.crawl.safety.GuardedResolver"
 # Only the web: no local files, FTP, S3 or data: URLs, whatever a page links to.
 DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
 

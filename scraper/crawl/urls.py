@@ -17,17 +17,31 @@ def normalize_url(url: str) -> str:
         return url
 
 
-def _site(host: str | None) -> str:
-    host = (host or "").lower()
-    return host[4:] if host.startswith("www.") else host
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _site(url: str) -> tuple[str, str, int | None]:
+    """What makes two URLs one site: scheme, host (``www.`` aside) and port. A page on a
+    default port and its canonical on the other default port (http to https) are one site."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    host = host[4:] if host.startswith("www.") else host
+    try:
+        port = parts.port
+    except ValueError:
+        return (parts.scheme, host, -1)
+    if port in (None, _DEFAULT_PORTS.get(parts.scheme)):
+        return ("default", host, None)
+    return (parts.scheme, host, port)
 
 
 def article_key(fetched_url: str, canonical: str | None) -> str:
     """The URL an article is stored under: the canonical URL the page declares when it is
-    on the same site, else the (normalised) fetched URL.
+    on the same site (scheme, host and port), else the (normalised) fetched URL.
 
-    A canonical on another site (syndicated copies) or pointing at the home page (a
-    common CMS misconfiguration that would fold every story into one row) is ignored.
+    A canonical on another site (syndicated copies, another source on another port of
+    the host) or pointing at the home page (a common CMS misconfiguration that would
+    fold every story into one row) is ignored.
     """
     fetched_url = normalize_url(fetched_url)
     if not canonical:
@@ -35,6 +49,6 @@ def article_key(fetched_url: str, canonical: str | None) -> str:
     target = urlsplit(normalize_url(urljoin(fetched_url, canonical.strip())))
     if target.scheme not in ("http", "https") or target.path in ("", "/"):
         return fetched_url
-    if _site(target.hostname) != _site(urlsplit(fetched_url).hostname):
+    if _site(target.geturl()) != _site(fetched_url):
         return fetched_url
     return target.geturl()
