@@ -23,7 +23,7 @@ from rich.text import Text
 from archive.queries import HIGHLIGHT, QueryError, Selection, plain_snippet
 from archive.store import Archive, ArchiveError
 from scraper import tables
-from scraper.config import Config, ConfigError, FrontierError, load_config
+from scraper.config import Config, ConfigError, FrontierError, load_config, redacted
 
 if TYPE_CHECKING:
     from scraper.crawl.run import CrawlReport
@@ -312,7 +312,7 @@ def check(config: Config) -> None:
     made = "" if folder.is_dir() else f" (its folder {folder} will be made by the first crawl)"
     click.echo(f"{config.path}: ok, archive {config.archive_path}{made}")
     if config.frontier:
-        click.echo(f"  distributed through {config.frontier}")
+        click.echo(f"  distributed through {redacted(config.frontier)}")
     for source in config.sources:
         click.echo(f"  {source.name}: {', '.join(source.modes())}")
 

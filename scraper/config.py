@@ -11,6 +11,7 @@ import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 import yaml
 from pydantic import (
@@ -283,7 +284,7 @@ class Config(BaseModel):
     @classmethod
     def _frontier_is_redis(cls, value: str | None) -> str | None:
         if value is not None and not value.startswith(("redis://", "rediss://", "unix://")):
-            raise ValueError(f"{value!r} is not a Redis URL such as redis://127.0.0.1:6379/0")
+            raise ValueError(f"{redacted(value)!r} is not a Redis URL such as redis://127.0.0.1:6379/0 (rediss:// for TLS)")
         return value
 
     def with_frontier(self, url: str | None) -> Config:
@@ -429,3 +430,12 @@ def _line_of(root: yaml.Node | None, loc: list[Any]) -> int | None:
         else:
             return line
     return line
+
+
+def redacted(url: str) -> str:
+    """A URL without its password (a frontier's ``redis://USER:PASSWORD@HOST``), for messages and logs."""
+    parts = urlsplit(url)
+    if not parts.password:
+        return url
+    host = parts.netloc.rsplit("@", 1)[1]
+    return parts._replace(netloc=f"{parts.username or ''}:***@{host}").geturl()

@@ -17,10 +17,13 @@ import pytest
 import redis
 import yaml
 
+from archive.store import pack_body
 from scraper.cli import EXIT_FAILED
-from scraper.config import FrontierError
+from scraper.config import FrontierError, load_config
 from scraper.crawl.safety import xml_problem
+from scraper.distributed import wire
 from scraper.distributed.frontier import Frontier
+from spiders import SPIDERS
 from tests.conftest import TEST_CRAWL, rows, run_cli, write_config
 from tests.generated_site import build_generated_site, story, story_page
 from tests.harness import INSTALLED, Process, redis_server
@@ -122,6 +125,53 @@ def archived(folder: Path) -> int:
         return rows(folder / "archive.db", "SELECT count(*) AS n FROM articles")[0]["n"]
     except Exception:  # not created yet
         return 0
+
+
+def test_a_queued_request_names_only_a_spiders_callbacks(tmp_path: Path):
+    config = load_config(write_config(tmp_path, [{"name": "gazette", "feeds": ["http://127.0.0.1:9/feed.xml"]}]))
+    spider = SPIDERS["feeds"](sources=config.sources, config=config)
+    listing = spider.listing_request("gazette", "http://127.0.0.1:9/feed.xml", "feed", spider.parse_feed)
+    fields = listing.to_dict(spider=spider)
+    again = wire.request_of(wire.dumps(fields), spider)
+    assert (again.url, again.callback, again.errback, again.cb_kwargs, again.meta) == (
+        listing.url, spider.parse_listing, spider.on_error, {"parse": "parse_feed"}, listing.meta
+    )
+    refused = {
+        "a pickle": pickle.dumps(fields),
+        "a class": wire.dumps({**fields, "_class": "subprocess.Popen"}),
+        "another method": wire.dumps({**fields, "callback": "close"}),
+        "another method by argument": wire.dumps({**fields, "cb_kwargs": {"parse": "start"}}),
+        "a later version": b"NA\x02" + wire.dumps(fields)[3:],
+        "an extension type": wire.MAGIC + b"\xd4\x05\x00",
+        "no URL": wire.dumps({**fields, "url": None}),
+    }
+    for what, entry in refused.items():
+        with pytest.raises(wire.BadEntry):
+            wire.request_of(entry, spider)
+            pytest.fail(f"{what} was taken for a request")
+
+
+def test_a_queued_page_is_data_of_the_shape_of_a_page():
+    body = pack_body(b"<html><body><p>Hello</p></body></html>")
+    page = {"url": "http://127.0.0.1:9/a.html", "source": "gazette", "kind": "article", "status": 200,
+            "headers": {"Content-Type": "text/html"}, "body": body, "article": {"title": "Hello", "authors": ["A. B."]}}  # fmt: skip
+    entry = wire.page_of(wire.page_entry("page", "run1", page))
+    assert (entry.kind, entry.run, entry.fields) == ("page", "run1", page)
+    page = {**page, "body": b"raw bytes, not packed yet"}
+    assert wire.page_of(wire.page_entry("page", None, page)).fields == page
+    refused = [
+        pickle.dumps(("page", "run1", page)),
+        wire.dumps(["page", "run1", {**page, "crawl_id": "1; DROP TABLE"}]),
+        wire.dumps(["page", "run1", {**page, "surprise": 1}]),
+        wire.dumps(["page", "run1", {**page, "body": {"hash": "x", "size": 1, "data": b"", "codec": "pickle"}}]),
+        wire.dumps(["page", "run1", {**page, "article": {"title": {"nested": "map"}}}]),
+        wire.dumps(["exec", "run1", page]),
+        wire.dumps(["finish", "run1", {"source": "gazette"}]),
+        wire.MAGIC + b"\x91" * 100_000,  # nested 100,000 deep
+    ]
+    for entry in refused:
+        with pytest.raises(wire.BadEntry):
+            wire.page_of(entry)
 
 
 @needs_redis

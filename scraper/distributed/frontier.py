@@ -43,7 +43,7 @@ from urllib.parse import urlsplit
 
 import redis
 
-from scraper.config import Config, ConfigError, FrontierError, parse_duration
+from scraper.config import Config, ConfigError, FrontierError, parse_duration, redacted
 from scraper.distributed import wire
 
 logger = logging.getLogger(__name__)
@@ -174,15 +174,6 @@ class FrontierRedis(redis.Redis):
 
 def connect(url: str) -> redis.Redis:
     return FrontierRedis.from_url(url, socket_connect_timeout=5, socket_timeout=30, health_check_interval=15)
-
-
-def redacted(url: str) -> str:
-    """The URL without its password, for messages and logs."""
-    parts = urlsplit(url)
-    if not parts.password:
-        return url
-    netloc = parts.netloc.rsplit("@", 1)[1]
-    return parts._replace(netloc=f"{parts.username or ''}:***@{netloc}").geturl()
 
 
 def _int(value: Any) -> int:
