@@ -17,14 +17,14 @@ from typing import Any, Protocol
 import scrapy
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
-from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.http import HtmlResponse, Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from archive.store import Archive, acquire_shared, release_shared
 from scraper.config import Config, ConfigError, Source, load_config
-from scraper.crawl.counts import counter
 from scraper.crawl.configure import apply_config, crawl_settings
+from scraper.crawl.counts import counter
 from scraper.crawl.faults import failure_kind
 from scraper.crawl.items import PageItem
 from scraper.crawl.urls import normalize_url

@@ -29,9 +29,7 @@ from tests.generated_site import build_generated_site, story, story_page
 from tests.harness import INSTALLED, Process, redis_server
 from tests.newssite import Site
 
-needs_redis = pytest.mark.skipif(
-    not INSTALLED, reason="redis-server is not installed (apt-get install redis-server); .ci/run installs it"
-)
+needs_redis = pytest.mark.skipif(not INSTALLED, reason="redis-server is not installed (apt-get install redis-server); .ci/run installs it")
 
 
 class PlantsAFile:
@@ -89,7 +87,9 @@ def test_pickles_pushed_into_every_frontier_key_run_no_code(tmp_path: Path, monk
             (tmp_path / "config.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
             # Planted before anyone starts: the keys every process reads first.
             for key in ("requests:gazette:sitemaps", "items", "items:processing"):
-                client.lpush("newsarchive:" + key, payload) if key.startswith("items") else client.zadd("newsarchive:" + key, {payload: -1e9})
+                client.lpush("newsarchive:" + key, payload) if key.startswith("items") else client.zadd(
+                    "newsarchive:" + key, {payload: -1e9}
+                )
             processes.append(Process(tmp_path, "writer", "writer", "--config", "config.yaml", "-v"))
             crawl = Process(tmp_path, "crawl", "crawl", "--config", "config.yaml")
             processes.append(crawl)
@@ -134,7 +134,11 @@ def test_a_queued_request_names_only_a_spiders_callbacks(tmp_path: Path):
     fields = listing.to_dict(spider=spider)
     again = wire.request_of(wire.dumps(fields), spider)
     assert (again.url, again.callback, again.errback, again.cb_kwargs, again.meta) == (
-        listing.url, spider.parse_listing, spider.on_error, {"parse": "parse_feed"}, listing.meta
+        listing.url,
+        spider.parse_listing,
+        spider.on_error,
+        {"parse": "parse_feed"},
+        listing.meta,
     )
     refused = {
         "a pickle": pickle.dumps(fields),
@@ -353,7 +357,9 @@ def test_entity_bombs_are_refused_whatever_their_encoding(encoded: bytes):
 def test_a_utf16_entity_bomb_feed_is_refused_unread(tmp_path, make_site, monkeypatch):
     site = make_site()
     build_generated_site(site, 1)
-    bomb = BOMB.format(encoding="UTF-16").replace("<title>&i;</title>", f"<title>&i;</title><item><link>{site.base}/news/0.html</link></item>")
+    bomb = BOMB.format(encoding="UTF-16").replace(
+        "<title>&i;</title>", f"<title>&i;</title><item><link>{site.base}/news/0.html</link></item>"
+    )
     site.add("/feed.xml", bomb.encode("utf-16"), "application/rss+xml")
     result = crawl_with_dns(tmp_path, [{"name": "gazette", "feeds": [f"{site.base}/feed.xml"]}], {}, monkeypatch)
     assert "Traceback" not in result.stdout + result.stderr

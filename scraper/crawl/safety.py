@@ -28,10 +28,10 @@ from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.error import DNSLookupError
 from w3lib.encoding import read_bom
 
-from scraper.extract.charset import html_encoding
 from scraper.crawl.counts import counter
 from scraper.crawl.faults import BlockedAddress, Fault, count_fault
 from scraper.crawl.urls import normalize_url
+from scraper.extract.charset import html_encoding
 
 logger = logging.getLogger(__name__)
 

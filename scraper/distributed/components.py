@@ -46,10 +46,10 @@ from scrapy_redis.scheduler import Scheduler
 from twisted.internet.task import LoopingCall
 
 from scraper.config import Config, Source, parse_duration
-from scraper.distributed import wire
-from scraper.distributed.frontier import DEAD_LETTER, REDIS_ERRORS, Frontier, queue_keys
 from scraper.crawl.items import PageItem
 from scraper.crawl.pipelines import record_fields
+from scraper.distributed import wire
+from scraper.distributed.frontier import DEAD_LETTER, REDIS_ERRORS, Frontier, queue_keys
 
 logger = logging.getLogger(__name__)
 
@@ -121,7 +121,9 @@ class LeasedQueue(PriorityQueue):
             try:
                 request = self._decode_request(data)
             except wire.BadEntry as exc:
-                logger.error("%s: a queued request that is not newsarchive data (%s) moved aside to %s, never run", self.name, exc, DEAD_LETTER)
+                logger.error(
+                    "%s: a queued request that is not newsarchive data (%s) moved aside to %s, never run", self.name, exc, DEAD_LETTER
+                )
                 self.frontier.dead_letter_request(self.source, self.mode, token, data)
                 continue
             self.leased.add(token)

@@ -80,8 +80,14 @@ def request_of(data: bytes, spider: Any) -> Request:
     for name in ("callback", "errback"):
         _check(fields.get(name) is None or _callback_name(fields[name], spider), f"a request entry names {name} {fields.get(name)!r}")
     cb_kwargs = fields.get("cb_kwargs") or {}
-    _check(isinstance(cb_kwargs, dict) and all(_callback_name(value, spider) for value in cb_kwargs.values()), "a request entry's callback arguments are not callback names")
-    _check(isinstance(fields.get("meta") or {}, dict) and isinstance(fields.get("headers") or {}, dict), "a request entry's meta or headers are not maps")
+    _check(
+        isinstance(cb_kwargs, dict) and all(_callback_name(value, spider) for value in cb_kwargs.values()),
+        "a request entry's callback arguments are not callback names",
+    )
+    _check(
+        isinstance(fields.get("meta") or {}, dict) and isinstance(fields.get("headers") or {}, dict),
+        "a request entry's meta or headers are not maps",
+    )
     try:
         return request_from_dict(fields, spider=spider)
     except (TypeError, ValueError, AttributeError, KeyError) as exc:
@@ -123,10 +129,16 @@ def page_of(data: bytes) -> PageEntry:
         return PageEntry(kind, run, fields)
     _check(set(fields) <= set(RECORD_FIELDS), "a page entry has unknown fields")
     _check(all(isinstance(fields.get(name), str) for name in ("url", "source", "kind")), "a page entry lacks url, source or kind")
-    _check(isinstance(fields.get("status"), int) and (fields.get("crawl_id") is None or isinstance(fields["crawl_id"], int)), "a page entry's status is not a number")
+    _check(
+        isinstance(fields.get("status"), int) and (fields.get("crawl_id") is None or isinstance(fields["crawl_id"], int)),
+        "a page entry's status is not a number",
+    )
     _check(all(_is_text(fields.get(name)) for name in ("error", "redirected_from")), "a page entry's error or redirect is not text")
     headers = fields.get("headers") or {}
-    _check(isinstance(headers, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in headers.items()), "a page entry's headers are not text")
+    _check(
+        isinstance(headers, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in headers.items()),
+        "a page entry's headers are not text",
+    )
     article = fields.get("article")
     _check(article is None or _is_article(article), "a page entry's article is not a map of text")
     body = fields.get("body")
@@ -135,7 +147,10 @@ def page_of(data: bytes) -> PageEntry:
             body = PackedBody(**body)
         except TypeError:
             raise BadEntry("a page entry's packed body has the wrong fields") from None
-        _check(isinstance(body.hash, str) and isinstance(body.size, int) and isinstance(body.data, bytes) and body.codec in ("zstd", "zlib"), "a page entry's packed body is not data")
+        _check(
+            isinstance(body.hash, str) and isinstance(body.size, int) and isinstance(body.data, bytes) and body.codec in ("zstd", "zlib"),
+            "a page entry's packed body is not data",
+        )
         fields = {**fields, "body": body}
     else:
         _check(body is None or isinstance(body, bytes), "a page entry's body is not bytes")
@@ -147,7 +162,6 @@ _SCALARS = (str, int, float, bool, type(None))
 
 def _is_article(article: Any) -> bool:
     return isinstance(article, dict) and all(
-        isinstance(key, str)
-        and (isinstance(value, _SCALARS) or (isinstance(value, list) and all(isinstance(item, str) for item in value)))
+        isinstance(key, str) and (isinstance(value, _SCALARS) or (isinstance(value, list) and all(isinstance(item, str) for item in value)))
         for key, value in article.items()
     )

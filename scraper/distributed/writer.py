@@ -22,9 +22,9 @@ from typing import Any
 
 from archive.store import Archive, utcnow
 from scraper.config import Config
-from scraper.distributed.frontier import REDIS_ERRORS, Frontier
 from scraper.crawl.items import PageItem
 from scraper.crawl.pipelines import record_item
+from scraper.distributed.frontier import REDIS_ERRORS, Frontier
 
 logger = logging.getLogger(__name__)
 
@@ -107,7 +107,7 @@ class ArchiveWriter:
                 item.crawl_id = self.crawl_id(archive, run, item.source)
                 tally = counts[(run, item.source)]
             try:
-                outcome = record_item(archive, item, lambda key: tally.update((key,)))
+                outcome = record_item(archive, item, lambda key, tally=tally: tally.update((key,)))
             except (ValueError, TypeError) as exc:  # data of the right shape that the archive still refuses
                 logger.error("writer: %s not recorded: %s", item.url, exc)
                 continue
