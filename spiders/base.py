@@ -193,7 +193,7 @@ class NewsSpider(scrapy.Spider):
     def own_urls(self, source: str | None = None) -> list[str]:
         """The configured URLs of a source (None: of every source of the spider): their
         origins may be fetched even when they are not public."""
-        sources = [self.sources[source]] if source in self.sources else self.sources.values()
+        sources = self.sources.values() if source is None else [self.sources[source]] if source in self.sources else []
         return [str(url) for each in sources for url in (*each.feeds, *each.sitemaps, *each.sections, *each.urls)]
 
     def too_old(self, source: str, hints: dict[str, Any]) -> bool:

@@ -171,6 +171,7 @@ def test_a_queued_page_is_data_of_the_shape_of_a_page():
         wire.dumps(["page", "run1", {**page, "article": {"title": {"nested": "map"}}}]),
         wire.dumps(["exec", "run1", page]),
         wire.dumps(["finish", "run1", {"source": "gazette"}]),
+        wire.dumps(["finish", "run1", {"source": "gazette", "counts": {"pages": "many"}}]),
         wire.MAGIC + b"\x91" * 100_000,  # nested 100,000 deep
     ]
     for entry in refused:

@@ -23,12 +23,12 @@ from twisted.internet.task import LoopingCall
 
 from archive.store import crawl_status
 from scraper.config import Config, Source
-from scraper.crawl.run import CrawlReport, SourceReport, project_settings
-from scraper.distributed.components import SeenState, Unclaimed, apply_frontier
-from scraper.distributed.frontier import REDIS_ERRORS, Frontier
 from scraper.crawl.logs import quiet_expected_faults
 from scraper.crawl.pipelines import crawl_counts
 from scraper.crawl.pool import shutdown_pools
+from scraper.crawl.run import CrawlReport, SourceReport, project_settings
+from scraper.distributed.components import SeenState, Unclaimed, apply_frontier
+from scraper.distributed.frontier import REDIS_ERRORS, Frontier
 from spiders import SPIDERS
 
 logger = logging.getLogger(__name__)

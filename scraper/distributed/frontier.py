@@ -91,7 +91,7 @@ for _, token in ipairs(tokens) do
       count = count + 1
     else  -- not written by us: aside, never back in the queue
       redis.call('LPUSH', KEYS[4], value)
-      redis.call('LTRIM', KEYS[4], 0, 999)
+      redis.call('LTRIM', KEYS[4], 0, 999)  -- DEAD_LETTER_KEEP
       redis.call('HINCRBY', KEYS[5], 'inflight', 1)
     end
   end
@@ -280,7 +280,7 @@ class Frontier:
 
     def dead_letters(self) -> dict[str, int]:
         """How many entries were moved aside, by the key they were found in."""
-        return {key.decode(): _int(value) for key, value in self.redis.hgetall(DEAD_LETTER_COUNTS).items()}
+        return {key.decode("utf-8", "replace"): _int(value) for key, value in self.redis.hgetall(DEAD_LETTER_COUNTS).items()}
 
     # -- runs -------------------------------------------------------------------
 

@@ -125,7 +125,7 @@ def page_of(data: bytes) -> PageEntry:
     kind, run, fields = value
     _check(kind in ("page", "finish") and _is_text(run) and isinstance(fields, dict), "a page entry has the wrong shape")
     if kind == "finish":
-        _check(isinstance(fields.get("source"), str) and isinstance(fields.get("counts"), dict), "a finish entry has the wrong shape")
+        _check(isinstance(fields.get("source"), str) and _is_counts(fields.get("counts")), "a finish entry has the wrong shape")
         return PageEntry(kind, run, fields)
     _check(set(fields) <= set(RECORD_FIELDS), "a page entry has unknown fields")
     _check(all(isinstance(fields.get(name), str) for name in ("url", "source", "kind")), "a page entry lacks url, source or kind")
@@ -155,6 +155,21 @@ def page_of(data: bytes) -> PageEntry:
     else:
         _check(body is None or isinstance(body, bytes), "a page entry's body is not bytes")
     return PageEntry(kind, run, fields)
+
+
+def _is_counts(counts: Any) -> bool:
+    """A run's counts as ``crawl_counts`` makes them: numbers, the error kinds' numbers, URLs."""
+    if not isinstance(counts, dict):
+        return False
+    kinds, urls = counts.get("error_kinds", {}), counts.get("robots_blocked_urls", [])
+    numbers = [value for key, value in counts.items() if key not in ("error_kinds", "robots_blocked_urls")]
+    return (
+        all(isinstance(value, int) for value in numbers)
+        and isinstance(kinds, dict)
+        and all(isinstance(key, str) and isinstance(value, int) for key, value in kinds.items())
+        and isinstance(urls, list)
+        and all(isinstance(url, str) for url in urls)
+    )
 
 
 _SCALARS = (str, int, float, bool, type(None))

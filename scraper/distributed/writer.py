@@ -99,7 +99,10 @@ class ArchiveWriter:
             kind, run, fields = entry.kind, entry.run, entry.fields
             pending[run] += 1
             if kind == "finish":
-                archive.finish_crawl(self.crawl_id(archive, run, fields["source"]), fields["counts"])
+                try:
+                    archive.finish_crawl(self.crawl_id(archive, run, fields["source"]), fields["counts"])
+                except (ValueError, TypeError) as exc:  # as for pages, below
+                    logger.error("writer: the crawl of %s in run %s not closed: %s", fields["source"], run, exc)
                 continue
             item = PageItem(**fields)
             tally: Counter[str] = Counter()
