@@ -90,7 +90,7 @@ class DiscoverSpider(scrapy.Spider):
         yield scrapy.Request(urljoin(home, "/robots.txt"), callback=self.parse_robots, errback=self.no_robots)
 
     def own_urls(self, source: str | None = None) -> list[str]:
-        """The site the user asked about: its host may be fetched even when it is not public."""
+        """The site the user asked about: its origin may be fetched even when it is not public."""
         return [self.result.home]
 
     def probe(self, url: str, callback: Any, **meta: Any) -> scrapy.Request:

@@ -38,8 +38,8 @@ class PageSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[scrapy.Request]:
         yield scrapy.Request(self.page.url, callback=self.keep, errback=self.failed, dont_filter=True)
 
-    def own_urls(self) -> list[str]:
-        """The page the user asked for: its host may be fetched even when it is not public."""
+    def own_urls(self, source: str | None = None) -> list[str]:
+        """The page the user asked for: its origin may be fetched even when it is not public."""
         return [self.page.url]
 
     def keep(self, response: Response) -> None:
