@@ -91,7 +91,7 @@ TABLES: dict[str, dict[str, str]] = {
         "errors": "Requests that failed",
         "error_kinds": "JSON object: number of failures by kind (http_404, timeout, dns, ...)",
         "robots_blocked": "Requests not made because robots.txt forbids them",
-        "skipped_known": "Article URLs found but not fetched: already in the archive",
+        "skipped_known": "Article URLs found but not fetched: already in the archive, or fetched for another source in this run",
         "skipped_old": "Feed or sitemap entries not fetched: dated before the source's `since`",
         "not_modified": "Feeds, sitemaps and section pages answered 304 Not Modified (not parsed again)",
         "retry_after": "429/503 answers with a Retry-After header, waited out before asking the site again",

@@ -9,7 +9,7 @@ response or failure into a :class:`~scraper.crawl.items.PageItem` for the pipeli
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from datetime import datetime, timezone
 from itertools import islice
 from typing import Any, Protocol
@@ -159,7 +159,7 @@ class NewsSpider(scrapy.Spider):
         not grow with the size of a sitemap or of the archive.
         """
         count = counter(self.crawler.stats, source)
-        fresh = self._recent_unclaimed(source, candidates)
+        fresh = self._recent_unclaimed(source, candidates, count)
         while batch := dict(islice(fresh, KNOWN_BATCH)):
             known = self.archive.known_urls(batch)
             count("newsarchive/skipped_known", len(known))
@@ -179,7 +179,7 @@ class NewsSpider(scrapy.Spider):
                 )
 
     def _recent_unclaimed(
-        self, source: str, candidates: Iterable[tuple[str, dict[str, Any]]]
+        self, source: str, candidates: Iterable[tuple[str, dict[str, Any]]], count: Callable[..., Any]
     ) -> Iterator[tuple[str, dict[str, Any]]]:
         for url, hints in candidates:
             if not url.startswith(("http://", "https://")):
@@ -187,7 +187,10 @@ class NewsSpider(scrapy.Spider):
             if self.too_old(source, hints):
                 continue
             url = normalize_url(url)
-            if url not in self.claimed:
+            if url in self.claimed:
+                # Fetched in this run already, for this or another source: known, not missing.
+                count("newsarchive/skipped_known")
+            else:
                 yield url, hints
 
     def own_urls(self, source: str | None = None) -> list[str]:
