@@ -131,12 +131,23 @@ def _v5_body_codec(db: sqlite_utils.Database) -> None:
     db["bodies"].add_column("codec", str, not_null_default="zlib")
 
 
+def _v6_listings_and_reasons(db: sqlite_utils.Database) -> None:
+    # Plain ALTER TABLE, as in v4: sqlite-utils would rebuild articles and drop its FTS triggers.
+    # What a source's listings are read with: when it changes, they are read in full, not conditionally.
+    db.execute("ALTER TABLE crawls ADD COLUMN listing_settings TEXT")
+    # Why a page was not taken for an article, as the extractor said.
+    db.execute("ALTER TABLE pages ADD COLUMN why_not_article TEXT")
+    # The URL as published, which revisits fetch; the key (url) is normalised and may not be served.
+    db.execute("ALTER TABLE articles ADD COLUMN fetched_from TEXT")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_initial,
     _v2_discovery_counts,
     _v3_crawl_backoff,
     _v4_revisions,
     _v5_body_codec,
+    _v6_listings_and_reasons,
 ]
 LATEST = len(MIGRATIONS)
 

@@ -280,7 +280,7 @@ def due_revisits(
     }
     # Any fetch counts, also a failed one (recorded in pages), so a deleted article is not retried every run.
     sql = """
-        SELECT articles.url, articles.first_seen, articles.title, articles.published
+        SELECT articles.url, articles.fetched_from, articles.first_seen, articles.title, articles.published
         FROM articles LEFT JOIN pages ON pages.url = articles.url
         WHERE articles.source = :source
           AND (articles.first_seen, articles.url) > (:after_seen, :after_url)

@@ -30,6 +30,9 @@ TABLES: dict[str, dict[str, str]] = {
         "last_fetched": "When the article page was last fetched",
         "content_hash": "SHA-256 of the normalised title and text; changes only when the words change",
         "body_hash": "The raw page this version was extracted from (bodies.hash); `newsarchive reextract` reads it",
+        "fetched_from": "The URL the article was last fetched from, exactly as the feed, sitemap or page listed it "
+        "(revisits fetch it; url is the normalised key, which the site may not serve); empty for articles "
+        "archived before newsarchive kept it",
     },
     "revisions": {
         "_": "Earlier versions of articles whose title or text changed: one row per replaced version.",
@@ -58,6 +61,8 @@ TABLES: dict[str, dict[str, str]] = {
         "an article or not_article page), error",
         "status": "HTTP status code (0 when no response arrived)",
         "error": "Why the fetch or extraction failed, when it did",
+        "why_not_article": "For outcome not_article: why the extractor did not take the page for an article "
+        "(e.g. too few words, a list of headlines)",
         "content_type": "Content-Type of the response",
         "headers": "JSON object of the response headers; a feed's or sitemap's ETag and Last-Modified "
         "make its next fetch a conditional request",
@@ -95,6 +100,10 @@ TABLES: dict[str, dict[str, str]] = {
         "skipped_old": "Feed or sitemap entries not fetched: dated before the source's `since`",
         "not_modified": "Feeds, sitemaps and section pages answered 304 Not Modified (not parsed again)",
         "retry_after": "429/503 answers with a Retry-After header, waited out before asking the site again",
+        "listing_settings": "Fingerprint of the source settings that decide what its listings yield (feeds, "
+        "sitemaps, sections, follow, deny, depth, and since or `crawl --since`): when it differs from the last "
+        "crawl's, the listings are read in full (no conditional request), so entries skipped before are reconsidered; "
+        "empty for a crawl that read no listing (single URLs, `newsarchive add`)",
         "backoff": "Seconds the scheduler waits before crawling the source again, when longer than its "
         "timetable because of consecutive failures (empty: on timetable)",
     },

@@ -212,9 +212,10 @@ class Archive:
 
     ``readonly=True`` opens it for reading only (search, export, stats); an
     archive written by an older newsarchive is upgraded first when the file is writable.
+    ``create=False`` refuses to make an archive of an empty file (commands that only rework one).
     """
 
-    def __init__(self, path: str | Path, *, readonly: bool = False, timeout: float = 30.0):
+    def __init__(self, path: str | Path, *, readonly: bool = False, timeout: float = 30.0, create: bool = True):
         self.path = Path(path)
         self.readonly = readonly
         self.timeout = timeout
@@ -227,7 +228,7 @@ class Archive:
         try:
             self.db = self._connect()
             version = current_version(self.db)
-            if version == 0 and (readonly or self.db.table_names()):
+            if version == 0 and (readonly or not create or self.db.table_names()):
                 raise ArchiveError(f"{self.path}: not a newsarchive archive (an SQLite file without its tables)")
             if readonly and version < LATEST:
                 self.db.close()
@@ -273,8 +274,8 @@ class Archive:
 
     # -- crawl runs -----------------------------------------------------------------
 
-    def start_crawl(self, source: str, run: str | None = None) -> int:
-        """Open a crawls row for one source; returns its id."""
+    def start_crawl(self, source: str, run: str | None = None, listing_settings: str | None = None) -> int:
+        """Open a crawls row for one source, with the fingerprint of its listing settings; returns its id."""
         with self.db.conn:
             table = self.db["crawls"].insert(
                 {
@@ -283,10 +284,21 @@ class Archive:
                     "started": utcnow(),
                     "status": "running",
                     "error_kinds": "{}",
+                    "listing_settings": listing_settings,
                     **{key: 0 for key in CRAWL_COUNTS},
                 }
             )
         return table.last_pk
+
+    def listing_settings_changed(self, source: str, listing_settings: str) -> bool:
+        """Whether the source's last finished crawl that read listings read them with other settings
+        (or none is known): then their entries must all be weighed again, and nothing asked conditionally."""
+        row = self.db.execute(
+            "SELECT listing_settings FROM crawls WHERE source = ? AND finished IS NOT NULL "
+            "AND listing_settings IS NOT NULL ORDER BY id DESC LIMIT 1",
+            [source],
+        ).fetchone()
+        return row is None or row[0] != listing_settings
 
     def finish_crawl(
         self, crawl_id: int, counts: dict[str, Any], *, interrupted: bool = False, failed: bool = False
@@ -396,6 +408,8 @@ class Archive:
         article: dict[str, Any] | None = None,
         article_url: str | None = None,
         redirected_from: str | None = None,
+        fetched_url: str | None = None,
+        why_not_article: str | None = None,
     ) -> str | None:
         """Write one fetch, inside the caller's transaction.
 
@@ -403,7 +417,8 @@ class Archive:
         (outcome ``not_modified``) keeps the headers and body of the last full
         response, whose validators make the next request conditional too.
         ``redirected_from`` is the URL first requested, recorded as a redirect
-        when the page was read, so it is not fetched again either.
+        when the page was read, so it is not fetched again either. ``fetched_url``
+        is the URL as requested (not normalised), kept with the article for revisits.
         """
         now = utcnow()
         headers = headers or {}
@@ -414,6 +429,7 @@ class Archive:
             "outcome": outcome,
             "status": status,
             "error": error,
+            "why_not_article": why_not_article,
             "fetched_at": now,
             "crawl_id": crawl_id,
         }
@@ -438,9 +454,9 @@ class Archive:
             return None
         if article_url and article_url != url and self._owner(article_url) not in (None, source):
             # A page never replaces another source's article through its canonical URL.
-            stored = self._store_article(url, source, article, now, row.get("body_hash"))
+            stored = self._store_article(url, source, article, now, row.get("body_hash"), fetched_url)
             return f"{stored}+{SOURCE_CONFLICT}"
-        return self._store_article(article_url or url, source, article, now, row.get("body_hash"))
+        return self._store_article(article_url or url, source, article, now, row.get("body_hash"), fetched_url)
 
     def _owner(self, url: str) -> str | None:
         """The source an archived article belongs to; None when there is none at this URL."""
@@ -461,17 +477,22 @@ class Archive:
             list(row.values()),
         )
 
-    def _store_article(self, url: str, source: str, article: dict[str, Any], now: str, body_hash: str | None) -> str:
+    def _store_article(
+        self, url: str, source: str, article: dict[str, Any], now: str, body_hash: str | None, fetched_from: str | None
+    ) -> str:
         row = article_row(article)
         row["last_fetched"] = now
         row["body_hash"] = body_hash
+        if fetched_from:
+            row["fetched_from"] = fetched_from
         previous = self.article(url)
         if previous is None:
             self._upsert("articles", {"url": url, "source": source, "first_seen": now, **row})
             return "new"
         if previous["content_hash"] == row["content_hash"]:
             # Same words, maybe other markup: the newest page is the one to re-extract from.
-            self._upsert("articles", {"url": url, "last_fetched": now, "body_hash": body_hash})
+            kept = {key: row[key] for key in ("last_fetched", "body_hash", "fetched_from") if key in row}
+            self._upsert("articles", {"url": url, **kept})
             return "unchanged"
         self._record_revision(previous, row, replaced_at=now, cause="fetch")
         self._upsert("articles", {"url": url, **row})
@@ -481,6 +502,24 @@ class Archive:
         """The archived article at this URL, as a row."""
         rows = list(self.db.query("SELECT * FROM articles WHERE url = ?", [url]))
         return rows[0] if rows else None
+
+    def adopt_page(self, page_url: str, article_url: str, article: dict[str, Any]) -> str:
+        """Archive the article a new extraction found in a page stored as ``not_article``
+        (no fetch happened); returns ``new``, ``updated`` or ``unchanged`` as a crawl would."""
+        with self.db.conn:
+            page = self.db.execute(
+                "SELECT source, fetched_at, body_hash FROM pages WHERE url = ? AND outcome = 'not_article'", [page_url]
+            ).fetchone()
+            if page is None:
+                raise ArchiveError(f"no page stored as not_article at {page_url}")
+            source, fetched_at, body_hash = page
+            self.db.execute("UPDATE pages SET outcome = 'article', why_not_article = NULL WHERE url = ?", [page_url])
+            return self._store_article(article_url, source, article, fetched_at, body_hash, None)
+
+    def explain_not_article(self, page_url: str, why: str) -> None:
+        """Record why the extractor does not take a stored page for an article."""
+        with self.db.conn:
+            self.db.execute("UPDATE pages SET why_not_article = ? WHERE url = ? AND outcome = 'not_article'", [why, page_url])
 
     def replace_extraction(self, url: str, article: dict[str, Any]) -> str:
         """Store a new extraction of the same stored page (no fetch happened).

@@ -208,7 +208,7 @@ def run_peer(urls_file: Path, folder: Path, count: int) -> Run:
 
 def _extract(level: str, page: tuple[str, bytes]) -> bool:
     url, body = page
-    article, _ = prepare_page(body, "text/html; charset=utf-8", url, {}, level)
+    article, _, _ = prepare_page(body, "text/html; charset=utf-8", url, {}, level)
     return article is not None
 
 

@@ -144,7 +144,8 @@ def with_archive(write: bool = False) -> Callable[[Callable[..., Any]], Callable
                 path = Path(archive_path) if archive_path else load_config(config_path).archive_path
                 if not path.exists():
                     raise ArchiveError(f"{path}: no archive here yet; run `newsarchive crawl` first")
-                with Archive(path, readonly=not write) as archive:
+                # A command that reworks an archive never makes one of another file (an empty one).
+                with Archive(path, readonly=not write, create=False) as archive:
                     return command(archive=archive, **kwargs)
             except (ConfigError, ArchiveError, QueryError) as exc:
                 fail(str(exc))
@@ -185,6 +186,8 @@ def cli() -> None:
 @click.option("--source", "-s", "names", multiple=True, help="Crawl only this source (repeatable).")
 @frontier_option
 @click.option("--refresh", is_flag=True, help="Fetch every archived article of the sources again now.")
+@click.option("--since", metavar="AGE",
+              help="Take entries up to this old (30d, 12h, 1w) from every source, this run only, instead of its `since`.")  # fmt: skip
 @click.option("--verbose", "-v", is_flag=True, help="Show Scrapy's log.")
 @click.option("--wait", type=click.FloatRange(min=0), default=0, show_default=True,
               help="Seconds to wait for sources that another process is crawling, before skipping them.")  # fmt: skip
@@ -197,6 +200,7 @@ def crawl(
     names: tuple[str, ...],
     frontier: str | None,
     refresh: bool,
+    since: str | None,
     verbose: bool,
     wait: float,
     progress_every: float,
@@ -213,7 +217,7 @@ def crawl(
     from archive.store import make_archive_folder
     from scraper.crawl.run import run_crawl
 
-    config = config.with_frontier(frontier)
+    config = config.with_frontier(frontier).with_since(since)
     sources = config.select(names)
     log_level = "INFO" if verbose else "WARNING"
     make_archive_folder(config.archive_path)
@@ -632,12 +636,16 @@ def open_output(output: str, binary: bool) -> Iterator[IO[Any]]:
 @with_selection
 @click.option("--workers", type=click.IntRange(0), help="Extraction processes (default: one per core; 0: in-process).")
 def reextract(archive: Archive, selection: Selection, workers: int | None) -> None:
-    """Run the current extractor again on the stored raw pages (no network); update what changed."""
+    """Run the current extractor again on the stored raw pages (no network), at the config's
+    `extract` level; update what changed, and archive the pages once judged not articles that now are."""
     from scraper.crawl.pool import shutdown_pools
     from scraper.reextract import reextract as run_reextract
 
+    # The level is the config's, when there is a config (as `stats` reads its schedule).
+    config_path = Path(click.get_current_context().params.get("config_path") or "config.yaml")
+    level = load_config(config_path).crawl.extract if config_path.exists() else "best"
     try:
-        report = run_reextract(archive, selection, workers)
+        report = run_reextract(archive, selection, workers, level=level)
     finally:
         shutdown_pools()
     click.echo(
@@ -646,6 +654,8 @@ def reextract(archive: Archive, selection: Selection, workers: int | None) -> No
         f"{report.unchanged} unchanged, {report.not_articles} no longer seen as articles (kept), "
         f"{report.no_body} without a stored page"
         + (f", {report.failed} failed (kept as they were)" if report.failed else "")
+        + f"; {report.pages_examined} pages once judged not articles examined, {report.found} of them now archived "
+        f"({level} extraction)"
     )
 
 

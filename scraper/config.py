@@ -7,6 +7,8 @@ instead of showing a traceback.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -250,6 +252,12 @@ class Source(BaseModel):
     def since_delta(self) -> timedelta | None:
         return parse_duration(self.since) if self.since else None
 
+    def listing_settings(self) -> str:
+        """A fingerprint of the settings that decide which entries of the source's listings a
+        crawl takes: when it changes, the listings must be read again in full."""
+        chosen = self.model_dump(mode="json", include={"feeds", "sitemaps", "sections", "follow", "deny", "depth", "since"})
+        return hashlib.sha256(json.dumps(chosen, sort_keys=True).encode("utf-8")).hexdigest()[:16]
+
     def modes(self) -> list[str]:
         """The discovery modes this source uses, named like the spiders."""
         return [mode for mode in ("feeds", "sitemaps", "sections", "urls") if getattr(self, mode)]
@@ -295,6 +303,17 @@ class Config(BaseModel):
             return self.model_copy(update={"frontier": self._frontier_is_redis(url)})
         except ValueError as exc:
             raise ConfigError(f"--frontier: {exc}") from None
+
+    def with_since(self, age: str | None) -> Config:
+        """This config with every source's ``since`` set to ``age`` (``crawl --since``), when one is given."""
+        if age is None:
+            return self
+        try:
+            parse_duration(age)
+        except ValueError as exc:
+            raise ConfigError(f"--since: {exc}") from None
+        sources = [source.model_copy(update={"since": age}) for source in self.sources]
+        return self.model_copy(update={"sources": sources})
 
     @field_validator("frontier_timeout")
     @classmethod

@@ -27,7 +27,7 @@ from scraper.crawl.configure import apply_config, crawl_settings
 from scraper.crawl.counts import counter
 from scraper.crawl.faults import failure_kind
 from scraper.crawl.items import PageItem
-from scraper.crawl.urls import normalize_url
+from scraper.crawl.urls import normalize_url, request_url
 
 
 class SeenLookup(Protocol):
@@ -67,6 +67,7 @@ class NewsSpider(scrapy.Spider):
         config: Config,
         crawl_ids: dict[str, int] | None = None,
         claimed: set[str] | None = None,
+        read_in_full: Iterable[str] = (),
         **kwargs: Any,
     ):
         super().__init__(**kwargs)
@@ -79,6 +80,8 @@ class NewsSpider(scrapy.Spider):
         # Feeds, sitemaps and section pages this crawler requested in this run: each is read once,
         # so sitemap indexes that list themselves or each other cannot loop.
         self.listed: set[str] = set()
+        # Sources whose listings are read without conditional requests (their settings changed).
+        self.read_in_full = set(read_in_full)
         now = datetime.now(timezone.utc)
         self.not_before = {source.name: now - source.since_delta if source.since else None for source in sources}
 
@@ -130,13 +133,15 @@ class NewsSpider(scrapy.Spider):
 
     def listing_request(self, source: str, url: str, kind: str, callback: Any, **meta: Any) -> scrapy.Request | None:
         """A request for a feed, sitemap or section page of ``source``, conditional when the archive
-        has validators; ``callback`` parses it unless it is unchanged (304). None when this run
-        requested the listing already."""
+        has validators (unless the source's listings are read in full); ``callback`` parses it
+        unless it is unchanged (304). None when this run requested the listing already."""
         key = normalize_url(url)
         if key in self.listed:
             self.logger.info("%s: %s was read in this run already", source, url)
             return None
         self.listed.add(key)
+        if source in self.read_in_full:
+            meta["unconditional"] = True
         return scrapy.Request(
             url,
             callback=self.parse_listing,
@@ -163,10 +168,10 @@ class NewsSpider(scrapy.Spider):
         while batch := dict(islice(fresh, KNOWN_BATCH)):
             known = self.archive.known_urls(batch)
             count("newsarchive/skipped_known", len(known))
-            for url, hints in batch.items():
-                if url in known or url in self.claimed:
+            for key, (url, hints) in batch.items():
+                if key in known or key in self.claimed:
                     continue
-                self.claimed.add(url)
+                self.claimed.add(key)
                 yield scrapy.Request(
                     url,
                     callback=self.parse_article,
@@ -180,18 +185,19 @@ class NewsSpider(scrapy.Spider):
 
     def _recent_unclaimed(
         self, source: str, candidates: Iterable[tuple[str, dict[str, Any]]], count: Callable[..., Any]
-    ) -> Iterator[tuple[str, dict[str, Any]]]:
+    ) -> Iterator[tuple[str, tuple[str, dict[str, Any]]]]:
+        """(key, (URL as published, hints)) of the candidates worth looking up in the archive."""
         for url, hints in candidates:
             if not url.startswith(("http://", "https://")):
                 continue
             if self.too_old(source, hints):
                 continue
-            url = normalize_url(url)
-            if url in self.claimed:
+            key = normalize_url(url)
+            if key in self.claimed:
                 # Fetched in this run already, for this or another source: known, not missing.
                 count("newsarchive/skipped_known")
             else:
-                yield url, hints
+                yield key, (request_url(url), hints)
 
     def own_urls(self, source: str | None = None) -> list[str]:
         """The configured URLs of a source (None: of every source of the spider): their
@@ -216,6 +222,7 @@ class NewsSpider(scrapy.Spider):
         return PageItem(
             redirected_from=normalize_url(redirects[0]) if redirects else None,
             url=normalize_url(response.url),
+            fetched_url=response.url,
             source=source,
             kind=kind,
             status=response.status,

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+import heapq
+import math
+from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip
@@ -15,6 +19,8 @@ from scrapy.utils.sitemap import sitemap_urls_from_robots
 from trafilatura.feeds import FeedParameters, determine_feed
 from twisted.python.failure import Failure
 
+from scraper.crawl.faults import failure_kind
+from spiders.base import parse_date
 from spiders.feeds import feed_entries
 from spiders.sitemaps import sitemap_entries
 
@@ -32,6 +38,35 @@ COMMON_SITEMAP_PATHS = (
 # A feed advertised by the home page, or a news child of a sitemap index, checked at most this many times.
 MAX_CANDIDATES = 10
 NEWS_NAMESPACE = b"google.com/schemas/sitemap-news"
+# The suggested `since` lets the first crawl take about this many of the newest dated entries.
+SINCE_ENTRIES = 100
+SINCE_LEAST_DAYS = 2  # a news site's listings turn over within days: never suggest less
+DAY = 86400.0
+
+
+def count_and_date(entries: Iterable[tuple[str, dict[str, Any]]]) -> tuple[int, list[datetime]]:
+    """How many entries there are, and the newest SINCE_ENTRIES dates they give (published,
+    else lastmod), newest first; in one pass, so a sitemap of 50,000 is never held whole."""
+    count = 0
+    newest: list[datetime] = []  # a heap: the oldest kept date first
+    for _, hints in entries:
+        count += 1
+        date = parse_date(hints.get("published") or hints.get("lastmod"))
+        if date and len(newest) < SINCE_ENTRIES:
+            heapq.heappush(newest, date)
+        elif date and date > newest[0]:
+            heapq.heapreplace(newest, date)
+    return count, sorted(newest, reverse=True)
+
+
+def suggested_since(dates: list[datetime], now: datetime | None = None) -> str | None:
+    """A ``since`` that takes the newest SINCE_ENTRIES dated entries: the age of the oldest of
+    them in days, plus a day, at least SINCE_LEAST_DAYS; None when no entry is dated."""
+    newest = heapq.nlargest(SINCE_ENTRIES, dates)
+    if not newest:
+        return None
+    age = ((now or datetime.now(timezone.utc)) - newest[-1]).total_seconds()
+    return f"{max(SINCE_LEAST_DAYS, math.ceil(max(age, 0) / DAY) + 1)}d"
 
 
 @dataclass
@@ -43,6 +78,7 @@ class Found:
     entries: int
     parent: str | None = None  # the sitemap index that lists it
     rank: int = 0  # order of discovery: the order the site advertises them in
+    dates: list[datetime] = field(default_factory=list)  # of its newest dated entries
 
 
 @dataclass
@@ -58,7 +94,7 @@ class SiteDiscovery:
 
     def source_entry(self) -> dict[str, Any]:
         """A config.yaml source for this site: its feeds, and its news sitemaps (else its
-        top-level sitemaps), limited to recent entries."""
+        top-level sitemaps), limited to recent entries as the entries' own dates show them."""
         host = (urlsplit(self.home).hostname or "site").removeprefix("www.")
         entry: dict[str, Any] = {"name": host.replace(".", "-")}
         feeds = [item.url for item in self.of_kind("feed")]
@@ -68,7 +104,10 @@ class SiteDiscovery:
             entry["feeds"] = feeds
         if sitemaps:
             entry["sitemaps"] = sitemaps
-        entry["since"] = "2d"
+        chosen = set(feeds) | set(sitemaps)
+        since = suggested_since([date for item in self.found.values() if item.url in chosen for date in item.dates])
+        if since:
+            entry["since"] = since
         return entry
 
 
@@ -109,15 +148,18 @@ class DiscoverSpider(scrapy.Spider):
             yield self.probe(url, self.check_feed)
 
     def home_failed(self, failure: Failure) -> Iterator[scrapy.Request]:
-        self.result.home_error = str(failure.value) or type(failure.value).__name__
+        # The true reason: a robots.txt that answered and forbids, else how the fetch failed
+        # (connection_refused, dns, timeout, tls, http_404, ...), also when robots.txt failed first.
+        forbidden = failure.check(IgnoreRequest) and not failure.check(HttpError)
+        self.result.home_error = "robots.txt forbids it" if forbidden else failure_kind(failure)
         if failure.check(HttpError):  # the site answers: its feeds may still be in the usual places
             for path in COMMON_FEED_PATHS:
                 yield self.probe(urljoin(self.result.home, path), self.check_feed)
 
     def check_feed(self, response: Response) -> None:
-        entries = feed_entries(response.body, response.url)
-        if entries:
-            self.found(Found(response.url, "feed", len(entries)), response)
+        count, dates = count_and_date(feed_entries(response.body, response.url))
+        if count:
+            self.found(Found(response.url, "feed", count, dates=dates), response)
 
     # -- sitemaps ---------------------------------------------------------------------
 
@@ -146,7 +188,8 @@ class DiscoverSpider(scrapy.Spider):
             yield from self.probe_sitemaps([url for url in children if "news" in url.lower()], parent=response.url)
         elif kind == "urlset":
             news = NEWS_NAMESPACE in body
-            self.found(Found(response.url, "news sitemap" if news else "sitemap", sum(1 for _ in entries), parent), response)
+            count, dates = count_and_date(entries)
+            self.found(Found(response.url, "news sitemap" if news else "sitemap", count, parent, dates=dates), response)
 
     def found(self, item: Found, response: Response) -> None:
         item.rank = response.meta["rank"]

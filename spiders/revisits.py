@@ -39,7 +39,8 @@ class RevisitSpider(NewsSpider):
             self.claimed.add(row["url"])
             count("newsarchive/revisits")
             yield scrapy.Request(
-                row["url"],
+                # As published: the key may be a normalised form the site does not serve.
+                row["fetched_from"] or row["url"],
                 callback=self.parse_article,
                 errback=self.on_error,
                 # What the archive knows stays the fallback if the page stops saying it.

@@ -126,9 +126,12 @@ def test_a_dead_source_is_reported_and_the_others_go_on(crawled):
     assert result.returncode == 1  # not everything went well
     runs = {row["source"]: row for row in rows(db, "SELECT * FROM crawls ORDER BY id DESC")}  # first run wins
     assert runs["dead"]["status"] == "failed"
-    # Its robots.txt could not be fetched: nothing more is asked of the site (RFC 9309).
-    assert json.loads(runs["dead"]["error_kinds"]) == {"robots_txt_connection_refused": 1}
-    assert runs["dead"]["robots_blocked"] == 1
+    # Its robots.txt could not be fetched: nothing more is asked of the site (RFC 9309), and
+    # its feed fails for the true reason, not as forbidden by robots.txt.
+    assert json.loads(runs["dead"]["error_kinds"]) == {"connection_refused": 1}
+    assert runs["dead"]["robots_blocked"] == 0
+    assert "dead: robots.txt forbade" not in result.stdout
+    assert "dead: errors: connection_refused x1" in result.stdout
     assert runs["daily-feeds"]["status"] == "ok" and runs["daily-feeds"]["new"] == 5
     assert runs["daily-sitemap"]["new"] == 1  # the only article not in a feed
     assert "dead" in result.stdout and "connection_refused" in result.stdout

@@ -72,13 +72,13 @@ def test_every_fault_is_counted_by_kind(crawled):
     expected["blocked_address"] += 3  # the feed's own links to 127.0.0.2 (twice) and 169.254.169.254
     expected.update(malformed_xml=2, xml_entities=2, too_many_entries=1)
     assert runs["hostile"] == dict(expected)
-    assert runs["robots-timeout"] == {"robots_txt_timeout": 1}
+    assert runs["robots-timeout"] == {"timeout": 1}
     assert runs["robots-500"] == {"robots_txt_http_500": 1}
     assert runs["robots-moved"] == {"robots_txt_http_503": 1}  # counted for the site it was moved from
     for path, kind in faults.items():
         if not path.startswith("/redirect/"):  # a redirect's fault is recorded at its last URL
             assert pages[web.main.base + path]["error"] == kind, path
-    assert "xml_entities" in result.stdout and "robots_txt_timeout" in result.stdout
+    assert "xml_entities" in result.stdout and "robots-timeout: errors: timeout x1" in result.stdout
 
 
 def test_each_fault_is_logged_once_in_one_line(crawled):
@@ -127,12 +127,19 @@ def test_a_failed_robots_txt_forbids_its_site_in_bounded_time(crawled):
     db, web, result, elapsed = crawled
     # A robots.txt that answers 5xx (also after a redirect) or never answers (after timeout x
     # (retries + 1)) means "disallow everything" (RFC 9309, 2.3.1.4): no page is fetched this time.
-    broken = (("robots-timeout", web.robots_timeout), ("robots-500", web.robots_500), ("robots-moved", web.robots_moved))
-    for source, server in broken:
+    # The pages fail for that reason; "robots.txt forbade" is kept for a robots.txt that forbids.
+    broken = (
+        ("robots-timeout", web.robots_timeout, "timeout"),
+        ("robots-500", web.robots_500, "robots_txt_http_500"),
+        ("robots-moved", web.robots_moved, "robots_txt_http_503"),
+    )
+    for source, server, kind in broken:
         run = rows(db, "SELECT new, robots_blocked, status FROM crawls WHERE source = ?", (source,))[0]
-        assert (run["new"], run["robots_blocked"], run["status"]) == (0, 1, "failed")
+        assert (run["new"], run["robots_blocked"], run["status"]) == (0, 0, "failed")
         assert server.count("/story.html") == 0
-        assert f"{source}: robots.txt forbade: {server.base}/story.html" in result.stdout
+        page = rows(db, "SELECT outcome, error FROM pages WHERE url = ?", (server.base + "/story.html",))
+        assert page == [{"outcome": "error", "error": kind}]
+        assert f"{source}: robots.txt forbade" not in result.stdout
     assert elapsed < 120
 
 

@@ -34,7 +34,8 @@ def format_discovery(result: SiteDiscovery) -> str:
     """What was found, as comments, then a source entry ready to paste under ``sources:``."""
     lines = [f"# found from {result.home}:"]
     for item in result.found.values():
-        lines.append(f"#   {item.kind}: {item.url} ({item.entries} entries)")
+        newest = f", newest {item.dates[0].date().isoformat()}" if item.dates else ""
+        lines.append(f"#   {item.kind}: {item.url} ({item.entries} entries{newest})")
     lines.append("# paste under `sources:` in config.yaml")
     entry = yaml.safe_dump([result.source_entry()], sort_keys=False, allow_unicode=True)
     lines.extend(f"  {line}" for line in entry.splitlines())

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from OpenSSL.SSL import Error as OpenSSLError
 from scrapy.exceptions import (
     CannotResolveHostError,
     DownloadCancelledError,
@@ -63,14 +64,34 @@ _FAILURE_KINDS: list[tuple[type[BaseException], str]] = [
 ]
 
 
+def _tls_failed(failure: Failure) -> bool:
+    """Whether the connection failed in the TLS handshake (a bad certificate, no common protocol).
+
+    Scrapy wraps Twisted's ResponseNeverReceived in DownloadFailedError; Twisted keeps the
+    OpenSSL error among the reasons it never received a response.
+    """
+    error: BaseException | None = failure.value
+    while error is not None:
+        if isinstance(error, OpenSSLError):
+            return True
+        reasons = getattr(error, "reasons", None) or []
+        if any(isinstance(reason, Failure) and reason.check(OpenSSLError) for reason in reasons):
+            return True
+        error = error.__cause__
+    return False
+
+
 def failure_kind(failure: Failure) -> str:
-    """A short name for why a request failed, used to count errors by kind."""
+    """A short name for why a request failed, used to count errors by kind: ``http_404``,
+    ``dns``, ``connection_refused``, ``timeout``, ``tls``, ..."""
     if failure.check(HttpError):
         return f"http_{failure.value.response.status}"
     if failure.check(Fault):
         return failure.value.kind
     if failure.check(BlockedAddress) or isinstance(failure.value.__cause__, BlockedAddress):
         return "blocked_address"
+    if _tls_failed(failure):
+        return "tls"
     for exc_type, kind in _FAILURE_KINDS:
         if failure.check(exc_type):
             return kind

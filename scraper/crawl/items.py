@@ -24,3 +24,5 @@ class PageItem:
     error: str | None = None  # failure kind: http_404, timeout, dns, not_html, ...
     article: dict[str, Any] | None = None  # set by extraction
     redirected_from: str | None = None  # the URL first requested, when a redirect led here
+    fetched_url: str | None = None  # the URL as requested (url is its normalised key)
+    why_not_article: str | None = None  # set by extraction when the page is no article

@@ -23,9 +23,8 @@ from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 
 from scraper.crawl.counts import counter, source_prefix
-from scraper.crawl.faults import count_fault
+from scraper.crawl.faults import Fault, failure_kind
 from scraper.crawl.urls import normalize_url
-from scraper.crawl.faults import failure_kind
 
 logger = logging.getLogger(__name__)
 # Meta key of Scrapy's robots.txt request (and of redirects made of it): the site it is for.
@@ -42,8 +41,7 @@ BACKLOG_POLL = 0.05  # seconds between looks at a full extraction backlog
 class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
     """Scrapy's robots.txt middleware, with every waiting request getting the parser,
     each forbidden URL logged once and kept for the summary, and a robots.txt that
-    fails counted (``robots_txt_timeout``, ``robots_txt_http_500``, ...) and obeyed
-    as RFC 9309 says.
+    fails obeyed as RFC 9309 says.
 
     In Scrapy 2.19 only the first of several requests that wait for a site's
     robots.txt receives the parser; the others receive None and are let through,
@@ -54,14 +52,18 @@ class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
     disallow"); the next crawl asks again. Scrapy would crawl such a site as if it
     had no robots.txt. A 4xx means there is none, and is left to Scrapy, which reads
     the error page as a robots.txt without rules: everything is allowed, as the RFC says.
+
+    The requests for such a site fail, and are counted, with the true reason: the
+    robots.txt fetch's (``connection_refused``, ``dns``, ``timeout``, ``tls``), or
+    ``robots_txt_http_503`` when robots.txt answered 503; never as forbidden, which
+    is said only of a robots.txt that answered and forbids.
     """
 
     def __init__(self, crawler: Crawler):
         super().__init__(crawler)
         self._forbidden: set[str] = set()
         self._asked_by: dict[str, str | None] = {}  # site -> the source whose request fetched its robots.txt
-        self._unreachable: set[str] = set()  # sites whose robots.txt failed in this crawl
-        self._disallow_all = self._parserimpl.from_crawler(crawler, b"User-agent: *\nDisallow: /\n")
+        self._unreachable: dict[str, str] = {}  # site -> why its robots.txt failed in this crawl
 
     async def process_request(self, request: Request, spider: Any = None) -> None:
         netloc = urlparse_cached(request).netloc
@@ -77,8 +79,6 @@ class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
         netloc = urlparse_cached(request).netloc
         self._asked_by.setdefault(netloc, request.meta.get("source"))
         parser = await super().robot_parser(request)
-        if netloc in self._unreachable:
-            return self._disallow_all
         cached = self._parsers.get(netloc)
         return parser if cached is None or isinstance(cached, Deferred) else cached
 
@@ -86,19 +86,23 @@ class SharedRobotsTxtMiddleware(RobotsTxtMiddleware):
     # and redirects were followed (RFC 9309, 2.3.1.2): a robots.txt moved to a failing URL fails.
     def process_response(self, request: Request, response: Response) -> Response:
         if response.status >= 500 and _ROBOTS_TXT_OF in request.meta:
-            self._fault(request, f"http_{response.status}")
+            # The site answers but does not say what it allows.
+            self._fault(request, f"robots_txt_http_{response.status}")
         return response
 
     def process_exception(self, request: Request, exception: Exception) -> None:
         if _ROBOTS_TXT_OF in request.meta and not isinstance(exception, IgnoreRequest):
+            # The site was not reached at all: its pages fail as robots.txt did.
             self._fault(request, failure_kind(Failure(exception)))
 
     def _fault(self, request: Request, kind: str) -> None:
-        self._unreachable.add(request.meta[_ROBOTS_TXT_OF])
-        count_fault(counter(self._stats, request.meta.get("source")), f"robots_txt_{kind}")
+        self._unreachable[request.meta[_ROBOTS_TXT_OF]] = kind
         logger.warning("%s failed: %s; the site is not crawled this time (RFC 9309)", request.url, kind)
 
     def process_request_2(self, rp: RobotParser | None, request: Request) -> None:
+        unreachable = self._unreachable.get(urlparse_cached(request).netloc)
+        if unreachable:
+            raise Fault(unreachable, f"{request.url}: not fetched: the site's robots.txt failed ({unreachable})")
         try:
             super().process_request_2(rp, request)
         except IgnoreRequest:
@@ -119,7 +123,8 @@ class ConditionalListingMiddleware:
 
     Adds If-None-Match / If-Modified-Since from the validators the archive kept
     with the last full response, and lets a 304 reach the spider, which records
-    it as ``not_modified`` without parsing anything.
+    it as ``not_modified`` without parsing anything. A request marked
+    ``unconditional`` (its source's listing settings changed) is left whole.
     """
 
     def __init__(self, crawler: Crawler):
@@ -134,7 +139,8 @@ class ConditionalListingMiddleware:
         return cls(crawler)
 
     def process_request(self, request: Request) -> None:
-        if request.meta.get("kind") not in LISTING_KINDS or b"If-None-Match" in request.headers:
+        meta = request.meta
+        if meta.get("kind") not in LISTING_KINDS or meta.get("unconditional") or b"If-None-Match" in request.headers:
             return
         validators = self.crawler.spider.archive.validators(normalize_url(request.url))
         if validators:

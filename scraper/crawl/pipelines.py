@@ -50,7 +50,7 @@ class ExtractionPipeline:
         if not item.html or item.error or not isinstance(item.body, bytes):
             return item
         try:
-            item.article, item.body = await prepare_in_pool(
+            item.article, item.body, item.why_not_article = await prepare_in_pool(
                 self.pool, item.body, item.headers.get("Content-Type"), item.url, item.hints, self.level
             )
         except ExtractionFailed as exc:  # over its budget, or its worker died: the page is recorded, the crawl goes on
@@ -139,6 +139,7 @@ FATAL_WRITE_ERROR = "newsarchive/fatal_write_error"
 # also what travels through Redis from the workers to `newsarchive writer`.
 RECORD_FIELDS = (
     "url", "source", "kind", "status", "crawl_id", "headers", "body", "error", "article", "redirected_from",
+    "fetched_url", "why_not_article",
 )  # fmt: skip
 
 
@@ -205,6 +206,8 @@ def page_record(item: PageItem, outcome: str) -> dict[str, Any]:
         article=article,
         article_url=article_key(item.url, article.get("canonical_url")) if article else None,
         redirected_from=item.redirected_from,
+        fetched_url=item.fetched_url,
+        why_not_article=item.why_not_article if outcome == "not_article" else None,
     )
 
 

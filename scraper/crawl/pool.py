@@ -421,24 +421,25 @@ def _peak_address_space() -> int:
 
 def prepare_page(
     body: bytes, content_type: str | None, url: str, hints: dict[str, Any], level: str
-) -> tuple[dict[str, Any] | None, PackedBody]:
+) -> tuple[dict[str, Any] | None, PackedBody, str | None]:
     """All the per-page CPU work, done in a worker: decode, extract and hash the article,
-    hash and compress the body."""
+    hash and compress the body. Returns the article (None when there is none), the packed
+    body, and why the page is no article (None when it is one)."""
     # Imported here, not at the top: the workers preload it, and the crawl's own process,
     # which only hands pages over, is spared its import time and memory.
     from scraper.extract import extract
 
     article = extract(body, url, level=level, hints=hints, content_type=content_type)
     if not article.is_article:
-        return None, pack_body(body, BODY_COMPRESSION[level])
+        return None, pack_body(body, BODY_COMPRESSION[level]), article.not_article
     record = article.record()
     record["content_hash"] = content_hash(record["title"], record["text"])
-    return record, pack_body(body, BODY_COMPRESSION[level])
+    return record, pack_body(body, BODY_COMPRESSION[level]), None
 
 
 async def prepare_in_pool(
     pool: Executor, body: bytes, content_type: str | None, url: str, hints: dict[str, Any], level: str
-) -> tuple[dict[str, Any] | None, PackedBody]:
+) -> tuple[dict[str, Any] | None, PackedBody, str | None]:
     """Await :func:`prepare_page` run in the pool."""
     return await asyncio.wrap_future(pool.submit(prepare_page, body, content_type, url, hints, level))
 

@@ -86,6 +86,8 @@ def run_crawl(
     or SIGINT stops the crawl gracefully: pages in flight are written whole, and
     the run is recorded as ``interrupted``; a second one stops it at once. With ``progress_every`` a progress line is shown.
     Archived articles whose revisit is due are fetched again (all of them with ``refresh``).
+    A source whose listing settings changed since its last crawl (feeds, sitemaps, ``since``,
+    ``follow``, ...) has its listings read in full, without conditional requests.
 
     Can run once per process: Twisted's reactor cannot be restarted (the
     scheduler runs each crawl in a child process for that reason).
@@ -130,10 +132,16 @@ def _crawl_locked(
     progress = None
     try:
         try:
+            read_in_full: set[str] = set()  # sources whose listing settings changed since their last crawl
             for source in sources:
                 # With the source's lock held, a row still "running" is from a process that was killed.
                 archive.interrupt_running(source=source.name)
-                crawl_ids[source.name] = archive.start_crawl(source.name, run)
+                # None for a crawl that reads no listing (single URLs, `newsarchive add`): it leaves
+                # the comparison to the crawls that do.
+                fingerprint = source.listing_settings() if source.feeds or source.sitemaps or source.sections else None
+                if fingerprint and archive.listing_settings_changed(source.name, fingerprint):
+                    read_in_full.add(source.name)
+                crawl_ids[source.name] = archive.start_crawl(source.name, run, fingerprint)
             # A crawler costs Scrapy some milliseconds to build: none for revisits when nothing is due.
             due = {s.name for s in sources if any_due_revisits(archive.db, s.name, config.revisit_steps(s), everything=refresh)}
             for number, (mode, group) in enumerate(crawler_groups(config, sources, due)):
@@ -146,6 +154,7 @@ def _crawl_locked(
                     crawl_ids=crawl_ids,
                     claimed=claimed,
                     queue_dir=str(queues / f"{mode}-{number}"),
+                    read_in_full=read_in_full,
                     **({"refresh": refresh} if mode == "revisits" else {}),
                 )
             if progress_every is not None:

@@ -1,4 +1,5 @@
-"""One URL per article: the canonical form used as the archive's key."""
+"""One URL per article: the canonical form used as the archive's key and the duplicate check,
+and the URL as published, which is what is fetched."""
 
 from __future__ import annotations
 
@@ -15,6 +16,13 @@ def normalize_url(url: str) -> str:
         return courlan.normalize_url(url, strict=False)
     except ValueError:
         return url
+
+
+def request_url(url: str) -> str:
+    """The URL to fetch: exactly as the feed, sitemap or page lists it, without the fragment
+    (never sent). The normalised form is only a key: path parameters (``;``), ``@``, ``//``
+    and empty query parameters it rewrites are different URLs to a server (RFC 3986)."""
+    return urldefrag(url.strip())[0]
 
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}

@@ -48,6 +48,7 @@ from twisted.internet.task import LoopingCall
 from scraper.config import Config, Source, parse_duration
 from scraper.crawl.items import PageItem
 from scraper.crawl.pipelines import record_fields
+from scraper.crawl.urls import normalize_url
 from scraper.distributed import wire
 from scraper.distributed.frontier import DEAD_LETTER, REDIS_ERRORS, Frontier, queue_keys
 
@@ -170,7 +171,9 @@ class RunDupeFilter(RFPDupeFilter):
 
     def request_seen(self, request: Request) -> bool:
         run = self.frontier.run_of(self.source)
-        return self.frontier.seen_request(run, self.request_fingerprint(request))
+        # Requests go to the URL as published; two spellings of one archive key are one request.
+        keyed = request.replace(url=normalize_url(request.url))
+        return self.frontier.seen_request(run, self.request_fingerprint(keyed))
 
 
 class FrontierScheduler(Scheduler):

@@ -133,7 +133,10 @@ def page_of(data: bytes) -> PageEntry:
         isinstance(fields.get("status"), int) and (fields.get("crawl_id") is None or isinstance(fields["crawl_id"], int)),
         "a page entry's status is not a number",
     )
-    _check(all(_is_text(fields.get(name)) for name in ("error", "redirected_from")), "a page entry's error or redirect is not text")
+    _check(
+        all(_is_text(fields.get(name)) for name in ("error", "redirected_from", "fetched_url", "why_not_article")),
+        "a page entry's error, redirect, fetched URL or reason is not text",
+    )
     headers = fields.get("headers") or {}
     _check(
         isinstance(headers, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in headers.items()),
