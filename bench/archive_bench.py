@@ -34,7 +34,7 @@ from archive.queries import Selection, search  # noqa: E402
 from archive.store import Archive  # noqa: E402
 
 SOURCES = [f"source-{n:02d}" for n in range(10)]
-SYLLABLES = "ba be bi bo bu da de di do du ka ke ki ko ku la le li lo lu ma me mi mo mu na ne ni no nu ra re ri ro ru sa se si so su ta te ti to tu va ve vi vo vu".split()
+SYLLABLES = [consonant + vowel for consonant in "bdklmnrstv" for vowel in "aeiou"]
 
 
 def vocabulary(rng: random.Random, size: int) -> tuple[list[str], list[float]]:
@@ -68,7 +68,10 @@ def generate(db_path: Path, count: int) -> float:
             title = " ".join(rng.choices(words, cum_weights=cumulative, k=rng.randint(6, 11))).capitalize()
             published = (start + timedelta(minutes=5 * n)).isoformat()
             body = "".join(f"<p>{p}</p>" for p in paragraphs)
-            page = f"<!DOCTYPE html><html><head><title>{title}</title></head><body>{chrome}<main><h1>{title}</h1>{body}</main></body></html>"
+            page = (
+                f"<!DOCTYPE html><html><head><title>{title}</title></head>"
+                f"<body>{chrome}<main><h1>{title}</h1>{body}</main></body></html>"
+            )
             archive.record_page(
                 url=f"https://news{n % 10}.example/{published[:10]}/story-{n}.html",
                 source=SOURCES[n % len(SOURCES)],

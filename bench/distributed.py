@@ -92,7 +92,8 @@ def main() -> None:
                     folder = Path(tmp) / f"r{round_}-w{workers}"
                     folder.mkdir()
                     results[workers].append(one_round(folder, url, site, args.pages, workers))
-                    print(f"round {round_ + 1}, {workers} worker(s): {results[workers][-1][0]:.0f} / {results[workers][-1][1]:.0f} pages/s", flush=True)
+                    crawl_rate, writer_rate = results[workers][-1][:2]
+                    print(f"round {round_ + 1}, {workers} worker(s): {crawl_rate:.0f} / {writer_rate:.0f} pages/s", flush=True)
         site.stop()
     print(f"\n{args.pages} pages, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}, median of {args.rounds} rounds")
     print("workers  end-to-end pages/s  steady pages/s")

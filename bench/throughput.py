@@ -28,7 +28,6 @@ import argparse
 import contextlib
 import itertools
 import json
-import os
 import signal
 import sqlite3
 import statistics

@@ -583,7 +583,9 @@ def stats(archive: Archive, as_json: bool) -> None:
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "warc"]), default="jsonl", show_default=True,
               help="jsonl and csv: articles; warc: the raw responses (dates apply to when they were fetched), "
               "gzipped unless the output is named .warc.")  # fmt: skip
-@click.option("--output", "-o", type=click.Path(dir_okay=False, allow_dash=True), default="-", help="The file to write (default: standard output).")
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, allow_dash=True), default="-", help="The file to write (default: standard output)."
+)
 def export(archive: Archive, selection: Selection, fmt: str, output: str) -> None:
     """Export articles as JSON Lines or CSV, or the raw responses as a WARC file, streaming."""
     from archive import export as exporters

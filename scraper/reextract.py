@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import Any, TypeVar
 
-
 from archive.queries import Selection, keyset_rows
 from archive.store import Archive
 from scraper.crawl.pool import ExtractionFailed, get_pool

@@ -36,6 +36,7 @@ import schedule
 import yaml
 
 from archive.health import run_history, source_health
+from archive.locks import LockBusy, scheduler_lock, source_lock
 from archive.store import Archive
 from scraper.config import (
     Config,
@@ -46,7 +47,6 @@ from scraper.config import (
     load_config,
     schedule_seconds,
 )
-from archive.locks import LockBusy, scheduler_lock, source_lock
 
 logger = logging.getLogger("newsarchive.schedule")
 

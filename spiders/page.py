@@ -46,7 +46,8 @@ class PageSpider(scrapy.Spider):
         self.page.url = response.url
         self.page.status = response.status
         self.page.body = response.body
-        self.page.headers = {key.decode("latin-1"): value.decode("latin-1") for key, value in response.headers.items() for value in value[-1:]}
+        # The last value of a repeated header, as a browser's single-valued view would have it.
+        self.page.headers = {key.decode("latin-1"): values[-1].decode("latin-1") for key, values in response.headers.items() if values}
 
     def failed(self, failure: Failure) -> None:
         self.page.error = failure_kind(failure)

@@ -14,8 +14,8 @@ import json
 import threading
 import time
 from dataclasses import dataclass, field
-from email.utils import format_datetime, parsedate_to_datetime
 from datetime import datetime
+from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Callable

@@ -35,7 +35,9 @@ scalars = (
     | st.text(max_size=30)
     | st.sampled_from(["1e400", "99999999999999d", "0s", "-1h", "daily at 99:99", "http://", "https://[::1", "(", ".*"])
 )
-values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4), max_leaves=12)
+values = st.recursive(
+    scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4), max_leaves=12
+)
 
 
 def must_load_or_refuse(text: str) -> None:
@@ -81,8 +83,11 @@ def test_any_yaml_value(value):
     must_load_or_refuse(yaml.safe_dump(value, allow_unicode=True))
 
 
+NASTY_YAML = ["[" * 5000, "a: &x [*x]", "- !!python/object:os.system {}", "\ufeffsources: []", "a: b\n\tc: d"]
+
+
 @settings(max_examples=80, deadline=None)
-@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=200) | st.sampled_from(["[" * 5000, "a: &x [*x]", "- !!python/object:os.system {}", "\ufeffsources: []", "a: b\n\tc: d"]))
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=200) | st.sampled_from(NASTY_YAML))
 def test_any_text(text):
     must_load_or_refuse(text)
 

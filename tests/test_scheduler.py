@@ -7,7 +7,6 @@ is sent real signals, and is judged by its log and the crawls table.
 from __future__ import annotations
 
 import json
-
 import logging
 import os
 import re
@@ -27,9 +26,8 @@ import yaml
 
 from scraper.config import parse_config
 from scraper.scheduler import backoff_seconds, setup_logging
-from tests.conftest import REPO, run_cli, write_config
+from tests.conftest import REPO, rows, run_cli, write_config
 from tests.newssite import ARTICLES, Site, build_news_site, rss_feed, section_page
-from tests.conftest import rows
 
 LOG_LINE = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) (\w+) (.*)$")
 

@@ -6,9 +6,9 @@ import yaml
 from scrapy.crawler import CrawlerProcess
 
 from scraper.config import Config, CrawlSettings, Source
-from scraper.crawl.run import project_settings
 from scraper.crawl.configure import apply_config
 from scraper.crawl.logs import quiet_expected_faults
+from scraper.crawl.run import project_settings
 from spiders.discover import DiscoverSpider, SiteDiscovery
 
 

@@ -35,7 +35,9 @@ def fetch_page(url: str, config: Config | None = None, log_level: str = "WARNING
     return crawler.spider.page
 
 
-def add_pages(config: Config, urls: list[str], source_name: str | None = None, log_level: str = "WARNING") -> tuple[CrawlReport, list[tuple[str, str]]]:
+def add_pages(
+    config: Config, urls: list[str], source_name: str | None = None, log_level: str = "WARNING"
+) -> tuple[CrawlReport, list[tuple[str, str]]]:
     """Archive these pages now through the crawl's pipeline, under ``source_name`` (a
     configured source, whose crawl settings apply) or the source ``added``.
 

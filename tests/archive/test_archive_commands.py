@@ -26,8 +26,8 @@ from warcio.archiveiterator import ArchiveIterator
 from archive.migrations import LATEST
 from archive.store import content_hash
 from tests.conftest import REPO, invoke, rows, run_cli, write_config
+from tests.crawl.test_hostile import HOSTILE_STRINGS
 from tests.newssite import ARTICLES, Site, article_page, build_news_site
-from tests.test_hostile import HOSTILE_STRINGS
 
 EDITED, RESTYLED, AGED = ARTICLES[1], ARTICLES[2], ARTICLES[3]  # glacier, port strike, library
 CORRECTION = "forty-two glaciers"

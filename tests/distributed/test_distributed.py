@@ -21,8 +21,8 @@ import yaml
 
 from tests.conftest import TEST_CRAWL
 from tests.generated_site import build_generated_site, story
-from tests.newssite import Site
 from tests.harness import INSTALLED, Process, RedisServer, redis_server
+from tests.newssite import Site
 
 PAGES = 2000
 LEASE = "5s"  # frontier_timeout: how soon a dead worker's or writer's work is taken back
@@ -141,7 +141,8 @@ def check_archive(cluster: Cluster, urls: list[str]) -> dict:
 
 def check_frontier_drained(cluster: Cluster) -> None:
     """Nothing queued, in flight or waiting for the writer (Redis deletes empty lists, sets and hashes)."""
-    left = [key for key in cluster.redis.scan_iter("newsarchive:*") if key.split(b":")[1] in (b"requests", b"inflight", b"deadlines", b"items")]
+    queues = (b"requests", b"inflight", b"deadlines", b"items")
+    left = [key for key in cluster.redis.scan_iter("newsarchive:*") if key.split(b":")[1] in queues]
     assert not left
 
 

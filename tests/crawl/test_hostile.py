@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -12,11 +11,10 @@ from pathlib import Path
 import pytest
 
 from archive.store import unpack_body
-from scraper.extract.charset import decode_html, html_encoding
 from scraper.crawl.safety import is_public, looks_binary, xml_problem
-from tests.conftest import run_cli, write_config
+from scraper.extract.charset import decode_html, html_encoding
+from tests.conftest import rows, run_cli, write_config
 from tests.hostile import ENCODED, ENGLISH, FAULTS, JPEG, PDF, HostileWeb, billion_laughs
-from tests.conftest import rows
 
 DEPTH = 3
 MAX_ENTRIES = 40
@@ -216,7 +214,7 @@ def test_public_addresses(address, public):
 
 
 # -- hostile strings in the archive's own queries ----------------------------------------
-# (`search` and `export` filters get the same strings in tests/test_archive_commands.py.)
+# (`search` and `export` filters get the same strings in tests/archive/test_archive_commands.py.)
 
 HOSTILE_STRINGS = [
     "x' OR '1'='1",

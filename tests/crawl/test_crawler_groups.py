@@ -7,8 +7,8 @@ import pytest
 from scrapy.utils.test import get_crawler
 
 from scraper.config import Config, ConfigError
-from scraper.crawl.run import crawler_groups
 from scraper.crawl.configure import crawl_settings
+from scraper.crawl.run import crawler_groups
 from spiders.sitemaps import SitemapSpider
 
 

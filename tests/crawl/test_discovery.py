@@ -275,8 +275,13 @@ def test_since_skips_old_feed_and_sitemap_entries(make_site, tmp_path: Path):
     old = add_stories(site, ["/old-1.html", "/old-2.html"], published=ago(days=30))
     site.add("/rss.xml", rss2(fresh[:1] + old[:1]), "application/rss+xml")
     site.add("/news.xml", urlset(fresh[1:] + old[1:], news=True), "application/xml")
-    site.add("/old-index.xml", f'<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><sitemap><loc>{site.base}/archive-2019.xml</loc><lastmod>2019-01-01</lastmod></sitemap></sitemapindex>', "application/xml")
-    write_config(tmp_path, [{"name": "recent", "since": "2d", "feeds": [f"{site.base}/rss.xml"], "sitemaps": [f"{site.base}/news.xml", f"{site.base}/old-index.xml"]}])
+    old_index = (
+        '<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"<sitemap><loc>{site.base}/archive-2019.xml</loc><lastmod>2019-01-01</lastmod></sitemap></sitemapindex>"
+    )
+    site.add("/old-index.xml", old_index, "application/xml")
+    sitemaps = [f"{site.base}/news.xml", f"{site.base}/old-index.xml"]
+    write_config(tmp_path, [{"name": "recent", "since": "2d", "feeds": [f"{site.base}/rss.xml"], "sitemaps": sitemaps}])
     result = run_cli("crawl", cwd=tmp_path)
     assert result.returncode == 0, result.stderr[-3000:]
     assert site.hits("/fresh-1.html") == site.hits("/fresh-2.html") == 1
@@ -322,7 +327,8 @@ def test_links_that_redirect_to_one_story_fetch_it_once(make_site, tmp_path: Pat
     site.add("/news/story.html", story_page("The story", published=ago(hours=1)))
     for short in ("/go/1", "/go/2"):
         site.add(short, "", status=301, Location=base + "/news/story.html")
-    site.add("/rss.xml", rss2([(base + "/go/1", "The story", ago(hours=1)), (base + "/go/2", "The story", ago(hours=1))]), "application/rss+xml")
+    entries = [(base + "/go/1", "The story", ago(hours=1)), (base + "/go/2", "The story", ago(hours=1))]
+    site.add("/rss.xml", rss2(entries), "application/rss+xml")
     site.add("/sitemap.xml", urlset([(base + "/news/story.html", "The story", ago(hours=1))]), "application/xml")
     # Two crawlers (feeds and sitemaps) of one run, and two redirects within the feeds one.
     write_config(tmp_path, [{"name": "daily", "feeds": [base + "/rss.xml"], "sitemaps": [base + "/sitemap.xml"]}])

@@ -1,0 +1,1 @@
+"""Tests of one crawl on Scrapy (scraper/crawl/, spiders/): real crawls of loopback servers."""
