@@ -69,6 +69,18 @@ CANNED_QUERIES: dict[str, dict[str, str]] = {
     },
 }
 
+def bars_per_day(count: str, colour: str) -> dict[str, Any]:
+    """A Vega-Lite chart of ``count`` per day (UTC), stacked and coloured by ``colour``."""
+    return {
+        "mark": {"type": "bar", "tooltip": True},
+        "encoding": {
+            "x": {"field": "day", "type": "ordinal", "title": "day (UTC)"},
+            "y": {"field": count, "type": "quantitative", "stack": True},
+            "color": {"field": colour, "type": "nominal"},
+        },
+    }
+
+
 DASHBOARD = "archive"
 # Vega-Lite charts: each chart's query runs in the reader's datasette, its rows drawn in the browser.
 CHARTS: dict[str, dict[str, Any]] = {
@@ -78,26 +90,12 @@ CHARTS: dict[str, dict[str, Any]] = {
         "query": "SELECT date(published) AS day, source, count(*) AS articles FROM articles\n"
         "WHERE published >= (SELECT date(max(published), '-60 days') FROM articles)\n"
         "GROUP BY day, source ORDER BY day",
-        "display": {
-            "mark": {"type": "bar", "tooltip": True},
-            "encoding": {
-                "x": {"field": "day", "type": "ordinal", "title": "day (UTC)"},
-                "y": {"field": "articles", "type": "quantitative", "stack": True},
-                "color": {"field": "source", "type": "nominal"},
-            },
-        },
+        "display": bars_per_day("articles", "source"),
     },
     "crawl-outcomes": {
         "title": "Crawl outcomes per day",
         "query": "SELECT date(started) AS day, status, count(*) AS crawls FROM crawls GROUP BY day, status ORDER BY day",
-        "display": {
-            "mark": {"type": "bar", "tooltip": True},
-            "encoding": {
-                "x": {"field": "day", "type": "ordinal", "title": "day (UTC)"},
-                "y": {"field": "crawls", "type": "quantitative", "stack": True},
-                "color": {"field": "status", "type": "nominal"},
-            },
-        },
+        "display": bars_per_day("crawls", "status"),
     },
     "source-health": {
         "title": "Source health: articles, and pages whose last fetch failed",

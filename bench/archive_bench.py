@@ -136,18 +136,25 @@ def time_query(archive: Archive, query: str, selection: Selection, runs: int = 1
     return first, statistics.median(timings), timings[int(len(timings) * 0.95) - 1], found
 
 
+def fresh_archive(db: Path, articles: int, keep: bool) -> float | None:
+    """Generate an archive of ``articles`` at ``db`` unless ``keep`` and it exists; the seconds it took, or None."""
+    db.parent.mkdir(parents=True, exist_ok=True)
+    if keep and db.exists():
+        return None
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    print(f"generating {articles} articles in {db} ...")
+    return generate(db, articles)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--db", type=Path, default=REPO / "bench" / "out" / "bench.db")
     parser.add_argument("--keep", action="store_true", help="reuse the archive if it already has the articles")
     args = parser.parse_args()
-    args.db.parent.mkdir(parents=True, exist_ok=True)
-    if not (args.keep and args.db.exists()):
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{args.db}{suffix}").unlink(missing_ok=True)
-        print(f"generating {args.articles} articles in {args.db} ...")
-        took = generate(args.db, args.articles)
+    took = fresh_archive(args.db, args.articles, args.keep)
+    if took is not None:
         print(f"generated in {took:.0f} s ({args.articles / took:.0f} articles/s through Archive.record_page)")
 
     with Archive(args.db) as archive:

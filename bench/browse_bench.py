@@ -30,7 +30,7 @@ sys.path.insert(0, str(REPO))
 
 from archive.browse import CHARTS  # noqa: E402
 from archive.store import Archive  # noqa: E402
-from bench.archive_bench import generate, pick_terms  # noqa: E402
+from bench.archive_bench import fresh_archive, pick_terms  # noqa: E402
 
 
 def free_port() -> int:
@@ -52,12 +52,7 @@ def main() -> None:
     parser.add_argument("--db", type=Path, default=REPO / "bench" / "out" / "browse.db")
     parser.add_argument("--keep", action="store_true", help="reuse the archive if it already exists")
     args = parser.parse_args()
-    args.db.parent.mkdir(parents=True, exist_ok=True)
-    if not (args.keep and args.db.exists()):
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{args.db}{suffix}").unlink(missing_ok=True)
-        print(f"generating {args.articles} articles in {args.db} ...")
-        generate(args.db, args.articles)
+    fresh_archive(args.db, args.articles, args.keep)
     with Archive(args.db, readonly=True) as archive:
         terms = {label: term for label, (term, _) in pick_terms(archive).items()}
         url = archive.db.execute("SELECT url FROM articles ORDER BY published DESC LIMIT 1").fetchone()[0]

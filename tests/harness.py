@@ -100,3 +100,36 @@ class Process:
     def kill(self) -> None:
         self.popen.kill()
         self.popen.wait(10)
+
+
+@contextmanager
+def serving(folder: Path, log: Path) -> Iterator[str]:
+    """`newsarchive serve` (real datasette) on the archive of the config in ``folder``, on a free
+    loopback port, until the block ends; yields its base URL. Its stderr goes to ``log``."""
+    import urllib.request
+
+    import pytest
+
+    port = free_port()
+    repo = Path(__file__).resolve().parents[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "scraper", "serve", "--port", str(port)],
+        cwd=folder, env={**os.environ, "PYTHONPATH": str(repo)},
+        stdout=subprocess.DEVNULL, stderr=log.open("w"),
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(base + "/-/versions.json", timeout=5).close()
+            break
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                pytest.fail(f"newsarchive serve did not start: {log.read_text()}")
+            time.sleep(0.2)
+    try:
+        yield base
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=15)

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import yaml
-from scrapy.crawler import CrawlerProcess
 
-from scraper.config import Config, CrawlSettings, Source
-from scraper.crawl.configure import apply_config
-from scraper.crawl.logs import quiet_expected_faults
-from scraper.crawl.run import project_settings
+from scraper.config import Config
+from scraper.crawl.single import run_url_spider
 from spiders.discover import DiscoverSpider, SiteDiscovery
 
 
@@ -18,16 +15,7 @@ def discover_site(url: str, config: Config | None = None, log_level: str = "WARN
 
     Can run once per process, like a crawl (Twisted's reactor cannot be restarted).
     """
-    source = Source(name="discover", urls=[url])
-    config = Config(crawl=config.crawl if config else CrawlSettings(), sources=[source])
-    settings = project_settings(log_level)
-    apply_config(settings, config, source)
-    process = CrawlerProcess(settings)
-    quiet_expected_faults()
-    crawler = process.create_crawler(DiscoverSpider)
-    process.crawl(crawler, url=url)
-    process.start()
-    return crawler.spider.result
+    return run_url_spider(DiscoverSpider, url, config, log_level).result
 
 
 def format_discovery(result: SiteDiscovery) -> str:

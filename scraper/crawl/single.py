@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+import scrapy
 from scrapy.crawler import CrawlerProcess
 
 from archive.store import Archive
@@ -24,15 +25,21 @@ def fetch_page(url: str, config: Config | None = None, log_level: str = "WARNING
 
     Can run once per process, like a crawl (Twisted's reactor cannot be restarted).
     """
-    source = Source(name="fetch", urls=[url])
+    return run_url_spider(PageSpider, url, config, log_level).page
+
+
+def run_url_spider(spider_class: type[scrapy.Spider], url: str, config: Config | None, log_level: str) -> scrapy.Spider:
+    """Run one spider given one ``url``, with the config's crawl settings or the defaults;
+    returns the spider, which holds what it found. Once per process, like a crawl."""
+    source = Source(name=spider_class.name, urls=[url])
     settings = project_settings(log_level)
     apply_config(settings, Config(crawl=config.crawl if config else CrawlSettings(), sources=[source]), source)
     process = CrawlerProcess(settings)
     quiet_expected_faults()
-    crawler = process.create_crawler(PageSpider)
+    crawler = process.create_crawler(spider_class)
     process.crawl(crawler, url=url)
     process.start()
-    return crawler.spider.page
+    return crawler.spider
 
 
 def add_pages(

@@ -7,14 +7,10 @@ import csv
 import dataclasses
 import io
 import json
-import os
 import shutil
-import signal
-import socket
 import sqlite3
 import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
@@ -27,6 +23,7 @@ from archive.migrations import LATEST
 from archive.store import content_hash
 from tests.conftest import REPO, invoke, rows, run_cli, write_config
 from tests.crawl.test_hostile import HOSTILE_STRINGS
+from tests.harness import serving
 from tests.newssite import ARTICLES, Site, article_page, build_news_site
 
 EDITED, RESTYLED, AGED = ARTICLES[1], ARTICLES[2], ARTICLES[3]  # glacier, port strike, library
@@ -308,12 +305,6 @@ def test_reextract_restores_what_an_older_extractor_got_wrong(crawled, tmp_path)
 # -- datasette --------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def get_json(url: str) -> object:
     with urllib.request.urlopen(url, timeout=10) as response:
         return json.load(response)
@@ -321,27 +312,8 @@ def get_json(url: str) -> object:
 
 @pytest.fixture(scope="module")
 def datasette(crawled, tmp_path_factory) -> Iterator[str]:
-    port = free_port()
-    log = tmp_path_factory.mktemp("datasette") / "log.txt"
-    server = subprocess.Popen(
-        [sys.executable, "-m", "scraper", "serve", "--port", str(port)],
-        cwd=crawled.folder, env={**os.environ, "PYTHONPATH": str(REPO)},
-        stdout=subprocess.DEVNULL, stderr=log.open("w"),
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            get_json(base + "/-/versions.json")
-            break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                pytest.fail(f"datasette did not start: {log.read_text()}")
-            time.sleep(0.2)
-    yield base
-    server.send_signal(signal.SIGINT)
-    server.wait(timeout=15)
+    with serving(crawled.folder, tmp_path_factory.mktemp("datasette") / "log.txt") as base:
+        yield base
 
 
 def test_datasette_search_finds_the_article(crawled, datasette):

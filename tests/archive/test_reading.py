@@ -13,10 +13,6 @@ import html
 import json
 import os
 import re
-import signal
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -29,7 +25,7 @@ import pytest
 from archive.browse import CANNED_QUERIES, CHARTS, DASHBOARD
 from archive.schema import TABLES
 from tests.conftest import REPO, invoke, run_cli, write_config
-from tests.harness import free_port
+from tests.harness import serving
 from tests.newssite import ARTICLES, Article, Site, article_page, build_news_site
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -109,27 +105,9 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     again = run_cli("crawl", "--refresh", "--source", "daily", cwd=folder)
     assert again.returncode == 0, again.stderr
 
-    port = free_port()
     log = folder / "serve.log"
-    server = subprocess.Popen(
-        [sys.executable, "-m", "scraper", "serve", "--port", str(port)],
-        cwd=folder, env={**os.environ, "PYTHONPATH": str(REPO)},
-        stdout=subprocess.DEVNULL, stderr=log.open("w"),
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(base + "/-/versions.json", timeout=5).close()
-            break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                pytest.fail(f"newsarchive serve did not start: {log.read_text()}")
-            time.sleep(0.2)
-    yield Served(folder, base, site)
-    server.send_signal(signal.SIGINT)
-    server.wait(timeout=15)
+    with serving(folder, log) as base:
+        yield Served(folder, base, site)
     site.stop()
     assert "Traceback" not in log.read_text(), log.read_text()
 
