@@ -17,9 +17,9 @@ from typing import Any
 import lxml.html
 from trafilatura.metadata import extract_metadata
 
-from scraper.extract.charset import decode_html
 from scraper.extract.authors import choose_authors, is_organisation
 from scraper.extract.body import extract_body
+from scraper.extract.charset import decode_html
 from scraper.extract.dates import choose_published
 from scraper.extract.metadata import Evidence, clean, gather
 from scraper.extract.parsing import parse_html
@@ -101,15 +101,26 @@ def extract(
         social=[title for key in ("og:title", "twitter:title") if (title := evidence.meta(key))],
         curated=bool(evidence.article.get("alternativeHeadline")),
     )
-    authors = choose_authors(evidence.authors, evidence.site_names)
+    sections = evidence.sections()
+    authors = choose_authors(evidence.authors, evidence.site_names, sections)
     named = any(not is_organisation(name, evidence.site_names) for name in authors)
     # What trafilatura and htmldate infer, only for what the page leaves unstated, and not at the fast level.
     inferred = _inferred_metadata(tree, url) if level != "fast" and not (title and named and evidence.published) else {}
     if not named and inferred.get("author"):
         # A person trafilatura finds in the byline beats an organisation the metadata names.
-        authors = choose_authors([*evidence.authors, ([inferred["author"]], False)], evidence.site_names)
+        authors = choose_authors([*evidence.authors, ([inferred["author"]], False)], evidence.site_names, sections)
     titles = [*filter(None, [title]), *evidence.titles, *evidence.h1s]
-    body = extract_body(tree, url, level, titles=titles, authors=authors, description=evidence.description)
+    declared = evidence.article.get("articleBody")
+    body = extract_body(
+        tree,
+        url,
+        level,
+        titles=titles,
+        authors=authors,
+        description=evidence.description,
+        html=html,
+        declared_body=declared if isinstance(declared, str) else None,
+    )
     words = word_count(body.text)
     least = MIN_WORDS_WITH_MARKUP if marked else MIN_WORDS_WITHOUT_MARKUP
     if words < least:
@@ -122,7 +133,7 @@ def extract(
         title=title or _inferred_title(inferred, evidence, url) or clean(hints.get("title")),
         authors=authors,
         published=choose_published(
-            evidence.published + title_dates(evidence.titles), hints.get("published"), inferred.get("date")
+            evidence.published + title_dates(evidence.titles), hints.get("published"), inferred.get("date"), url
         ),
         language=_language(evidence.language or hints.get("language")),
         description=evidence.description or clean(inferred.get("description")),

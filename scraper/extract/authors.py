@@ -1,4 +1,12 @@
-"""Author names from bylines as pages state them: split, stripped of noise, people first."""
+"""Author names from bylines as pages state them: split, stripped of noise, shaped like names, people first.
+
+One byline model: a byline is split at separators and "and"-words; each part loses
+prefixes ("By"), dates, job titles, credentials ("PhD"), location phrases ("based in
+Hong Kong") and month, weekday, section or site words glued to its ends; what is left is
+a name when it has the shape of one (1-5 tokens, each capitalised, an initial, a
+particle such as de/van/bin/al, or in a script without case, as CJK names are).
+Organisations are named only when no source names a person.
+"""
 
 from __future__ import annotations
 
@@ -17,10 +25,10 @@ _PREFIX = re.compile(
 # The same words inside a byline, capitalised as only a byline word is ("Von", not "von der").
 _INNER_PREFIX = re.compile(r"\s(?:By|Von|Par|Por|Door|Av|Af)\s+")
 # Lists of names: semicolons, bars, slashes, commas, ampersands and the word "and" in many languages.
-_SEPARATORS = re.compile(
-    r"\s*(?:[;|/,&·•\n]|\s(?:and|und|et|y|e|og|och|en|i|és|ve|и)\s)\s*",
-    re.IGNORECASE,
-)
+_AND_WORDS = r"(?:and|und|et|y|e|og|och|en|i|és|ve|и)"
+_SEPARATORS = re.compile(rf"\s*(?:[;|/,&·•\n]|\s{_AND_WORDS}\s)\s*", re.IGNORECASE)
+# An "and" left at the start of a part by a comma before it ("A, B, and C").
+_LEADING_AND = re.compile(rf"^{_AND_WORDS}\s+")  # lower case: "E Jean Carroll" is a name
 _EMAIL = re.compile(r"\S+@\S+\.\w+")
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _BRACKETS = re.compile(r"\s*[(\[{][^)\]}]*[)\]}]")
@@ -44,34 +52,112 @@ _ORGANISATION_WORDS = re.compile(
 )
 # Leading articles of site names ("The Times", "Der Spiegel"): not distinctive.
 _ARTICLES = {"the", "der", "die", "das", "le", "la", "les", "el", "il", "de", "het"}
+# Lower-case words inside names: nobiliary and patronymic particles.
+_PARTICLES = {
+    "de", "del", "della", "der", "den", "di", "da", "das", "dos", "du", "van", "von", "zu", "ter", "ten", "te",
+    "la", "le", "bin", "binti", "ibn", "al", "el", "y", "e", "af", "av", "mac", "st",
+}
+# Month and weekday names (and their short forms) in the archive's common languages: a date's words, never a name's.
+_CALENDAR_WORDS = set(
+    """january february march april may june july august september october november december
+    jan feb mar apr jun jul aug sep sept oct nov dec
+    monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thurs fri sat sun
+    januar februar märz mai juni juli oktober dezember montag dienstag mittwoch donnerstag freitag samstag sonntag
+    janvier février mars avril juin juillet août septembre octobre novembre décembre
+    lundi mardi mercredi jeudi vendredi samedi dimanche
+    enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre
+    lunes martes miércoles jueves viernes sábado domingo
+    gennaio febbraio aprile maggio giugno luglio settembre ottobre dicembre
+    janeiro fevereiro março maio junho julho setembro outubro dezembro
+    januari februari maart mei augustus
+    """.split()
+)
+# Academic and professional credentials written after a name ("Jane Doe, PhD").
+_CREDENTIAL = re.compile(
+    r"^(?:ph\.?\s?d|d\.?phil|m\.?a|m\.?d|m\.?s|m\.?sc|b\.?sc|b\.?a|mba|mph|llm|ll\.?b|j\.?d|rn|cpa|cfa|esq|frcp|mrcp)\.?$",
+    re.IGNORECASE,
+)
+# A location phrase after or instead of a name ("Jane Doe in London", "based in Hong Kong").
+_LOCATION = re.compile(r"(?:^|\s)(?:(?:based|reporting|writing)\s+(?:in|from)|in|from)\s+[A-Z].*$")
 _DOMAIN = re.compile(r"\w\.(?:[a-z]{2,3}|info|online|news)$", re.IGNORECASE)
 MAX_NAME_WORDS = 5
+MAX_AGENCY_CHARS = 5  # "dpa", "afp", "kna": agencies credited in lower case
 
 
-def split_byline(byline: str) -> list[str]:
-    """The names of one byline string, noise removed, in order."""
+def split_byline(byline: str, affixes: Iterable[str] = ()) -> list[str]:
+    """The names of one byline string, noise removed, in order.
+
+    ``affixes`` are words that may be glued to a name's ends without being part of it:
+    the page's site and section names.
+    """
+    glued = {fold(affix) for affix in affixes if fold(affix)}
     byline = _URL.sub(" ", _EMAIL.sub(" ", _BRACKETS.sub("", byline)))
     byline = _INNER_PREFIX.split(byline)[-1]  # "Capital Von Jemima Kelly": the names follow the word
     names = []
     for part in _SEPARATORS.split(byline):
-        name = _clean_name(part)
+        name = _clean_name(part, glued)
         if name:
             names.append(name)
     return names
 
 
-def _clean_name(part: str) -> str | None:
+def _clean_name(part: str, glued: set[str] = frozenset()) -> str | None:
     part = part.strip(" \t-–—:|")
     previous = None
     while previous != part:  # "Text und Fotos: Von ..." has more than one prefix
-        previous, part = part, _PREFIX.sub("", part).strip()
+        previous, part = part, _PREFIX.sub("", _LEADING_AND.sub("", part)).strip()
     part = _NOISE.sub("", _DATE.sub("", part)).strip(" \t-–—:|,.")
-    words = part.split()
+    part = _LOCATION.sub("", part).strip(" \t-–—:|,.")
+    words = _without_glued_words(part.split(), glued)
+    part = " ".join(words)
     if not words or len(words) > MAX_NAME_WORDS or any(char.isdigit() for char in part):
         return None
     if not any(char.isalpha() for char in part) or (len(words) == 1 and len(part) < 3 and not _is_short_credit(part)):
         return None
-    return " ".join(words)
+    return part if has_name_shape(words) or _is_credit(part) else None
+
+
+def _is_credit(text: str) -> bool:
+    """Whether a text is an agency's or site's credit written as one short word or a domain ("dpa", "mbl.is")."""
+    return bool(_DOMAIN.search(text)) or (" " not in text and len(text) <= MAX_AGENCY_CHARS and not _CREDENTIAL.match(text))
+
+
+def _without_glued_words(words: list[str], glued: set[str]) -> list[str]:
+    """The words without month or weekday names, credentials, or site and section words at either end.
+
+    A word goes only while two remain, so a surname that is also a month ("Theresa May") stays.
+    """
+    def loose(word: str) -> bool:
+        folded = fold(word)
+        return folded in _CALENDAR_WORDS or folded in glued or bool(_CREDENTIAL.match(word))
+
+    while len(words) > 2 and loose(words[-1]):
+        words = words[:-1]
+    while len(words) > 2 and loose(words[0]):
+        words = words[1:]
+    # A site or section name of several words glued in front ("Tech News Jane Doe").
+    for affix in glued:
+        length = len(affix.split())
+        if length > 1 and len(words) > length + 1 and fold(" ".join(words[:length])) == affix:
+            words = words[length:]
+    return words
+
+
+def has_name_shape(words: list[str]) -> bool:
+    """Whether words can be a person's name: each capitalised, an initial, a particle, or in a script without case."""
+    if not 1 <= len(words) <= MAX_NAME_WORDS:
+        return False
+    for word in words:
+        letters = [char for char in word if char.isalpha()]
+        if not letters:
+            return False
+        first = letters[0]
+        if first.isupper() or not first.islower():  # capitalised, or a script without case (CJK, Arabic, ...)
+            continue
+        if word.lower().strip(".") in _PARTICLES or re.match(r"^(?:al|el|d|l|da|de|di|ibn|bin)['’-]", word, re.IGNORECASE):
+            continue
+        return False
+    return not (len(words) == 1 and (fold(words[0]) in _CALENDAR_WORDS or _CREDENTIAL.match(words[0])))
 
 
 def _is_short_credit(text: str) -> bool:
@@ -97,14 +183,18 @@ def _names_site_first(name: str, site_names: list[str]) -> bool:
     return len(words) > 1 and words[0] in site_firsts and len(words[0]) >= 3 and words[0] not in _ARTICLES
 
 
-def choose_authors(candidates: list[tuple[list[str], bool]], site_names: list[str]) -> list[str]:
+def choose_authors(
+    candidates: list[tuple[list[str], bool]], site_names: list[str], sections: Iterable[str] = ()
+) -> list[str]:
     """The first source's names that include a person; an organisation only when no source names one.
 
-    ``candidates`` are (bylines, stated as organisations) from the most trusted source down.
+    ``candidates`` are (bylines, stated as organisations) from the most trusted source down;
+    ``sections`` the page's section names, which bylines sometimes run into.
     """
     fallback: list[str] = []
+    affixes = [*site_names, *sections]
     for bylines, organisations in candidates:
-        names = _unique(name for byline in bylines for name in split_byline(byline))
+        names = _unique(name for byline in bylines for name in split_byline(byline, affixes))
         if not names:
             continue
         people = [] if organisations else [name for name in names if not is_organisation(name, site_names)]

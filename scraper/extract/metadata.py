@@ -83,6 +83,11 @@ class Evidence:
     tags: list[str] = field(default_factory=list)
     image: str | None = None
 
+    def sections(self) -> list[str]:
+        """The section names the page states (JSON-LD ``articleSection``, ``article:section``)."""
+        stated = self.article.get("articleSection")
+        return _present(*(stated if isinstance(stated, list) else [stated]), *self.metas.get("article:section", []))
+
     def meta(self, *keys: str) -> str | None:
         """The first value of the first of these meta keys that the page has."""
         return next((self.metas[key][0] for key in keys if self.metas.get(key)), None)
@@ -100,8 +105,8 @@ def gather(tree: lxml.html.HtmlElement) -> Evidence:
     """Every piece of metadata the page states, sorted by field."""
     nodes = json_ld_nodes(tree)
     by_id = {node["@id"]: node for node in nodes if isinstance(node.get("@id"), str)}
-    article = next((node for node in nodes if _types(node) & ARTICLE_TYPES), {})
-    evidence = Evidence(article=article, metas=_metas(tree))
+    evidence = Evidence(article={}, metas=_metas(tree))
+    article = evidence.article = _main_article([node for node in nodes if _types(node) & ARTICLE_TYPES], tree, evidence)
     metas = evidence.meta
     evidence.titles = _present(clean(article.get("headline")), *(metas(key) for key in TITLE_KEYS), _title_tag(tree))
     evidence.h1s = _present(*(element.text_content() for element in tree.iter("h1")))
@@ -137,6 +142,27 @@ def gather(tree: lxml.html.HtmlElement) -> Evidence:
     evidence.tags = _keywords(article.get("keywords")) or evidence.metas.get("article:tag", []) or _keywords(metas("keywords", "news_keywords"))
     evidence.image = metas("og:image", "twitter:image") or _ld_image(article.get("image"))
     return evidence
+
+
+def _main_article(articles: list[dict[str, Any]], tree: lxml.html.HtmlElement, evidence: Evidence) -> dict[str, Any]:
+    """The JSON-LD article the page is about.
+
+    Where a page declares several (its own and related stories), the one whose URL is
+    the page's, whose headline the page shows, or that holds the body; else the first.
+    """
+    if len(articles) < 2:
+        return next(iter(articles), {})
+    canonical = [link.get("href") for link in tree.iter("link") if (link.get("rel") or "").lower() == "canonical"]
+    page_urls = {url.rstrip("/") for url in (evidence.meta("og:url"), *canonical) if url}
+    shown = {" ".join(element.text_content().split()) for element in tree.iter("h1")}
+
+    def weight(node: dict[str, Any]) -> int:
+        entity = node.get("mainEntityOfPage")
+        named = (node.get("url"), entity.get("@id") if isinstance(entity, dict) else entity)
+        urls = {value.rstrip("/") for value in named if isinstance(value, str)}
+        return 2 * bool(urls & page_urls) + 2 * (clean(node.get("headline")) in shown) + bool(node.get("articleBody"))
+
+    return max(articles, key=weight)  # max keeps the first of equals
 
 
 def json_ld_nodes(tree: lxml.html.HtmlElement) -> list[dict[str, Any]]:
@@ -240,10 +266,18 @@ def _itemprop_dates(tree: lxml.html.HtmlElement) -> list[str]:
     ]
 
 
+# A <time> that states when the article was changed, not when it was published.
+_MODIFIED_XPATH = (
+    "ancestor-or-self::*[position() <= 2][@itemprop='dateModified' or contains(@class, 'updat')"
+    " or contains(@class, 'modif') or contains(@class, 'edited')]"
+)
+
+
 def _time_dates(tree: lxml.html.HtmlElement) -> list[str]:
-    """<time> elements of the article's header first (pubdate, or inside <article> or <header>)."""
+    """<time> elements of the article's header first (pubdate, or inside <article> or <header>), none that states a change."""
     marked = tree.xpath("//time[@pubdate][@datetime] | //article//time[@datetime] | //header//time[@datetime]")
-    return [element.get("datetime") for element in marked or tree.xpath("//time[@datetime]")[:1]]
+    times = [element for element in marked or tree.xpath("//time[@datetime]")[:1] if not element.xpath(_MODIFIED_XPATH)]
+    return [element.get("datetime") for element in times]
 
 
 # Byline containers: rel=author links, itemprop=author (its itemprop=name when it has one),
@@ -271,18 +305,48 @@ _BYLINE_START = re.compile(r"^\s*(?:By|BY|Von|VON|Par|PAR|Por|POR|Door|Di|Av|Af)
 MAX_BYLINE_LINES = 40
 
 
+# Containers of other stories (related lists, teasers, sidebars): their bylines are not the article's.
+_ELSEWHERE_XPATH = (
+    "ancestor::*[self::aside or self::nav or contains(@class, 'comment') or contains(@class, 'related')"
+    " or contains(@class, 'teaser') or contains(@class, 'recommend') or contains(@class, 'sidebar')"
+    " or contains(@class, 'promo') or contains(@class, 'most-read') or contains(@class, 'more-stories')]"
+)
+# Byline elements within this many levels above the one nearest the headline belong to the same byline.
+BYLINE_BLOCK_LEVELS = 2
+
+
 def _byline_names(tree: lxml.html.HtmlElement) -> list[str]:
-    """Short texts of byline elements in the page, outside scripts and comment sections."""
-    names = []
+    """Texts of the article's byline: the byline element nearest the headline, with those beside it.
+
+    Bylines in related-story lists, teasers, sidebars and comment sections are never
+    the article's; without a headline (<h1>) every remaining byline counts, in page order.
+    """
     lines = tree.xpath(_BYLINE_LINES_XPATH)[:MAX_BYLINE_LINES]
     opening = [element for element in lines if _BYLINE_START.match(element.text_content())]
-    for element in [*filter(_is_byline, tree.xpath(_BYLINE_CANDIDATES_XPATH)), *opening]:
-        if element.tag in ("meta", "link", "script", "style") or element.xpath("ancestor::*[contains(@class, 'comment')]"):
-            continue
-        text = clean(element.text_content())
-        if text and len(text) <= 120:
-            names.append(text)
-    return _present(*names)[:6]
+    found = [
+        element
+        for element in [*filter(_is_byline, tree.xpath(_BYLINE_CANDIDATES_XPATH)), *opening]
+        if element.tag not in ("meta", "link", "script", "style") and not element.xpath(_ELSEWHERE_XPATH)
+    ]
+    found = [element for element in found if (text := clean(element.text_content())) and len(text) <= 120]
+    headline = tree.find(".//h1")
+    if headline is not None and found:
+        found = _nearest_block(tree, headline, found)
+    return _present(*(element.text_content() for element in found))[:6]
+
+
+def _nearest_block(
+    tree: lxml.html.HtmlElement, headline: lxml.html.HtmlElement, found: list[lxml.html.HtmlElement]
+) -> list[lxml.html.HtmlElement]:
+    """The byline element nearest the headline in page order, and the byline elements of its block."""
+    wanted = {headline, *found}
+    position = {element: index for index, element in enumerate(tree.iter()) if element in wanted}
+    nearest = min(found, key=lambda element: abs(position[element] - position[headline]))
+    block = nearest
+    for _ in range(BYLINE_BLOCK_LEVELS):
+        block = block.getparent() if block.getparent() is not None else block
+    inside = {*block.iter()}
+    return sorted((element for element in found if element in inside), key=position.__getitem__)
 
 
 # A paragraph that is nothing but bold capitalised words: the author's name set at the head or
