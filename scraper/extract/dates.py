@@ -1,9 +1,15 @@
-"""The publication date: the page's own statement first, a feed's or sitemap's as evidence."""
+"""The publication date: the page's own statement first; a feed's or sitemap's date and the URL's as evidence.
+
+The day is the publisher's as the page states it (a stated offset is kept, never
+converted to UTC), and a modified date never stands in for a published one: the page's
+candidates hold published dates only, most trusted first.
+"""
 
 from __future__ import annotations
 
 import re
 from datetime import datetime, timezone
+from urllib.parse import urlsplit
 
 from dateutil import parser as dateparser
 
@@ -21,6 +27,8 @@ _ZONES = {
     }.items()
 }
 _NO_YEAR = datetime(1, 1, 1)  # a parse that keeps this year found no year in the text
+# A date in a URL's path: /2024/05/02/, /2024-05-02-, /20240502/.
+_URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?=[/_.-]|$)")
 
 
 def normalise_date(value: str | None) -> str | None:
@@ -42,16 +50,30 @@ def normalise_date(value: str | None) -> str | None:
     return parsed.isoformat()
 
 
-def choose_published(candidates: list[str], hint: str | None = None, fallback: str | None = None) -> str | None:
-    """The page's most trusted date; among the page's dates, one on the hint's day wins.
+def url_date(url: str | None) -> str | None:
+    """The day a URL's path names (``/2024/05/02/``), or None."""
+    found = _URL_DATE.search(urlsplit(url or "").path)
+    if not found:
+        return None
+    try:
+        return datetime(*map(int, found.groups())).date().isoformat()
+    except ValueError:
+        return None
 
-    ``candidates`` are the page's own statements, most trusted first; ``hint`` is a
-    feed's or news sitemap's date; ``fallback`` a date found by looking at the text.
+
+def choose_published(
+    candidates: list[str], hint: str | None = None, fallback: str | None = None, url: str | None = None
+) -> str | None:
+    """The page's most trusted date; among the page's dates, one on the hint's day, else the URL's day, wins.
+
+    ``candidates`` are the page's own statements of publication, most trusted first;
+    ``hint`` is a feed's or news sitemap's date; ``fallback`` a date found by looking at
+    the text; ``url`` the page's address, whose path may name the day.
     """
     dates = [date for value in candidates if (date := normalise_date(value))]
     hinted = normalise_date(hint)
-    if hinted:
-        agreeing = [date for date in dates if date[:10] == hinted[:10]]
+    for evidence in (hinted, url_date(url)):
+        agreeing = [date for date in dates if evidence and date[:10] == evidence[:10]]
         if agreeing:
             return agreeing[0]
     return next(iter(dates), None) or normalise_date(fallback) or hinted
