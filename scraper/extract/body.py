@@ -18,6 +18,7 @@ from typing import Any
 import lxml.html
 import trafilatura
 
+from scraper.extract.consensus import agreed_lines, voter_texts
 from scraper.extract.folding import fold
 from scraper.extract.furniture import strip_furniture
 
@@ -108,11 +109,15 @@ def extract_body(
     titles: Sequence[str] = (),
     authors: Sequence[str] = (),
     description: str | None = None,
+    html: str | None = None,
+    declared_body: str | None = None,
 ) -> Body:
     """The body of the page; ``level="fast"`` is one plain trafilatura pass without fallbacks.
 
     ``titles`` and ``authors`` are what the page states, so the text does not repeat them;
     the ``description`` it states opens the text when the page shows it as a standfirst.
+    At the ``best`` level the paragraphs are put to the vote of other extractors (they
+    read ``html``, the page as text) and of the ``declared_body`` (JSON-LD ``articleBody``).
     """
     balanced, comments = _run(tree, url, fast=True)
     text, extractor, options = balanced, f"{TRAFILATURA} (fast)", {"fast": True}
@@ -131,6 +136,12 @@ def extract_body(
             joined, _ = _run(joined_containers(tree, group), url, **options)
             if len(joined) > len(text):
                 text, extractor = joined, f"{extractor} (joined)"
+        if html is not None:
+            # The vote comes before the standfirst: extractors leave the article's header out.
+            lines = [line for line in text.split("\n") if line.strip()]
+            agreed = agreed_lines(lines, [*voter_texts(tree, html), declared_body or ""])
+            if len(agreed) < len(lines):
+                text, extractor = "\n".join(agreed), f"{extractor} (consensus)"
         if (lead := shown_lead(tree, description)) and not _holds(text, lead):
             text = f"{lead}\n{text}"
     lines = strip_furniture(_without_title(text.split("\n"), titles), authors)

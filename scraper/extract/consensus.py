@@ -1,0 +1,132 @@
+"""The body's paragraphs by agreement: independent extractors vote, and a paragraph most of them lack goes.
+
+At the ``best`` level the text trafilatura's passes chose is checked against other
+well-kept extractors built on different ideas: readability-lxml (the Readability
+scoring of containers), jusText (paragraph classification by length, link density and
+stop words), Resiliparse (a DOM main-content heuristic in C++; boilerpy3 voted about as
+well on the dev pages at six times its CPU), and the ``articleBody`` the page declares in
+JSON-LD where it declares one. Each is one vote. A voter that misses most of trafilatura's text found a
+different part of the page (or nothing) and abstains. A paragraph stays when a majority
+of trafilatura and the remaining voters contain it, in trafilatura's order: the
+furniture extractors disagree on (a newsletter box, a caption, a teaser) goes, while the
+article's paragraphs, which every extractor finds, stay.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import logging
+from collections.abc import Callable, Sequence
+
+import justext
+import lxml.html
+from justext.core import ParagraphMaker, classify_paragraphs, preprocessor, revise_paragraph_classification
+from readability import Document
+from resiliparse.extract.html2text import extract_plain_text
+
+from scraper.extract.folding import fold
+
+# A paragraph is in a voter's text when this share of its word triples is.
+CONTAINED_SHARE = 0.5
+# A voter holding less than this share of trafilatura's word triples found something else and abstains.
+COMPETENT_SHARE = 0.5
+# Fewer competent voters than this, and trafilatura's text stands as it is.
+MIN_VOTERS = 2
+SHINGLE = 3
+# Block elements that end a line when a voter's HTML result is turned into text.
+_BLOCKS = {
+    "p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "tr", "br", "section",
+    "article", "ul", "ol", "table", "figure", "figcaption", "dd", "dt", "header", "footer",
+}
+# The extractors log page-level complaints (empty documents, no candidates) at warning level.
+for _name in ("readability", "readability.readability", "justext"):
+    logging.getLogger(_name).setLevel(logging.ERROR)
+
+
+@functools.cache
+def _stop_words() -> frozenset[str]:
+    """jusText's stop words of all its languages at once: pages come in any language."""
+    return frozenset().union(*(justext.get_stoplist(language) for language in justext.get_stoplists()))
+
+
+def readability_text(tree: lxml.html.HtmlElement, html: str) -> str:
+    """What readability-lxml keeps (it prunes the tree it is given, so it gets a copy)."""
+    return html_to_lines(Document(copy.deepcopy(tree)).summary(html_partial=True))
+
+
+def justext_text(tree: lxml.html.HtmlElement, html: str) -> str:
+    """The paragraphs jusText classifies as good (its preprocessor cleans a copy of the tree)."""
+    paragraphs = ParagraphMaker.make_paragraphs(preprocessor(tree))
+    classify_paragraphs(paragraphs, _stop_words())
+    revise_paragraph_classification(paragraphs)
+    return "\n".join(paragraph.text for paragraph in paragraphs if not paragraph.is_boilerplate)
+
+
+def resiliparse_text(tree: lxml.html.HtmlElement, html: str) -> str:
+    """Resiliparse's main content, without comments, alt texts or link targets."""
+    return extract_plain_text(html, main_content=True, alt_texts=False, links=False, noscript=False, comments=False)
+
+
+VOTERS: dict[str, Callable[[lxml.html.HtmlElement, str], str]] = {
+    "readability-lxml": readability_text,
+    "jusText": justext_text,
+    "Resiliparse": resiliparse_text,
+}
+
+
+def html_to_lines(fragment: str) -> str:
+    """An HTML fragment's text, one line per block element."""
+    if not fragment.strip():
+        return ""
+    tree = lxml.html.fromstring(fragment)
+    for element in tree.iter():
+        if isinstance(element.tag, str) and element.tag in _BLOCKS:
+            element.tail = "\n" + (element.tail or "")
+            if element.tag != "br":
+                element.text = "\n" + (element.text or "")
+    return "\n".join(" ".join(line.split()) for line in tree.text_content().split("\n") if line.strip())
+
+
+def voter_texts(tree: lxml.html.HtmlElement, html: str) -> list[str]:
+    """The text every voter finds in the page; a voter that fails on the page gives none."""
+    texts = []
+    for voter in VOTERS.values():
+        try:
+            texts.append(voter(tree, html) or "")
+        except Exception:  # a third-party extractor failing on a hostile page costs one vote, never the page
+            texts.append("")
+    return texts
+
+
+class _Votes:
+    """One voter's text as a set of word triples, to ask whether it contains a paragraph."""
+
+    def __init__(self, text: str) -> None:
+        words = fold(text).split()
+        self.triples = _triples(words)
+        self.flat = f" {' '.join(words)} "
+
+    def contains(self, paragraph: str) -> bool:
+        words = fold(paragraph).split()
+        if len(words) < SHINGLE:
+            return not words or f" {' '.join(words)} " in self.flat
+        triples = _triples(words)
+        return len(triples & self.triples) >= CONTAINED_SHARE * len(triples)
+
+
+def _triples(words: list[str]) -> set[tuple[str, ...]]:
+    return {tuple(words[index : index + SHINGLE]) for index in range(max(1, len(words) - SHINGLE + 1))} if words else set()
+
+
+def agreed_lines(lines: Sequence[str], voters: Sequence[str]) -> list[str]:
+    """The lines a majority of trafilatura (whose lines they are) and the competent voters contain."""
+    base = _Votes("\n".join(lines))
+    if not base.triples:
+        return list(lines)
+    needed = COMPETENT_SHARE * len(base.triples)
+    competent = [votes for text in voters if text and len((votes := _Votes(text)).triples & base.triples) >= needed]
+    if len(competent) < MIN_VOTERS:
+        return list(lines)
+    electorate = len(competent) + 1
+    return [line for line in lines if 1 + sum(votes.contains(line) for votes in competent) > electorate / 2]
