@@ -6,10 +6,10 @@ scoring of containers), jusText (paragraph classification by length, link densit
 stop words), Resiliparse (a DOM main-content heuristic in C++; boilerpy3 voted about as
 well on the dev pages at six times its CPU), and the ``articleBody`` the page declares in
 JSON-LD where it declares one. Each is one vote. A voter that misses most of trafilatura's text found a
-different part of the page (or nothing) and abstains. A paragraph stays when a majority
-of trafilatura and the remaining voters contain it, in trafilatura's order: the
-furniture extractors disagree on (a newsletter box, a caption, a teaser) goes, while the
-article's paragraphs, which every extractor finds, stay.
+different part of the page (or nothing) and abstains. The paragraphs that a majority of
+trafilatura and the remaining voters contain mark the article; in trafilatura's order,
+what lies before the first of them and after the last goes (furniture extractors
+disagree on: a byline box, a newsletter note, a teaser), what lies between them stays.
 """
 
 from __future__ import annotations
@@ -120,7 +120,8 @@ def _triples(words: list[str]) -> set[tuple[str, ...]]:
 
 
 def agreed_lines(lines: Sequence[str], voters: Sequence[str]) -> list[str]:
-    """The lines a majority of trafilatura (whose lines they are) and the competent voters contain."""
+    """The lines from the first to the last that a majority of trafilatura (whose lines they are)
+    and the competent voters contain."""
     base = _Votes("\n".join(lines))
     if not base.triples:
         return list(lines)
@@ -129,4 +130,11 @@ def agreed_lines(lines: Sequence[str], voters: Sequence[str]) -> list[str]:
     if len(competent) < MIN_VOTERS:
         return list(lines)
     electorate = len(competent) + 1
-    return [line for line in lines if 1 + sum(votes.contains(line) for votes in competent) > electorate / 2]
+    agreed = [1 + sum(votes.contains(line) for votes in competent) > electorate / 2 for line in lines]
+    if not any(agreed):
+        return list(lines)
+    # Only the runs at the text's edges go: furniture leaks in before and after the article
+    # (bylines, boxes, related links), while a paragraph between agreed ones is the article's
+    # own even where the voters split it off (a box, a list, a quote).
+    first, last = agreed.index(True), len(agreed) - 1 - agreed[::-1].index(True)
+    return list(lines[first : last + 1])

@@ -1,0 +1,46 @@
+"""The body vote: what a majority of extractors lacks at the text's edges goes, the article between stays."""
+
+from __future__ import annotations
+
+from scraper.extract.consensus import agreed_lines, html_to_lines, voter_texts
+from scraper.extract.parsing import parse_html
+
+ARTICLE = [
+    "The city council voted on Tuesday to rebuild the old harbour wall that storms damaged twice.",
+    "Work is due to start in the autumn and last eighteen months on the northern side of the bay.",
+    "A box the page set beside the text, which only trafilatura and one voter kept in the middle.",
+    "Residents asked for the building sites to close at six in the evening, and the council agreed.",
+]
+BYLINE = "5:45 AM PST 11/19/2019 by Patrick Shanley"
+PROMO = "Harbour Briefing: the week's stories from the coast, every Friday morning in your inbox."
+
+
+def test_edges_that_most_voters_lack_go_and_the_middle_stays() -> None:
+    others = "\n".join(line for line in ARTICLE if not line.startswith("A box"))
+    voters = [others, others, "\n".join(ARTICLE)]
+    assert agreed_lines([BYLINE, *ARTICLE, PROMO], voters) == ARTICLE
+
+
+def test_a_voter_that_found_something_else_abstains() -> None:
+    elsewhere = "The weather tomorrow will be dry with a light wind from the west over the islands."
+    # Two voters hold none of trafilatura's text: fewer than two competent voters, nothing changes.
+    lines = [BYLINE, *ARTICLE, PROMO]
+    assert agreed_lines(lines, [elsewhere, elsewhere, "\n".join(ARTICLE)]) == lines
+
+
+def test_no_agreement_at_all_keeps_the_text() -> None:
+    lines = [BYLINE, PROMO]
+    assert agreed_lines(lines, ["other words entirely in this text", "and more of them here too"]) == lines
+
+
+def test_every_voter_reads_a_real_page_and_none_fails_on_a_broken_one() -> None:
+    # jusText judges paragraphs of over 200 characters on their own: an article's are that long.
+    html = "<html><body><article>" + "".join(f"<p>{line} {line} {line}</p>" for line in ARTICLE) + "</article></body></html>"
+    texts = voter_texts(parse_html(html), html)
+    assert len(texts) == 3 and all("harbour wall" in text for text in texts)
+    broken = "<html><body><p>\x00<div><table><tr><td>" * 50
+    assert len(voter_texts(parse_html(broken), broken)) == 3
+
+
+def test_voter_html_becomes_one_line_per_block() -> None:
+    assert html_to_lines("<div><h2>Head</h2><p>One<br>two</p><ul><li>three</li></ul></div>").split("\n") == ["Head", "One", "two", "three"]
