@@ -33,6 +33,8 @@ MIN_PAGE_PROSE_CHARS = 1000
 PADDED_SHARE = 0.2
 # A fallback result this many times longer found article text the fast passes missed.
 FALLBACK_GAIN = 1.6
+# A voter's text this many times longer than the fast passes' is worth asking trafilatura's fallbacks for.
+FALLBACK_GATE = 0.8 * FALLBACK_GAIN
 # A description of fewer words is a tagline, not a standfirst; the shown text may run this much longer.
 MIN_LEAD_WORDS = 8
 LEAD_SLACK = 1.5
@@ -125,12 +127,15 @@ def extract_body(
         precise, _ = _run(tree, url, fast=True, favor_precision=True)
         if len(precise) >= PRECISION_SHARE * len(balanced):
             text, extractor, options = precise, f"{TRAFILATURA} (precision)", {"fast": True, "favor_precision": True}
+        voters = voter_texts(tree, html) if html is not None else []
+        truncated = len(text) < TRUNCATED_SHARE * max(page_prose_chars(tree), MIN_PAGE_PROSE_CHARS)
         # Let trafilatura compare with its fallback extractors; their result wins when the
         # fast passes were clearly truncated or it holds far more text, unless it is padded.
-        rescued, rescued_comments = _run(tree, url, fast=False)
-        if len(rescued) > len(text) and not looks_padded(rescued):
-            truncated = len(text) < TRUNCATED_SHARE * max(page_prose_chars(tree), MIN_PAGE_PROSE_CHARS)
-            if truncated or len(rescued) > FALLBACK_GAIN * len(text):
+        # Its fallbacks are readability and jusText again: it is asked only when the voters
+        # (the same algorithms) found far more text, or the fast passes were cut short.
+        if truncated or not voters or max(map(len, voters)) > FALLBACK_GATE * len(text):
+            rescued, rescued_comments = _run(tree, url, fast=False)
+            if len(rescued) > len(text) and not looks_padded(rescued) and (truncated or len(rescued) > FALLBACK_GAIN * len(text)):
                 text, comments, extractor, options = rescued, rescued_comments or comments, f"{TRAFILATURA} (fallback)", {"fast": False}
         if group := continuations(tree, text):
             joined, _ = _run(joined_containers(tree, group), url, **options)
@@ -139,7 +144,7 @@ def extract_body(
         if html is not None:
             # The vote comes before the standfirst: extractors leave the article's header out.
             lines = [line for line in text.split("\n") if line.strip()]
-            agreed = agreed_lines(lines, [*voter_texts(tree, html), declared_body or ""])
+            agreed = agreed_lines(lines, [*voters, declared_body or ""])
             if len(agreed) < len(lines):
                 text, extractor = "\n".join(agreed), f"{extractor} (consensus)"
         if (lead := shown_lead(tree, description)) and not _holds(text, lead):
