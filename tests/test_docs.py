@@ -25,7 +25,7 @@ def test_readme_is_a_front_page_with_the_two_commands_first() -> None:
     assert len(lines) <= README_MAX_LINES
     first_screen = "\n".join(lines[:FIRST_SCREEN])
     assert "pip install -e . && .venv/bin/newsarchive crawl" in first_screen
-    test_command = re.search(r"^\s+(python3 -m venv .venv && .venv/bin/pip install -e '\.\[test\]'.*)$", first_screen, re.M)
+    test_command = re.search(r"^\s+(python3 -m venv --upgrade-deps .venv && .venv/bin/pip install -e '\.\[test\]'.*)$", first_screen, re.M)
     assert test_command, "the test command is not on the README's first screen"
     assert test_command.group(1) in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
 

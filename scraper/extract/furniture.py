@@ -42,7 +42,8 @@ _RELATED = [
     r"also (on|read|see) [\w.]{0,30}",
     r"don'?t miss( this)?",
     r"(das könnte (sie|dich) auch interessieren|mehr zum thema|mehr themen|weitere (artikel|themen|beiträge|nachrichten)[\w ]{0,40})",
-    r"(lesen sie (auch|mehr|hier)( die folgenden beiträge)?|auch interessant|das thema könnte (sie|dich) auch interessieren|schon gelesen\??)",
+    r"(lesen sie (auch|mehr|hier)( die folgenden beiträge)?|auch interessant"
+    r"|das thema könnte (sie|dich) auch interessieren|schon gelesen\??)",
     r"(top-themen|meistgelesen|beliebte artikel|entdecke weitere [\w ]{1,30})",
     r"(à lire aussi|lire aussi|à voir aussi|sur le même sujet|lire la suite)",
     r"(te puede interesar|le puede interesar|noticias relacionadas|lea también|lee también|vea también|ver también|relacionado)",
@@ -127,8 +128,10 @@ _LEADS = [
     r"(sign up|subscribe)\b",
     r"(register|join|get|download|click here)\b.{0,160}\b(newsletter|inbox|app|edition|e-?mail|for free|full story)",
     r"(newsletter|abonnieren|abonnez-vous|suscríbete|iscriviti)\b",
-    r".{0,80}\b(download (the|our)\b.{0,60}\bapps?|(zum|unser(em)?|our|the) newsletter (anmelden|abonnieren|erhalten|sign-?up)|(mit unserem|with our) newsletter)\b",
-    r".{0,100}\b(copyrighted property|all rights reserved|alle rechte vorbehalten|tous droits réservés|todos los derechos reservados|vervielfältigung nur mit genehmigung)",
+    r".{0,80}\b(download (the|our)\b.{0,60}\bapps?|(zum|unser(em)?|our|the) newsletter (anmelden|abonnieren|erhalten|sign-?up)"
+    r"|(mit unserem|with our) newsletter)\b",
+    r".{0,100}\b(copyrighted property|all rights reserved|alle rechte vorbehalten|tous droits réservés"
+    r"|todos los derechos reservados|vervielfältigung nur mit genehmigung)",
     r".{0,100}\b(comments are moderated|comments may be (re)?published|publish comments that)",
     r"(afp|ap|dpa|reuters|epa|getty images|picture[- ]alliance|imago|keystone|ansa)\s*(/|\||photo\b|foto\b)[^.!?]{0,60}$",
     r"(?-i:By|BY|Von|VON|Par|PAR)\s+[^.!?,;:]{2,60}$",

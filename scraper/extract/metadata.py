@@ -139,7 +139,9 @@ def gather(tree: lxml.html.HtmlElement) -> Evidence:
     evidence.canonical_url = clean(canonical) or metas("og:url")
     evidence.language = clean(tree.get("lang")) or clean(article.get("inLanguage")) or metas("og:locale", "dc.language", "language")
     evidence.description = clean(article.get("description")) or metas("og:description", "description", "twitter:description")
-    evidence.tags = _keywords(article.get("keywords")) or evidence.metas.get("article:tag", []) or _keywords(metas("keywords", "news_keywords"))
+    evidence.tags = (
+        _keywords(article.get("keywords")) or evidence.metas.get("article:tag", []) or _keywords(metas("keywords", "news_keywords"))
+    )
     evidence.image = metas("og:image", "twitter:image") or _ld_image(article.get("image"))
     return evidence
 

@@ -1,6 +1,6 @@
 """Golden pages: one small hand-written page per extraction rule, expected fields beside it.
 
-Each ``tests/golden/<name>.html`` has a ``<name>.json`` holding the page's URL and the
+Each ``tests/extract/golden/<name>.html`` has a ``<name>.json`` holding the page's URL and the
 fields ``extract`` must return: exact ``title``, ``authors``, ``published``,
 ``language``, ``sitename`` where given, snippets the text (or the comments) must
 or must not contain, and the words the text must open with. A separate test measures the shared corpus when it is present.
@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from scraper.extract import extract
+from tests.conftest import CORPUS
 
 GOLDEN = Path(__file__).parent / "golden"
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 PAGES = sorted(GOLDEN.glob("*.html"))
 EXACT_FIELDS = ("title", "authors", "published", "language", "sitename")
 
