@@ -682,4 +682,18 @@ def serve(archive: Archive, host: str, port: int) -> None:
 
 
 def main() -> None:
-    cli(prog_name="newsarchive")
+    """The console script: click's own handling, but a usage mistake is one line, not a usage block."""
+    try:
+        code = cli.main(prog_name="newsarchive", standalone_mode=False)
+    except click.exceptions.NoArgsIsHelpError as exc:  # `newsarchive` alone: the help, as click prints it
+        click.echo(exc.format_message(), err=True)
+        sys.exit(EXIT_USAGE)
+    except click.UsageError as exc:
+        command = exc.ctx.command_path if exc.ctx else "newsarchive"
+        fail(f"{exc.format_message()} (`{command} --help` lists what it takes)")
+    except click.ClickException as exc:
+        fail(exc.format_message(), exc.exit_code)
+    except click.Abort:
+        fail("interrupted", EXIT_FAILED)
+    if isinstance(code, int):  # a command that called ctx.exit(code)
+        sys.exit(code)

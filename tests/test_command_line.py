@@ -317,3 +317,22 @@ def test_extraction_processes_exit_when_the_crawl_is_killed(slow_crawl):
     os.kill(slow_crawl.pid, signal.SIGKILL)
     slow_crawl.wait()
     wait_for(lambda: not session_processes(slow_crawl.pid), timeout=10, what="the forkserver and workers to exit")
+
+
+@pytest.mark.parametrize(
+    "args, says",
+    [
+        (["crawl", "--bogus"], "No such option '--bogus'"),
+        (["search"], "Missing argument 'QUERY'"),
+        (["export", "--format", "pdf"], "'pdf' is not one of"),
+        (["nosuch"], "No such command 'nosuch'"),
+    ],
+)
+def test_a_usage_mistake_is_one_line_and_exit_2(tmp_path, args, says):
+    result = subprocess.run(
+        [sys.executable, "-m", "scraper", *args], cwd=tmp_path, capture_output=True, text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)}, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert result.stderr.startswith("Error: ") and says in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
