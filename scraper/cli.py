@@ -298,10 +298,13 @@ def writer(config: Config, frontier: str | None, batch: int, verbose: bool) -> N
     """Write the pages workers extracted into the archive, until stopped (Ctrl-C)."""
     import logging
 
-    from scraper.distributed.writer import run_writer
+    from scraper.distributed.writer import ArchiveUnwritable, run_writer
 
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(asctime)s %(name)s %(levelname)s: %(message)s")
-    pages = run_writer(config.with_frontier(frontier), batch)
+    try:
+        pages = run_writer(config.with_frontier(frontier), batch)
+    except ArchiveUnwritable as exc:
+        fail(f"writer stopped, the archive could not be written: {exc}; the pages not written wait in Redis", EXIT_FAILED)
     click.echo(f"writer: {pages} pages written to {config.archive_path}")
 
 

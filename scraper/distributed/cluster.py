@@ -12,9 +12,12 @@ never discover; they run until stopped.
 from __future__ import annotations
 
 import logging
+import signal
+import threading
 import time
 import uuid
 from collections.abc import Callable
+from typing import Any
 
 from scrapy import signals
 from scrapy.crawler import CrawlerProcess
@@ -66,17 +69,25 @@ def run_distributed_crawl(config: Config, sources: list[Source], log_level: str 
             frontier.outage.failed(exc)
 
     try:
+        stopped = threading.Event()
         if crawled:
             process = start_crawlers(config, crawled, hold_until_done, worker=False, log_level=log_level)
+            observe_stop_signals(stopped)
             claims = LoopingCall(keep_claims)
             claims.start(frontier.timeout / 4, now=False)
             process.start()
+        interrupted = stopped.is_set()
+        # Scrapy's handlers outlive its reactor and would swallow a signal: from here on, Ctrl-C or
+        # SIGTERM ends the wait for the writer (the pages stay queued for it in Redis).
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGTERM, signal.default_int_handler)
         reports = []
         for source in crawled:
             counts = crawl_counts(frontier.counts(run, source.name))
             frontier.push_finish(run, source.name, counts)
-            reports.append(SourceReport(source.name, crawl_status(counts), counts))
-        wait_for(lambda: not frontier.pending(run), frontier, "the writer to close the crawls rows")
+            reports.append(SourceReport(source.name, "interrupted" if interrupted else crawl_status(counts), counts))
+        if not interrupted:  # a stopped crawl does not wait for the writer: its pages stay queued for it
+            wait_for(lambda: not frontier.pending(run), frontier, "the writer to close the crawls rows")
         return CrawlReport(run, reports)
     finally:
         shutdown_pools()
@@ -113,6 +124,19 @@ def start_crawlers(
             seen = SeenState(Frontier.from_config(config))
             process.crawl(crawler, sources=[source], config=config, claimed=Unclaimed(), seen=seen)
     return process
+
+
+def observe_stop_signals(stopped: threading.Event) -> None:
+    """Set ``stopped`` when SIGINT or SIGTERM arrives, then let Scrapy's own handler stop the crawl."""
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        handler = signal.getsignal(signum)
+
+        def observe(number: int, frame: Any, handler: Any = handler) -> None:
+            stopped.set()
+            if callable(handler):
+                handler(number, frame)
+
+        signal.signal(signum, observe)
 
 
 def wait_for_writer(frontier: Frontier) -> None:

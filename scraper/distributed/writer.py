@@ -6,7 +6,9 @@ list, records each in the archive with the same function as the local crawl
 run's pending and counts and publishes the newly seen URLs. A writer killed
 mid-batch leaves its processing list behind; the next writer writes those pages
 again first (writes are upserts, so nothing is doubled). A lock in Redis keeps
-a second writer waiting while one runs.
+a second writer waiting while one runs. A write no later write can survive (a
+full disk) stops the writer with :class:`ArchiveUnwritable`; the batch it held
+stays in Redis for the next writer.
 """
 
 from __future__ import annotations
@@ -20,13 +22,17 @@ import time
 from collections import Counter, defaultdict
 from typing import Any
 
-from archive.store import Archive, utcnow
+from archive.store import Archive, fatal_write_error, utcnow
 from scraper.config import Config
 from scraper.crawl.items import PageItem
 from scraper.crawl.pipelines import record_item
 from scraper.distributed.frontier import REDIS_ERRORS, Frontier
 
 logger = logging.getLogger(__name__)
+
+
+class ArchiveUnwritable(Exception):
+    """The archive refused a write for good (disk full, I/O error, read-only, corrupt): the writer stopped."""
 
 
 class ArchiveWriter:
@@ -55,6 +61,12 @@ class ArchiveWriter:
                     except REDIS_ERRORS as exc:
                         self.frontier.outage.failed(exc)
                         self.stopping.wait(1)
+                    except Exception as exc:
+                        kind = fatal_write_error(exc)
+                        if kind is None:
+                            raise
+                        # Unacknowledged, the batch goes back to the queue once the writer's lease lapses.
+                        raise ArchiveUnwritable(f"{kind}: {exc}") from None
                     else:
                         self.frontier.outage.ok()
                     if self.written != reported and time.monotonic() - last_report > 10:

@@ -243,3 +243,22 @@ def test_a_redis_restart_is_ridden_out(cluster: Cluster, big_site, redis_service
         assert log.count(f"Redis at {redis_service.url} is unreachable") == 1, log
         assert f"Redis at {redis_service.url} is back after" in log
     check_frontier_drained(cluster)
+
+
+def test_a_full_disk_stops_the_writer_in_one_line_and_loses_no_page(cluster: Cluster, big_site, small_disk: Path):
+    config = cluster.folder / "config.yaml"
+    data = yaml.safe_load(config.read_text())
+    data["archive"] = str(small_disk / "archive.db")
+    config.write_text(yaml.safe_dump(data))
+    writer = cluster.writer()
+    crawl = cluster.crawl()
+    assert writer.popen.wait(180) == 1
+    assert "Traceback" not in writer.log
+    assert "Error: writer stopped, the archive could not be written: archive_full" in writer.log
+    with sqlite3.connect(f"file:{small_disk / 'archive.db'}?mode=ro", uri=True) as conn:
+        archived = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    assert 0 < archived < PAGES
+    # What it could not write waits in Redis for the next writer: taken, or still queued.
+    waiting = cluster.redis.llen("newsarchive:items") + cluster.redis.llen("newsarchive:items:processing")
+    assert waiting > 0
+    crawl.kill()  # it waits for a writer to archive its pages, as it should
