@@ -430,11 +430,12 @@ def prepare_page(
     from scraper.extract import extract
 
     article = extract(body, url, level=level, hints=hints, content_type=content_type)
+    packed = pack_body(body, BODY_COMPRESSION[level])
     if not article.is_article:
-        return None, pack_body(body, BODY_COMPRESSION[level]), article.not_article
+        return None, packed, article.not_article
     record = article.record()
     record["content_hash"] = content_hash(record["title"], record["text"])
-    return record, pack_body(body, BODY_COMPRESSION[level]), None
+    return record, packed, None
 
 
 async def prepare_in_pool(

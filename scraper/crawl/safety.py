@@ -273,24 +273,21 @@ def xml_text(body: bytes) -> str:
     return body.decode(encoding or "utf-8", "replace")
 
 
-def declares_entities(body: bytes) -> bool:
-    """Whether an XML document declares entities, in whatever encoding it is written."""
-    return any(pattern in body for pattern in _ENTITY_BYTES) or _ENTITY in xml_text(body)
-
-
 def xml_problem(body: bytes) -> str | None:
-    """``xml_entities`` when the document declares entities, ``malformed_xml`` when it is
-    XML but not well-formed, None when it is fine or not XML at all (a JSON Feed, a
-    robots.txt). Decided on the decoded text; nothing is expanded or fetched."""
-    if declares_entities(body):
-        return "xml_entities"
+    """``xml_entities`` when the document declares entities (in whatever encoding it is
+    written), ``malformed_xml`` when it is XML but not well-formed, None when it is fine or
+    not XML at all (a JSON Feed, a robots.txt). Decided on the text decoded once; nothing is
+    expanded or fetched."""
     text = xml_text(body)
-    if not text.lstrip().startswith("<"):  # str.lstrip: every Unicode space (\x0b, \x0c, no-break space, BOM)
+    if _ENTITY in text or any(pattern in body for pattern in _ENTITY_BYTES):
+        return "xml_entities"
+    text = text.lstrip()  # str.lstrip: every Unicode space (\x0b, \x0c, no-break space, BOM)
+    if not text.startswith("<"):
         return None
     parser = ParserCreate("utf-8")  # the text is decoded already: this overrides its declaration
     parser.EntityDeclHandler = _refuse_entity
     try:
-        parser.Parse(text.lstrip().encode("utf-8", "replace"), True)
+        parser.Parse(text.encode("utf-8", "replace"), True)
     except _EntityDeclared:
         return "xml_entities"
     except ExpatError:
