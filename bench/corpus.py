@@ -14,6 +14,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ COLLECTIONS = ("articles", "metadata", "boilerplate")
 SPLITS = ("dev", "check")
 DEFAULT_ROOT = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 _CHECK_REMAINDER = 2  # of 3: one site in three is held out for checking
+_SCRIPT = re.compile(r"<script\b.*?</script\s*>", re.IGNORECASE | re.DOTALL)
 
 
 @dataclass
@@ -56,10 +58,18 @@ def split_of(url: str) -> str:
     return "check" if number % 3 == _CHECK_REMAINDER else "dev"
 
 
+def without_scripts(html: str) -> str:
+    """The page as a cleaning tool saves it: every ``<script>`` gone, JSON-LD with them."""
+    return _SCRIPT.sub("", html)
+
+
 def load_corpus(
-    root: Path, collections: tuple[str, ...] = COLLECTIONS, limit: int | None = None, split: str = "all"
+    root: Path, collections: tuple[str, ...] = COLLECTIONS, limit: int | None = None, split: str = "all", scripts: bool = True
 ) -> list[Page]:
-    """Every page of the named collections in the split (``dev``, ``check`` or ``all``), the first ``limit`` of each."""
+    """Every page of the named collections in the split (``dev``, ``check`` or ``all``), the first ``limit`` of each.
+
+    ``scripts=False`` loads every page :func:`without_scripts`, to measure what is left when no JSON-LD helps.
+    """
     pages = []
     for collection in collections:
         folder = root / collection
@@ -69,5 +79,6 @@ def load_corpus(
             truths = [truth for truth in truths if split_of(truth["url"]) == split]
         for truth in truths[:limit]:
             raw = gzip.decompress((folder / "pages" / f"{truth['id']}.html.gz").read_bytes())
-            pages.append(Page(collection, truth["id"], truth["url"], raw.decode("utf-8", errors="replace"), truth))
+            html = raw.decode("utf-8", errors="replace")
+            pages.append(Page(collection, truth["id"], truth["url"], html if scripts else without_scripts(html), truth))
     return pages

@@ -11,7 +11,8 @@ comments in the text, a weaker baseline than the one we must beat).
 Every collection is split by site into **dev** (two thirds) and **check** (one third):
 the SHA-1 of the page's registered domain modulo 3, remainder 2 being check (see
 ``bench.corpus``). Rules are written against dev pages; check is read only as aggregate
-figures and a rule stays only when it helps or holds there. ``--split all`` (the default)
+figures and a rule stays only when it helps or holds there. ``--without-scripts`` measures
+pages as a cleaning tool saves them, with no ``<script>`` and so no JSON-LD. ``--split all`` (the default)
 prints dev and check side by side, each with ours and plain; ``--errors FIELD`` lists the
 dev pages where our FIELD is wrong (it refuses to list check pages).
 
@@ -229,6 +230,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=1, help="processes for direct extraction (CPU times stay per page)")
     parser.add_argument("--collections", nargs="+", choices=COLLECTIONS, default=list(COLLECTIONS))
     parser.add_argument("--limit", type=int, help="only the first N pages of each collection")
+    parser.add_argument("--without-scripts", action="store_true", help="every page with its <script>s (so its JSON-LD) removed")
     parser.add_argument("--dump", type=Path, help="write every dev page's extracted fields to this JSON file")
     args = parser.parse_args(argv)
     if not (args.corpus / "README.md").exists():
@@ -237,7 +239,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("check pages are read as aggregate figures only: --errors and --dump list dev pages")
     if args.errors and args.through_crawl:
         parser.error("--errors lists direct extraction")
-    pages = load_corpus(args.corpus, tuple(args.collections), args.limit, args.split)
+    pages = load_corpus(args.corpus, tuple(args.collections), args.limit, args.split, scripts=not args.without_scripts)
 
     start = time.perf_counter()
     results = extract_all(pages, args.level, args.jobs, with_ours=not args.through_crawl)
@@ -265,6 +267,7 @@ def main(argv: list[str] | None = None) -> int:
     report = {
         "mode": "through-crawl" if args.through_crawl else "direct",
         "level": args.level,
+        "scripts": not args.without_scripts,
         "extractor": extract.__module__,
         "seconds": round(time.perf_counter() - start, 1),
         "direct_seconds": round(direct_seconds, 1),

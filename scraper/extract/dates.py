@@ -68,7 +68,8 @@ def choose_published(
 
     ``candidates`` are the page's own statements of publication, most trusted first;
     ``hint`` is a feed's or news sitemap's date; ``fallback`` a date found by looking at
-    the text; ``url`` the page's address, whose path may name the day.
+    the text; ``url`` the page's address, whose path may name the day (taken before the
+    text's guess where the page states none).
     """
     dates = [date for value in candidates if (date := normalise_date(value))]
     hinted = normalise_date(hint)
@@ -76,4 +77,5 @@ def choose_published(
         agreeing = [date for date in dates if evidence and date[:10] == evidence[:10]]
         if agreeing:
             return agreeing[0]
-    return next(iter(dates), None) or normalise_date(fallback) or hinted
+    # Where the page states no date, its URL's day beats a date guessed from the text.
+    return next(iter(dates), None) or url_date(url) or normalise_date(fallback) or hinted

@@ -276,10 +276,44 @@ _MODIFIED_XPATH = (
 
 
 def _time_dates(tree: lxml.html.HtmlElement) -> list[str]:
-    """<time> elements of the article's header first (pubdate, or inside <article> or <header>), none that states a change."""
-    marked = tree.xpath("//time[@pubdate][@datetime] | //article//time[@datetime] | //header//time[@datetime]")
-    times = [element for element in marked or tree.xpath("//time[@datetime]")[:1] if not element.xpath(_MODIFIED_XPATH)]
+    """<time> elements nearest the headline first, none that states a change or stands in another story's teaser.
+
+    Without a headline (<h1>), the article's header first (pubdate, or inside <article> or
+    <header>), else the page's first <time>.
+    """
+    times = [
+        element
+        for element in tree.xpath("//time[@datetime]")
+        if not element.xpath(_MODIFIED_XPATH) and not element.xpath(_ELSEWHERE_XPATH)
+    ]
+    headline = tree.find(".//h1")
+    if headline is not None and times:
+        times = _by_distance(tree, headline, times)
+    else:
+        marked = [time for time in times if time.get("pubdate") is not None or time.xpath("ancestor::article or ancestor::header")]
+        times = marked or times[:1]
     return [element.get("datetime") for element in times]
+
+
+def _by_distance(
+    tree: lxml.html.HtmlElement, anchor: lxml.html.HtmlElement, elements: list[lxml.html.HtmlElement]
+) -> list[lxml.html.HtmlElement]:
+    """The elements nearest the anchor first: those sharing its deepest container, then nearest in page order.
+
+    A rail of other stories can stand a few elements before the headline in page order
+    while the article's own date or byline shares a block with it.
+    """
+    depth_of = {ancestor: depth for depth, ancestor in enumerate(reversed([anchor, *anchor.iterancestors()]))}
+    wanted = {anchor, *elements}
+    position = {element: index for index, element in enumerate(tree.iter()) if element in wanted}
+
+    def shared_depth(element: lxml.html.HtmlElement) -> int:
+        return next((depth_of[ancestor] for ancestor in (element, *element.iterancestors()) if ancestor in depth_of), 0)
+
+    return sorted(
+        elements,
+        key=lambda element: (-shared_depth(element), abs(position[element] - position[anchor]), position[element] < position[anchor]),
+    )
 
 
 # Byline containers: rel=author links, itemprop=author (its itemprop=name when it has one),
@@ -341,14 +375,11 @@ def _nearest_block(
     tree: lxml.html.HtmlElement, headline: lxml.html.HtmlElement, found: list[lxml.html.HtmlElement]
 ) -> list[lxml.html.HtmlElement]:
     """The byline element nearest the headline in page order, and the byline elements of its block."""
-    wanted = {headline, *found}
-    position = {element: index for index, element in enumerate(tree.iter()) if element in wanted}
-    nearest = min(found, key=lambda element: abs(position[element] - position[headline]))
-    block = nearest
+    block = _by_distance(tree, headline, found)[0]
     for _ in range(BYLINE_BLOCK_LEVELS):
         block = block.getparent() if block.getparent() is not None else block
-    inside = {*block.iter()}
-    return sorted((element for element in found if element in inside), key=position.__getitem__)
+    wanted = set(found)
+    return [element for element in block.iter() if element in wanted]
 
 
 # A paragraph that is nothing but bold capitalised words: the author's name set at the head or
