@@ -17,7 +17,7 @@ from typing import Any
 import lxml.html
 from trafilatura.metadata import extract_metadata
 
-from scraper.extract.authors import choose_authors, is_organisation
+from scraper.extract.authors import AuthorSource, choose_authors, is_organisation
 from scraper.extract.body import extract_body
 from scraper.extract.charset import decode_html
 from scraper.extract.dates import choose_published
@@ -108,7 +108,7 @@ def extract(
     inferred = _inferred_metadata(tree, url) if level != "fast" and not (title and named and evidence.published) else {}
     if not named and inferred.get("author"):
         # A person trafilatura finds in the byline beats an organisation the metadata names.
-        authors = choose_authors([*evidence.authors, ([inferred["author"]], False)], evidence.site_names, sections)
+        authors = choose_authors([*evidence.authors, AuthorSource([inferred["author"]], shown=True)], evidence.site_names, sections)
     titles = [*filter(None, [title]), *evidence.titles, *evidence.h1s]
     declared = evidence.article.get("articleBody")
     body = extract_body(

@@ -13,8 +13,18 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from typing import NamedTuple
 
+from scraper.extract.dates import ZONE_OFFSETS
 from scraper.extract.folding import fold
+
+
+class AuthorSource(NamedTuple):
+    """One place a page names its authors."""
+
+    names: list[str]  # bylines as stated, each possibly several names
+    organisations: bool = False  # stated as organisations (JSON-LD Organization)
+    shown: bool = False  # read from the page's text, not its metadata: one capitalised word there is a label, not a name
 
 # "By", "Von", "Par", ... and "Author:"-style labels in front of a byline.
 _PREFIX = re.compile(
@@ -25,10 +35,11 @@ _PREFIX = re.compile(
 # The same words inside a byline, capitalised as only a byline word is ("Von", not "von der").
 _INNER_PREFIX = re.compile(r"\s(?:By|Von|Par|Por|Door|Av|Af)\s+")
 # Lists of names: semicolons, bars, slashes, commas, ampersands and the word "and" in many languages.
-_AND_WORDS = r"(?:and|und|et|y|e|og|och|en|i|és|ve|и)"
+_AND_WORDS = r"(?:and|und|et|y|e|og|och|en|i|és|ve|и|with|mit|avec|con)"
 _SEPARATORS = re.compile(rf"\s*(?:[;|/,&·•\n]|\s{_AND_WORDS}\s)\s*", re.IGNORECASE)
 # An "and" left at the start of a part by a comma before it ("A, B, and C").
 _LEADING_AND = re.compile(rf"^{_AND_WORDS}\s+")  # lower case: "E Jean Carroll" is a name
+_AND_WORD = re.compile(_AND_WORDS, re.IGNORECASE)
 _EMAIL = re.compile(r"\S+@\S+\.\w+")
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _BRACKETS = re.compile(r"\s*[(\[{][^)\]}]*[)\]}]")
@@ -80,15 +91,18 @@ _CREDENTIAL = re.compile(
 # A location phrase after or instead of a name ("Jane Doe in London", "based in Hong Kong").
 _LOCATION = re.compile(r"(?:^|\s)(?:(?:based|reporting|writing)\s+(?:in|from)|in|from)\s+[A-Z].*$")
 _DOMAIN = re.compile(r"\w\.(?:[a-z]{2,3}|info|online|news)$", re.IGNORECASE)
+# News agencies credited by one word of any case ("Reuters", "dpa").
+_AGENCIES = set("reuters afp ap dpa epd kna apa sda ats ansa efe anadolu xinhua kyodo yonhap tass pap ctk bloomberg belga anp".split())
 MAX_NAME_WORDS = 5
 MAX_AGENCY_CHARS = 5  # "dpa", "afp", "kna": agencies credited in lower case
 
 
-def split_byline(byline: str, affixes: Iterable[str] = ()) -> list[str]:
+def split_byline(byline: str, affixes: Iterable[str] = (), shown: bool = False) -> list[str]:
     """The names of one byline string, noise removed, in order.
 
     ``affixes`` are words that may be glued to a name's ends without being part of it:
-    the page's site and section names.
+    the page's site and section names. A byline ``shown`` in the page's text keeps a
+    single word only where it is a credit ("dpa", "AP") or in a script without case.
     """
     glued = {fold(affix) for affix in affixes if fold(affix)}
     byline = _URL.sub(" ", _EMAIL.sub(" ", _BRACKETS.sub("", byline)))
@@ -96,7 +110,7 @@ def split_byline(byline: str, affixes: Iterable[str] = ()) -> list[str]:
     names = []
     for part in _SEPARATORS.split(byline):
         name = _clean_name(part, glued)
-        if name:
+        if name and not (shown and _is_label(name)):
             names.append(name)
     return names
 
@@ -106,6 +120,8 @@ def _clean_name(part: str, glued: set[str] = frozenset()) -> str | None:
     previous = None
     while previous != part:  # "Text und Fotos: Von ..." has more than one prefix
         previous, part = part, _PREFIX.sub("", _LEADING_AND.sub("", part)).strip()
+    if _AND_WORD.fullmatch(part):  # an "and" set in an element of its own
+        return None
     part = _NOISE.sub("", _DATE.sub("", part)).strip(" \t-–—:|,.")
     part = _LOCATION.sub("", part).strip(" \t-–—:|,.")
     words = _without_glued_words(part.split(), glued)
@@ -119,7 +135,16 @@ def _clean_name(part: str, glued: set[str] = frozenset()) -> str | None:
 
 def _is_credit(text: str) -> bool:
     """Whether a text is an agency's or site's credit written as one short word or a domain ("dpa", "mbl.is")."""
+    if text.upper() in ZONE_OFFSETS:  # "IST" after a byline's time
+        return False
     return bool(_DOMAIN.search(text)) or (" " not in text and len(text) <= MAX_AGENCY_CHARS and not _CREDENTIAL.match(text))
+
+
+def _is_label(name: str) -> bool:
+    """Whether a single word read from a page is a label ("Political", "Startseite", "Min"), not a name or an agency's credit."""
+    if " " in name or fold(name) in _AGENCIES or _is_short_credit(name):
+        return False
+    return (name[0].isupper() and not name.isupper()) or not _is_credit(name)
 
 
 def _without_glued_words(words: list[str], glued: set[str]) -> list[str]:
@@ -183,18 +208,16 @@ def _names_site_first(name: str, site_names: list[str]) -> bool:
     return len(words) > 1 and words[0] in site_firsts and len(words[0]) >= 3 and words[0] not in _ARTICLES
 
 
-def choose_authors(
-    candidates: list[tuple[list[str], bool]], site_names: list[str], sections: Iterable[str] = ()
-) -> list[str]:
+def choose_authors(candidates: list[AuthorSource], site_names: list[str], sections: Iterable[str] = ()) -> list[str]:
     """The first source's names that include a person; an organisation only when no source names one.
 
-    ``candidates`` are (bylines, stated as organisations) from the most trusted source down;
+    ``candidates`` are the places the page names authors, from the most trusted down;
     ``sections`` the page's section names, which bylines sometimes run into.
     """
     fallback: list[str] = []
     affixes = [*site_names, *sections]
-    for bylines, organisations in candidates:
-        names = _unique(name for byline in bylines for name in split_byline(byline, affixes))
+    for bylines, organisations, shown in candidates:
+        names = _unique(name for byline in bylines for name in split_byline(byline, affixes, shown))
         if not names:
             continue
         people = [] if organisations else [name for name in names if not is_organisation(name, site_names)]

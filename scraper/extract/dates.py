@@ -18,7 +18,7 @@ EARLIEST_YEAR = 1990
 _DOTTED = re.compile(r"\b\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}\b")
 _HAS_TIME = re.compile(r"\d{1,2}:\d{2}")
 # Zone abbreviations common in news pages, as UTC offsets in seconds.
-_ZONES = {
+ZONE_OFFSETS = {
     name: hours * 3600
     for name, hours in {
         "UTC": 0, "GMT": 0, "WET": 0, "BST": 1, "WEST": 1, "CET": 1, "CEST": 2, "MEZ": 1, "MESZ": 2,
@@ -40,7 +40,7 @@ def normalise_date(value: str | None) -> str | None:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         try:
-            parsed = dateparser.parse(value, dayfirst=bool(_DOTTED.search(value)), default=_NO_YEAR, tzinfos=_ZONES)
+            parsed = dateparser.parse(value, dayfirst=bool(_DOTTED.search(value)), default=_NO_YEAR, tzinfos=ZONE_OFFSETS)
         except (ValueError, OverflowError, TypeError):
             return None
     if parsed is None or not EARLIEST_YEAR <= parsed.year <= datetime.now(timezone.utc).year + 1:

@@ -96,6 +96,11 @@ _PHRASES = [
     r"(rate|bewerten|rate this)",
     r"(kontakt|contact|quellen|quellenangaben|sources|last modified|letzte änderung|release date|more info(rmation)?)",
     r"(sie sind|you are) (aktuell |currently )?(nicht|not) (eingeloggt|logged in)",
+    r"(listen( to (this|the) (article|story))?|(artikel )?(anhören|vorlesen)|écouter( l'article)?|escuchar( la noticia)?|ascolta)",
+    r"(text size|schriftgröße|a\+|aa\+)",
+    r"(lesezeit:? )?\d+\s*(min|mins|minutes?|minuten)\.?( (read|reading time|lesezeit|de lecture|di lettura|de lectura))?",
+    r"(sign in|log in|anmelden|einloggen|přihlaste se|přihlásit se|se connecter|iniciar sesión|accedi)",
+    r"(sdílet|merken|drucken|speichern|save|bookmark|udostępnij)",
     # sharing
     r"share( this( (article|story|post|page))?)?( on (facebook|twitter|x|linkedin|whatsapp|email))?",
     r"(click to )?share on (facebook|twitter|x|linkedin|whatsapp|pinterest|reddit|telegram)( \(opens in new window\))?",

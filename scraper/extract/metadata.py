@@ -11,8 +11,12 @@ import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 import lxml.html
+
+from scraper.extract.authors import AuthorSource
+from scraper.extract.furniture import is_furniture
 
 # JSON-LD types that mean "this page is one article".
 ARTICLE_TYPES = {
@@ -74,7 +78,7 @@ class Evidence:
     metas: dict[str, list[str]]
     titles: list[str] = field(default_factory=list)
     h1s: list[str] = field(default_factory=list)
-    authors: list[tuple[list[str], bool]] = field(default_factory=list)  # (names, stated as organisations)
+    authors: list[AuthorSource] = field(default_factory=list)
     published: list[str] = field(default_factory=list)
     site_names: list[str] = field(default_factory=list)
     canonical_url: str | None = None
@@ -112,15 +116,15 @@ def gather(tree: lxml.html.HtmlElement) -> Evidence:
     evidence.h1s = _present(*(element.text_content() for element in tree.iter("h1")))
     ld_people = [_resolve(item, by_id) for item in _as_items(article.get("author"))]
     if ld_names := [name for item in ld_people if (name := _ld_name(item))]:
-        evidence.authors.append((ld_names, all(_types(item) & ORGANISATION_TYPES for item in ld_people)))
+        evidence.authors.append(AuthorSource(ld_names, organisations=all(_types(item) & ORGANISATION_TYPES for item in ld_people)))
     for key in AUTHOR_KEYS:
         values = [value for value in evidence.metas.get(key, []) if not value.startswith(("http://", "https://"))]
         if values:
-            evidence.authors.append((values, False))
+            evidence.authors.append(AuthorSource(values))
     if bylines := _byline_names(tree):
-        evidence.authors.append((bylines, False))
+        evidence.authors.append(AuthorSource(bylines, shown=True))
     if signed := _signature_line(tree):
-        evidence.authors.append(([signed], False))
+        evidence.authors.append(AuthorSource([signed], shown=True))
     evidence.published = _present(
         clean(article.get("datePublished")),
         *(metas(key) for key in PUBLISHED_KEYS),
@@ -317,17 +321,26 @@ def _by_distance(
 
 
 # Byline containers: rel=author links, itemprop=author (its itemprop=name when it has one),
-# and classes named for bylines. One pass over the page finds the candidates (a union of
-# four paths took four); _is_byline keeps the containers.
+# classes named for bylines, and links to an author's profile page. One pass over the page
+# finds the candidates (a union of five paths took five); _is_byline keeps the containers.
 _BYLINE_CANDIDATES_XPATH = (
-    '//*[@rel="author" or @itemprop="author" or @itemprop="name" or contains(@class, "byline") or contains(@class, "uthor")]'
+    '//*[@rel="author" or @itemprop="author" or @itemprop="name" or contains(@class, "byline") or contains(@class, "uthor")'
+    ' or (self::a and (contains(@href, "uthor") or contains(@href, "/autor") or contains(@href, "/redakte")'
+    ' or contains(@href, "/journalist") or contains(@href, "team/") or contains(@href, "/staff/")))]'
 )
 _BYLINE_CLASSES = ("byline", "author-name", "authorName", "author__name")
+# The path of an author's profile page: /author/jane-doe, /autoren/..., /redakteure/..., /meet-the-team/...
+_PROFILE_PATH = re.compile(
+    r"/(?:authors?|autor(?:en|zy|es|i)?|auteurs?|autore|redakteur(?:e|innen)?|journalist(?:s|en|er)?|[\w-]*team|staff)/[^/?#]+",
+    re.IGNORECASE,
+)
 
 
 def _is_byline(element: lxml.html.HtmlElement) -> bool:
     classes = element.get("class")
     if element.get("rel") == "author" or classes == "author" or (classes and any(c in classes for c in _BYLINE_CLASSES)):
+        return True
+    if element.tag == "a" and _PROFILE_PATH.search(urlsplit(element.get("href") or "").path):
         return True
     prop = element.get("itemprop")
     if prop == "name":
@@ -335,10 +348,12 @@ def _is_byline(element: lxml.html.HtmlElement) -> bool:
     return prop == "author" and not element.xpath('.//*[@itemprop="name"]')
 
 
-# Short lines of an article that open like a byline ("By ...", "Von ...", "Par ...").
-_BYLINE_LINES_XPATH = "//article//*[self::p or self::div or self::span][string-length(normalize-space()) < 120]"
-_BYLINE_START = re.compile(r"^\s*(?:By|BY|Von|VON|Par|PAR|Por|POR|Door|Di|Av|Af)\s+\w")
-MAX_BYLINE_LINES = 40
+# Short lines of the article, its main part or the headline's block that open like a byline ("By ...", "Von ...", "Par ...").
+_BYLINE_LINES_XPATH = (
+    "(//article | //main | (//h1)[1]/ancestor::*[3])//*[self::p or self::div or self::span][string-length(normalize-space()) < 120]"
+)
+_BYLINE_START = re.compile(r"^\s*(?:By|BY|Von|VON|Par|PAR|Por|POR|Door|Di|Av|Af)\s+(\w)")
+MAX_BYLINE_LINES = 200
 
 
 # Containers of other stories (related lists, teasers, sidebars): their bylines are not the article's.
@@ -351,6 +366,21 @@ _ELSEWHERE_XPATH = (
 BYLINE_BLOCK_LEVELS = 2
 
 
+def _opens_byline(text: str) -> bool:
+    """Whether a line opens like a byline: "By" and a name, not "By providing your email ..."."""
+    start = _BYLINE_START.match(text)
+    return bool(start) and not start.group(1).islower()
+
+
+# A link holding this many characters more than the byline in it is a teaser of another story (headline and byline).
+TEASER_LINK_SURPLUS = 40
+
+
+def _in_teaser_link(element: lxml.html.HtmlElement, text: str) -> bool:
+    link = next(element.iterancestors("a"), None)
+    return link is not None and len(" ".join(link.text_content().split())) > len(text) + TEASER_LINK_SURPLUS
+
+
 def _byline_names(tree: lxml.html.HtmlElement) -> list[str]:
     """Texts of the article's byline: the byline element nearest the headline, with those beside it.
 
@@ -358,17 +388,31 @@ def _byline_names(tree: lxml.html.HtmlElement) -> list[str]:
     the article's; without a headline (<h1>) every remaining byline counts, in page order.
     """
     lines = tree.xpath(_BYLINE_LINES_XPATH)[:MAX_BYLINE_LINES]
-    opening = [element for element in lines if _BYLINE_START.match(element.text_content())]
+    opening = [element for element in lines if _opens_byline(element.text_content())]
     found = [
         element
         for element in [*filter(_is_byline, tree.xpath(_BYLINE_CANDIDATES_XPATH)), *opening]
         if element.tag not in ("meta", "link", "script", "style") and not element.xpath(_ELSEWHERE_XPATH)
     ]
-    found = [element for element in found if (text := clean(element.text_content())) and len(text) <= 120]
+    found = [
+        element
+        for element in found
+        if (text := clean(element.text_content())) and len(text) <= 120 and not _in_teaser_link(element, text)
+    ]
     headline = tree.find(".//h1")
     if headline is not None and found:
         found = _nearest_block(tree, headline, found)
-    return _present(*(element.text_content() for element in found))[:6]
+    return _present(*map(_byline_text, found))[:6]
+
+
+def _byline_text(element: lxml.html.HtmlElement) -> str:
+    """A byline's texts, one per element it holds, set apart by "|" and without furniture ("Listen", "Share", "Photo: ...").
+
+    Set apart, a name is not run together with the job title, the time or the button
+    beside it ("Jane Doe Political Editor", "Jane Doe Listen").
+    """
+    pieces = (" ".join(piece.split()) for piece in element.itertext())
+    return " | ".join(piece for piece in pieces if piece and (_opens_byline(piece) or not is_furniture(piece)))
 
 
 def _nearest_block(
