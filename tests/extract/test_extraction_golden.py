@@ -101,6 +101,29 @@ def test_corpus_sample_beats_plain_trafilatura() -> None:
     assert ours["boilerplate"]["without_leaked"] <= plain["boilerplate"]["without_leaked"]
 
 
+@pytest.mark.skipif(not CORPUS.exists(), reason=f"the shared corpus is not at {CORPUS} (a fresh clone has none)")
+def test_pages_without_scripts_still_beat_plain_trafilatura() -> None:
+    """Pages saved by a cleaning tool have no <script>, so no JSON-LD: bylines, dates and titles come from the HTML."""
+    from bench.corpus import load_corpus
+    from bench.quality import extract_all, score
+
+    pages = load_corpus(CORPUS, ("metadata",), limit=30, scripts=False)
+    assert not any("application/ld+json" in page.html for page in pages)
+    results = extract_all(pages, "best", jobs=1)
+    ours = score(pages, [r["ours"] for r in results])["metadata"]
+    plain = score(pages, [r["plain"] for r in results])["metadata"]
+    for figure in ("title", "authors", "day"):
+        assert ours[figure] >= plain[figure], figure
+
+
+def test_without_scripts_keeps_everything_else() -> None:
+    from bench.corpus import without_scripts
+
+    page = '<html><head><SCRIPT type="application/ld+json">{"headline": "x"}</SCRIPT><title>T</title></head>' \
+        '<body><p>Text</p><script>\nvar a = "</p>";\n</script ><p>More</p></body></html>'
+    assert without_scripts(page) == "<html><head><title>T</title></head><body><p>Text</p><p>More</p></body></html>"
+
+
 def test_blank_lines_do_not_make_a_fallback_result_padded() -> None:
     from scraper.extract.body import looks_padded
 
