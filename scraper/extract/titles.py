@@ -10,9 +10,7 @@ from urllib.parse import urlsplit
 from scraper.extract.folding import fold
 
 # Separators between a headline and a site or section name ("Headline | Site", "Site - Headline").
-_SEPARATOR = re.compile(r"\s+[|\-–—·•»/:*]\s+|\s*[|｜ㅣ：]\s*")
-# A segment crediting the author ("Headline | Site | by Jane Doe").
-_CREDIT = re.compile(r"^(?:by|von|par|por)\s+\S+(?:\s+\S+){0,4}$", re.IGNORECASE)
+_SEPARATOR = re.compile(r"\s+[|\-–—·•»/:]\s+|\s*[|｜ㅣ：]\s*")
 _DATE_ONLY = re.compile(r"^[\d\s./-]+$")
 _FULL_DATE = re.compile(r"^\s*\d{1,4}\s?[./-]\s?\d{1,2}\s?[./-]\s?\d{1,4}\s*$")
 MAX_AFFIX_WORDS = 6
@@ -39,8 +37,8 @@ def _site_keys(site_names: list[str], url: str | None) -> list[str]:
 
 
 def _is_affix(segment: str, keys: list[str]) -> bool:
-    """Whether a title segment is a site name (or a bare date, or the author's credit) rather than part of the headline."""
-    if _DATE_ONLY.match(segment) or _CREDIT.match(segment):
+    """Whether a title segment is a site name (or a bare date) rather than part of the headline."""
+    if _DATE_ONLY.match(segment):
         return True
     if len(segment.split()) > MAX_AFFIX_WORDS:
         return False
