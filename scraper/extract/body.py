@@ -145,7 +145,7 @@ def extract_body(
             # The vote comes before the standfirst: extractors leave the article's header out.
             lines = [line for line in text.split("\n") if line.strip()]
             agreed = agreed_lines(lines, [*voters, declared_body or ""])
-            if len(agreed) < len(lines):
+            if agreed != lines:
                 text, extractor = "\n".join(agreed), f"{extractor} (consensus)"
         if (lead := shown_lead(tree, description)) and not _holds(text, lead):
             text = f"{lead}\n{text}"

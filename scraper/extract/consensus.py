@@ -10,6 +10,8 @@ different part of the page (or nothing) and abstains. The paragraphs that a majo
 trafilatura and the remaining voters contain mark the article; in trafilatura's order,
 what lies before the first of them and after the last goes (furniture extractors
 disagree on: a byline box, a newsletter note, a teaser), what lies between them stays.
+Between them, a sentence that trafilatura dropped and every competent voter holds goes
+back in where the voters place it (trafilatura cuts a paragraph it takes for a box).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import copy
 import functools
 import logging
+import re
 from collections.abc import Callable, Sequence
 
 import justext
@@ -35,6 +38,10 @@ COMPETENT_SHARE = 0.5
 # Fewer competent voters than this, and trafilatura's text stands as it is.
 MIN_VOTERS = 2
 SHINGLE = 3
+# A paragraph the voters add has at least this many words: shorter lines are labels and buttons.
+MIN_ADDED_WORDS = 6
+# A paragraph the voters add ends like a sentence: a caption, a label or a teaser's headline does not.
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’»)]*\s*$")
 # Block elements that end a line when a voter's HTML result is turned into text.
 _BLOCKS = {
     "p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "tr", "br", "section",
@@ -114,10 +121,13 @@ class _Votes:
         self.flat = f" {' '.join(words)} "
 
     def contains(self, paragraph: str) -> bool:
-        words = fold(paragraph).split()
+        return self.holds(fold(paragraph).split())
+
+    def holds(self, words: list[str], triples: set[tuple[str, ...]] | None = None) -> bool:
+        """Whether this text contains the paragraph of these (folded) words, whose triples may be given."""
         if len(words) < SHINGLE:
             return not words or f" {' '.join(words)} " in self.flat
-        triples = _triples(words)
+        triples = triples if triples is not None else _triples(words)
         return len(triples & self.triples) >= CONTAINED_SHARE * len(triples)
 
 
@@ -127,20 +137,57 @@ def _triples(words: list[str]) -> set[tuple[str, ...]]:
 
 def agreed_lines(lines: Sequence[str], voters: Sequence[str]) -> list[str]:
     """The lines from the first to the last that a majority of trafilatura (whose lines they are)
-    and the competent voters contain."""
+    and the competent voters contain, with the paragraphs inside that span which trafilatura
+    dropped and every competent voter holds."""
     base = _Votes("\n".join(lines))
     if not base.triples:
         return list(lines)
     needed = COMPETENT_SHARE * len(base.triples)
-    competent = [votes for text in voters if text and len((votes := _Votes(text)).triples & base.triples) >= needed]
+    competent = [(text, votes) for text in voters if text and len((votes := _Votes(text)).triples & base.triples) >= needed]
     if len(competent) < MIN_VOTERS:
         return list(lines)
     electorate = len(competent) + 1
-    agreed = [1 + sum(votes.contains(line) for votes in competent) > electorate / 2 for line in lines]
+    agreed = [1 + sum(votes.contains(line) for _, votes in competent) > electorate / 2 for line in lines]
     if not any(agreed):
         return list(lines)
     # Only the runs at the text's edges go: furniture leaks in before and after the article
     # (bylines, boxes, related links), while a paragraph between agreed ones is the article's
     # own even where the voters split it off (a box, a list, a quote).
     first, last = agreed.index(True), len(agreed) - 1 - agreed[::-1].index(True)
-    return list(lines[first : last + 1])
+    return with_dropped_paragraphs(list(lines[first : last + 1]), competent)
+
+
+def with_dropped_paragraphs(lines: list[str], competent: Sequence[tuple[str, _Votes]]) -> list[str]:
+    """The lines with the paragraphs trafilatura dropped from the article's middle and every voter kept.
+
+    A voter's paragraph missing from the lines goes in where that voter places it between
+    two of them, never before the first line or after the last (the edges are where
+    furniture is). Every competent voter must hold it, and it must read as a
+    sentence of some length: labels, captions and teasers' headlines do not.
+    """
+    kept = [_Votes(line) for line in lines]
+    whole = _Votes("\n".join(lines))
+    added: dict[int, list[str]] = {}
+    seen: set[str] = set()
+    for text, _ in competent:
+        anchor, pending = None, []
+        for paragraph in text.split("\n"):
+            words = fold(paragraph).split()
+            if len(words) < MIN_ADDED_WORDS:
+                continue
+            triples = _triples(words)
+            if whole.holds(words, triples):
+                found = max(range(len(kept)), key=lambda index: len(triples & kept[index].triples))
+                if anchor is not None and found > anchor and pending:
+                    added.setdefault(anchor, []).extend(pending)  # between two of the article's lines: its own
+                anchor, pending = found, []
+                continue
+            key = " ".join(words)
+            if anchor is None or key in seen or not _SENTENCE_END.search(paragraph):
+                continue
+            if all(votes.holds(words, triples) for _, votes in competent):
+                seen.add(key)
+                pending.append(paragraph)
+    if not added:
+        return lines
+    return [line for index, own in enumerate(lines) for line in (own, *added.get(index, []))]

@@ -1,4 +1,5 @@
-"""The body vote: what a majority of extractors lacks at the text's edges goes, the article between stays."""
+"""The body vote: what a majority of extractors lacks at the text's edges goes, the article between stays,
+and a sentence every voter holds between them comes back."""
 
 from __future__ import annotations
 
@@ -19,6 +20,16 @@ def test_edges_that_most_voters_lack_go_and_the_middle_stays() -> None:
     others = "\n".join(line for line in ARTICLE if not line.startswith("A box"))
     voters = [others, others, "\n".join(ARTICLE)]
     assert agreed_lines([BYLINE, *ARTICLE, PROMO], voters) == ARTICLE
+
+
+def test_a_sentence_every_voter_holds_goes_back_between_its_neighbours() -> None:
+    dropped = "The new wall will be two metres higher than the old one and built from local granite."
+    label = "Harbour wall plans"  # a label, not a sentence: never added
+    voters = ["\n".join([*ARTICLE[:2], dropped, label, *ARTICLE[2:]])] * 3
+    assert agreed_lines(ARTICLE, voters) == [*ARTICLE[:2], dropped, *ARTICLE[2:]]
+    # Held by two voters of three, or standing after the text's last line: left out.
+    assert agreed_lines(ARTICLE, [*voters[:2], "\n".join(ARTICLE)]) == ARTICLE
+    assert agreed_lines(ARTICLE, ["\n".join([*ARTICLE, dropped])] * 3) == ARTICLE
 
 
 def test_a_voter_that_found_something_else_abstains() -> None:
