@@ -20,6 +20,7 @@ import copy
 import functools
 import logging
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 
 import justext
@@ -165,29 +166,32 @@ def with_dropped_paragraphs(lines: list[str], competent: Sequence[tuple[str, _Vo
     furniture is). Every competent voter must hold it, and it must read as a
     sentence of some length: labels, captions and teasers' headlines do not.
     """
-    kept = [_Votes(line) for line in lines]
+    # Which line holds each word triple: a paragraph's place is the line holding most of its triples.
+    line_of = {triple: index for index, line in enumerate(lines) for triple in _triples(fold(line).split())}
     whole = _Votes("\n".join(lines))
     added: dict[int, list[str]] = {}
     seen: set[str] = set()
     for text, _ in competent:
-        anchor, pending = None, []
+        anchor, pending = None, []  # pending: (folded, paragraph) waiting for the article's next line
         for paragraph in text.split("\n"):
             words = fold(paragraph).split()
             if len(words) < MIN_ADDED_WORDS:
                 continue
             triples = _triples(words)
             if whole.holds(words, triples):
-                found = max(range(len(kept)), key=lambda index: len(triples & kept[index].triples))
-                if anchor is not None and found > anchor and pending:
-                    added.setdefault(anchor, []).extend(pending)  # between two of the article's lines: its own
+                places = Counter(line_of[triple] for triple in triples if triple in line_of)
+                if not places:  # held only across two lines: no place to anchor on
+                    continue
+                found = places.most_common(1)[0][0]
+                if anchor is not None and found > anchor:  # between two of the article's lines: its own
+                    for key, dropped in pending:
+                        if key not in seen:
+                            seen.add(key)
+                            added.setdefault(anchor, []).append(dropped)
                 anchor, pending = found, []
                 continue
-            key = " ".join(words)
-            if anchor is None or key in seen or not _SENTENCE_END.search(paragraph):
-                continue
-            if all(votes.holds(words, triples) for _, votes in competent):
-                seen.add(key)
-                pending.append(paragraph)
+            if anchor is not None and _SENTENCE_END.search(paragraph) and all(votes.holds(words, triples) for _, votes in competent):
+                pending.append((" ".join(words), paragraph))
     if not added:
         return lines
     return [line for index, own in enumerate(lines) for line in (own, *added.get(index, []))]
