@@ -20,7 +20,7 @@ from trafilatura.metadata import extract_metadata
 from scraper.extract.authors import AuthorSource, choose_authors, is_organisation
 from scraper.extract.body import extract_body
 from scraper.extract.charset import decode_html
-from scraper.extract.dates import choose_published
+from scraper.extract.dates import choose_published, normalise_date, url_date
 from scraper.extract.metadata import Evidence, clean, gather
 from scraper.extract.parsing import parse_html
 from scraper.extract.titles import choose_title, strip_site_name, title_dates
@@ -105,7 +105,8 @@ def extract(
     authors = choose_authors(evidence.authors, evidence.site_names, sections)
     named = any(not is_organisation(name, evidence.site_names) for name in authors)
     # What trafilatura and htmldate infer, only for what the page leaves unstated, and not at the fast level.
-    inferred = _inferred_metadata(tree, url) if level != "fast" and not (title and named and evidence.published) else {}
+    dated = any(map(normalise_date, evidence.published)) or url_date(url) is not None
+    inferred = _inferred_metadata(tree, url, search_date=not dated) if level != "fast" and not (title and named and dated) else {}
     if not named and inferred.get("author"):
         # A person trafilatura finds in the byline beats an organisation the metadata names.
         authors = choose_authors([*evidence.authors, AuthorSource([inferred["author"]], shown=True)], evidence.site_names, sections)
@@ -166,9 +167,13 @@ def word_count(text: str) -> int:
     return len(text.split()) + wide // 2
 
 
-def _inferred_metadata(tree: lxml.html.HtmlElement, url: str) -> dict[str, Any]:
-    """What trafilatura and htmldate infer; asked only when the page leaves a field unstated."""
-    return extract_metadata(tree, default_url=url).as_dict()
+def _inferred_metadata(tree: lxml.html.HtmlElement, url: str, search_date: bool) -> dict[str, Any]:
+    """What trafilatura and htmldate infer; asked only when the page leaves a field unstated.
+
+    htmldate's extensive search (dateparser over the page's text, the costliest step of
+    all on some pages) runs only when neither the page nor its URL states a date.
+    """
+    return extract_metadata(tree, default_url=url, extensive=search_date).as_dict()
 
 
 def _inferred_title(inferred: dict[str, Any], evidence: Evidence, url: str) -> str | None:
