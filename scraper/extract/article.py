@@ -110,6 +110,9 @@ def extract(
     if not named and inferred.get("author"):
         # A person trafilatura finds in the byline beats an organisation the metadata names.
         authors = choose_authors([*evidence.authors, AuthorSource([inferred["author"]], shown=True)], evidence.site_names, sections)
+    if not authors and not evidence.article and (site := evidence.meta("og:site_name")):
+        # No byline and no article data (a page saved without its scripts): the publisher is credited.
+        authors = [site]
     titles = [*filter(None, [title]), *evidence.titles, *evidence.h1s]
     declared = evidence.article.get("articleBody")
     body = extract_body(
