@@ -169,8 +169,7 @@ def with_dropped_paragraphs(lines: list[str], competent: Sequence[tuple[str, _Vo
     # Which line holds each word triple: a paragraph's place is the line holding most of its triples.
     line_of = {triple: index for index, line in enumerate(lines) for triple in _triples(fold(line).split())}
     whole = _Votes("\n".join(lines))
-    added: dict[int, list[str]] = {}
-    seen: set[str] = set()
+    placed: list[tuple[int, str, str]] = []  # (line it follows, folded, paragraph), in the voters' order
     for text, _ in competent:
         anchor, pending = None, []  # pending: (folded, paragraph) waiting for the article's next line
         for paragraph in text.split("\n"):
@@ -178,20 +177,23 @@ def with_dropped_paragraphs(lines: list[str], competent: Sequence[tuple[str, _Vo
             if len(words) < MIN_ADDED_WORDS:
                 continue
             triples = _triples(words)
-            if whole.holds(words, triples):
-                places = Counter(line_of[triple] for triple in triples if triple in line_of)
-                if not places:  # held only across two lines: no place to anchor on
-                    continue
-                found = places.most_common(1)[0][0]
-                if anchor is not None and found > anchor:  # between two of the article's lines: its own
-                    for key, dropped in pending:
-                        if key not in seen:
-                            seen.add(key)
-                            added.setdefault(anchor, []).append(dropped)
-                anchor, pending = found, []
+            if not whole.holds(words, triples):
+                if anchor is not None and _SENTENCE_END.search(paragraph) and all(votes.holds(words, triples) for _, votes in competent):
+                    pending.append((" ".join(words), paragraph))
                 continue
-            if anchor is not None and _SENTENCE_END.search(paragraph) and all(votes.holds(words, triples) for _, votes in competent):
-                pending.append((" ".join(words), paragraph))
+            places = Counter(line_of[triple] for triple in triples if triple in line_of)
+            if not places:  # held only across two lines: no place to anchor on
+                continue
+            found = places.most_common(1)[0][0]
+            if anchor is not None and found > anchor:  # between two of the article's lines: its own
+                placed.extend((anchor, key, dropped) for key, dropped in pending)
+            anchor, pending = found, []
+    added: dict[int, list[str]] = {}
+    seen: set[str] = set()
+    for anchor, key, dropped in placed:  # a paragraph several voters place goes where the first put it
+        if key not in seen:
+            seen.add(key)
+            added.setdefault(anchor, []).append(dropped)
     if not added:
         return lines
     return [line for index, own in enumerate(lines) for line in (own, *added.get(index, []))]

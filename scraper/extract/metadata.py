@@ -330,8 +330,9 @@ _BYLINE_CANDIDATES_XPATH = (
 )
 _BYLINE_CLASSES = ("byline", "author-name", "authorName", "author__name")
 # The path of an author's profile page: /author/jane-doe, /autoren/..., /redakteure/..., /meet-the-team/...
+# (the candidates' XPath above only lets through links whose href names one of these).
 _PROFILE_PATH = re.compile(
-    r"/(?:authors?|autor(?:en|zy|es|i)?|auteurs?|autore|redakteur(?:e|innen)?|journalist(?:s|en|er)?|[\w-]*team|staff)/[^/?#]+",
+    r"/(?:authors?|autor(?:en|zy|es|i|e)?|redakteur(?:e|innen)?|journalist(?:s|en|er)?|[\w-]*team|staff)/[^/?#]+",
     re.IGNORECASE,
 )
 
