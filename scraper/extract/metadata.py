@@ -48,6 +48,7 @@ AUTHOR_KEYS = (
     "sailthru.author",
     "byl",
     "citation_author",
+    "cxenseparse:author",  # Piano cXense analytics tags name the byline too
 )
 PUBLISHED_KEYS = (
     "article:published_time",
