@@ -66,7 +66,9 @@ PUBLISHED_KEYS = (
     "publish-date",
     "date",
     "citation_publication_date",
+    "cxenseparse:publishtime",
 )
+MODIFIED_KEYS = ("article:modified_time", "og:updated_time", "datemodified", "last-modified")
 SITE_NAME_KEYS = ("og:site_name", "application-name", "publisher", "dc.publisher", "twitter:site")
 _TAG = re.compile(r"<[^>]+>")
 
@@ -126,12 +128,14 @@ def gather(tree: lxml.html.HtmlElement) -> Evidence:
         evidence.authors.append(AuthorSource(bylines, shown=True))
     if signed := _signature_line(tree):
         evidence.authors.append(AuthorSource([signed], shown=True))
+    modified = {clean(article.get("dateModified")), *(value for key in MODIFIED_KEYS for value in evidence.metas.get(key, []))}
     evidence.published = _present(
         clean(article.get("datePublished")),
         *(metas(key) for key in PUBLISHED_KEYS),
         *_itemprop_dates(tree),
         clean(article.get("dateCreated")),
-        *_time_dates(tree),
+        # A <time> showing the stated modified moment is the change's, not the publication's.
+        *(stamp for stamp in _time_dates(tree) if clean(stamp) not in modified),
     )
     publisher = _resolve(article.get("publisher"), by_id)
     evidence.site_names = _present(
