@@ -11,6 +11,7 @@ from scraper.extract.folding import fold
 
 # Separators between a headline and a site or section name ("Headline | Site", "Site - Headline").
 _SEPARATOR = re.compile(r"\s+[|\-–—·•»/:]\s+|\s*[|｜ㅣ：]\s*")
+_BAR_BEFORE = re.compile(r"\s*[|｜ㅣ]\s*$")
 _DATE_ONLY = re.compile(r"^[\d\s./-]+$")
 _FULL_DATE = re.compile(r"^\s*\d{1,4}\s?[./-]\s?\d{1,2}\s?[./-]\s?\d{1,4}\s*$")
 MAX_AFFIX_WORDS = 6
@@ -117,8 +118,16 @@ def _with_shown_kicker(title: str, chosen: str, shown: list[str]) -> bool:
 
 
 def _cut_at_shown(title: str, shown: list[str]) -> str:
-    """A title cut after the <h1> it starts with ("Headline | Section" -> "Headline")."""
+    """A title cut to the <h1> it holds between separators ("Label | Headline | Section" -> "Headline").
+
+    Before the headline only a bar sets a label apart: "Kicker: Headline" and "Kicker - Headline"
+    are how a headline is written with its kicker.
+    """
     for h1 in shown:
-        if len(h1) < len(title) and title.startswith(h1) and _SEPARATOR.match(title, len(h1)):
+        start = title.find(h1)
+        if start < 0 or len(h1) >= len(title):
+            continue
+        opens = start == 0 or _BAR_BEFORE.search(title[:start]) is not None
+        if opens and (start + len(h1) == len(title) or _SEPARATOR.match(title, start + len(h1))):
             return h1
     return title
