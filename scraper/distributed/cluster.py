@@ -87,7 +87,12 @@ def run_distributed_crawl(config: Config, sources: list[Source], log_level: str 
             frontier.push_finish(run, source.name, counts)
             reports.append(SourceReport(source.name, "interrupted" if interrupted else crawl_status(counts), counts))
         if not interrupted:  # a stopped crawl does not wait for the writer: its pages stay queued for it
-            wait_for(lambda: not frontier.pending(run), frontier, "the writer to close the crawls rows")
+            # Report the status the writer gave each crawls row (Archive.finish_crawl: `empty` for a
+            # source with no article yet), as a local crawl does; what counts alone say only when a
+            # writer did not publish one.
+            recorded = wait_for_statuses(frontier, run)
+            for report in reports:
+                report.status = recorded.get(report.source, report.status)
         return CrawlReport(run, reports)
     finally:
         shutdown_pools()
@@ -142,6 +147,21 @@ def observe_stop_signals(stopped: threading.Event) -> None:
 def wait_for_writer(frontier: Frontier) -> None:
     """Discovery needs to know what the archive holds: wait until a writer has published it."""
     wait_for(frontier.seen_ready, frontier, "`newsarchive writer` to publish the archive's seen-state in Redis")
+
+
+def wait_for_statuses(frontier: Frontier, run: str) -> dict[str, str]:
+    """Wait until the writer has archived every page of the run and closed its crawls rows;
+    returns the status it gave each (source -> status)."""
+    statuses: dict[str, str] = {}
+
+    def closed() -> bool:
+        if frontier.pending(run):
+            return False
+        statuses.update(frontier.take_statuses(run))
+        return True
+
+    wait_for(closed, frontier, "the writer to close the crawls rows")
+    return statuses
 
 
 def wait_for(condition: Callable[[], bool], frontier: Frontier, what: str) -> None:

@@ -19,6 +19,7 @@ Keys, all under ``newsarchive:``::
     dupefilter:RUN          set          request fingerprints seen in the run
     pending:RUN             integer      pages of the run pushed but not yet in the archive
     counts:RUN:SOURCE       hash         the writer's counts (newsarchive/new, ...)
+    statuses:RUN            hash         source -> the status the writer gave its crawls row (ok, empty, ...)
     items                   list         pages for the archive writer
     items:processing        list         pages the writer has taken and not yet committed
     writer                  string       the writer's lock
@@ -201,6 +202,10 @@ def counts_key(run: str, source: str) -> str:
     return f"{PREFIX}counts:{run}:{source}"
 
 
+def statuses_key(run: str) -> str:
+    return f"{PREFIX}statuses:{run}"
+
+
 class Frontier:
     """A client of the frontier's Redis, for the crawl runner, the workers and the writer."""
 
@@ -355,6 +360,14 @@ class Frontier:
         """Pages and crawl closings of the run that the writer has not committed yet."""
         return _int(self.redis.get(f"{PREFIX}pending:{run}"))
 
+    def take_statuses(self, run: str) -> dict[str, str]:
+        """The status the writer gave each crawls row of the run it closed (source -> status), once."""
+        with self.redis.pipeline() as pipe:
+            pipe.hgetall(statuses_key(run))
+            pipe.delete(statuses_key(run))
+            statuses, _ = pipe.execute()
+        return {key.decode("utf-8", "replace"): value.decode("utf-8", "replace") for key, value in statuses.items()}
+
     def hold_writer_lock(self, writer: str) -> bool:
         return bool(self._hold_lock(keys=[WRITER_LOCK], args=[writer, max(1, int(self.timeout))]))
 
@@ -387,10 +400,21 @@ class Frontier:
                     pipe.execute()
         return entries
 
-    def acknowledge_pages(self, pending: dict[str, int], counts: dict[tuple[str, str], dict[str, int]], seen: dict[str, str]) -> None:
-        """After commit: drop the processing list, settle pending and counts, publish seen URLs."""
+    def acknowledge_pages(
+        self,
+        pending: dict[str, int],
+        counts: dict[tuple[str, str], dict[str, int]],
+        seen: dict[str, str],
+        statuses: dict[tuple[str, str], str] | None = None,
+    ) -> None:
+        """After commit: drop the processing list, settle pending and counts, publish seen URLs and
+        the statuses of the crawls rows closed (in the same transaction: a run whose pending is
+        settled finds them)."""
         with self.redis.pipeline() as pipe:
             pipe.delete(PROCESSING)
+            for (run, source), status in (statuses or {}).items():
+                pipe.hset(statuses_key(run), source, status)
+                pipe.expire(statuses_key(run), RUN_KEY_TTL)
             for run, number in pending.items():
                 pipe.decrby(f"{PREFIX}pending:{run}", number)
             for (run, source), values in counts.items():

@@ -3,8 +3,9 @@
 It takes the pages workers queued in Redis in batches into its processing
 list, records each in the archive with the same function as the local crawl
 (one transaction per page), and only then acknowledges the batch, settles the
-run's pending and counts and publishes the newly seen URLs. A writer killed
-mid-batch leaves its processing list behind; the next writer writes those pages
+run's pending and counts, publishes the newly seen URLs and the status each
+closed crawls row was given (which the run's `newsarchive crawl` reports). A
+writer killed mid-batch leaves its processing list behind; the next writer writes those pages
 again first (writes are upserts, so nothing is doubled). A lock in Redis keeps
 a second writer waiting while one runs. A write no later write can survive (a
 full disk) stops the writer with :class:`ArchiveUnwritable`; the batch it held
@@ -107,14 +108,18 @@ class ArchiveWriter:
         pending: Counter[str] = Counter()
         counts: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
         seen: dict[str, str] = {}
+        statuses: dict[tuple[str, str], str] = {}  # (run, source) -> the status its crawls row was given
         for entry in entries:
             kind, run, fields = entry.kind, entry.run, entry.fields
             pending[run] += 1
             if kind == "finish":
                 try:
-                    archive.finish_crawl(self.crawl_id(archive, run, fields["source"]), fields["counts"])
+                    status = archive.finish_crawl(self.crawl_id(archive, run, fields["source"]), fields["counts"])
                 except (ValueError, TypeError) as exc:  # as for pages, below
                     logger.error("writer: the crawl of %s in run %s not closed: %s", fields["source"], run, exc)
+                    status = "failed"  # as a local crawl whose end could not be recorded
+                if run:
+                    statuses[(run, fields["source"])] = status
                 continue
             item = PageItem(**fields)
             tally: Counter[str] = Counter()
@@ -131,7 +136,7 @@ class ArchiveWriter:
             self.written += 1
         if entries:
             pending.pop(None, None)  # pages of no run are not awaited by anyone
-            self.frontier.acknowledge_pages(pending, counts, seen)
+            self.frontier.acknowledge_pages(pending, counts, seen, statuses)
 
     def crawl_id(self, archive: Archive, run: str, source: str) -> int:
         """The crawls row of a run's source, opened on its first page."""
