@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import lxml.html
+from courlan import extract_domain
 from trafilatura.metadata import extract_metadata
 
 from scraper.extract.authors import AuthorSource, choose_authors, is_organisation
@@ -102,14 +103,16 @@ def extract(
         curated=bool(evidence.article.get("alternativeHeadline")),
     )
     sections = evidence.sections()
-    authors = choose_authors(evidence.authors, evidence.site_names, sections)
-    named = any(not is_organisation(name, evidence.site_names) for name in authors)
+    # The site's own name as its address spells it counts too: "NDR" credited on ndr.de is the newsroom.
+    publishers = [*evidence.site_names, *filter(None, [(extract_domain(url) or "").split(".")[0]])]
+    authors = choose_authors(evidence.authors, publishers, sections)
+    named = any(not is_organisation(name, publishers) for name in authors)
     # What trafilatura and htmldate infer, only for what the page leaves unstated, and not at the fast level.
     dated = any(map(normalise_date, evidence.published)) or url_date(url) is not None
     inferred = _inferred_metadata(tree, url, search_date=not dated) if level != "fast" and not (title and named and dated) else {}
     if not named and inferred.get("author"):
         # A person trafilatura finds in the byline beats an organisation the metadata names.
-        authors = choose_authors([*evidence.authors, AuthorSource([inferred["author"]], shown=True)], evidence.site_names, sections)
+        authors = choose_authors([*evidence.authors, AuthorSource([inferred["author"]], shown=True)], publishers, sections)
     if not authors and not evidence.article and (site := evidence.meta("og:site_name")):
         # No byline and no article data (a page saved without its scripts): the publisher is credited.
         authors = [site]

@@ -196,6 +196,8 @@ def is_organisation(name: str, site_names: list[str]) -> bool:
     squashed = folded.replace(" ", "")
     for site in site_names:
         site_folded = fold(site).replace(" ", "")
+        if squashed == site_folded:
+            return True
         if len(site_folded) > 3 and (site_folded in squashed or (len(squashed) > 3 and squashed in site_folded)):
             return True
     return bool(_DOMAIN.search(name.strip()) or _ORGANISATION_WORDS.search(name) or _names_site_first(name, site_names))
