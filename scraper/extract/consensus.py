@@ -27,6 +27,7 @@ import justext
 import lxml.html
 import readability.readability
 from justext.core import ParagraphMaker, classify_paragraphs, preprocessor, revise_paragraph_classification
+from justext.paragraph import Paragraph
 from readability import Document
 from resiliparse.extract.html2text import extract_plain_text
 
@@ -69,9 +70,20 @@ def readability_text(tree: lxml.html.HtmlElement, html: str) -> str:
     return html_to_lines(Document(copy.deepcopy(tree)).summary(html_partial=True))
 
 
+class _JoinedParagraph(Paragraph):
+    """A jusText paragraph whose text is joined once: jusText's own joins and normalises it on every
+    read, a dozen reads a paragraph while classifying (a third of its time here, same output)."""
+
+    text = ""  # shadows the property; each paragraph's own text is set on it
+
+
 def justext_text(tree: lxml.html.HtmlElement, html: str) -> str:
     """The paragraphs jusText classifies as good (its preprocessor cleans a copy of the tree)."""
     paragraphs = ParagraphMaker.make_paragraphs(preprocessor(tree))
+    for paragraph in paragraphs:
+        text = paragraph.text
+        paragraph.__class__ = _JoinedParagraph
+        paragraph.text = text
     classify_paragraphs(paragraphs, _stop_words())
     revise_paragraph_classification(paragraphs)
     return "\n".join(paragraph.text for paragraph in paragraphs if not paragraph.is_boilerplate)
