@@ -11,6 +11,8 @@ from scraper.extract.folding import fold
 
 # Separators between a headline and a site or section name ("Headline | Site", "Site - Headline").
 _SEPARATOR = re.compile(r"\s+[|\-–—·•»/:]\s+|\s*[|｜ㅣ：]\s*")
+# Curly quotes as straight ones, one character for one: a shared title often has the other kind.
+_STRAIGHT_QUOTES = str.maketrans("‘’‚‛“”„‟", "''''\"\"\"\"")
 _BAR_BEFORE = re.compile(r"\s*[|｜ㅣ]\s*$")
 _DATE_ONLY = re.compile(r"^[\d\s./-]+$")
 _FULL_DATE = re.compile(r"^\s*\d{1,4}\s?[./-]\s?\d{1,2}\s?[./-]\s?\d{1,4}\s*$")
@@ -123,8 +125,9 @@ def _cut_at_shown(title: str, shown: list[str]) -> str:
     Before the headline only a bar sets a label apart: "Kicker: Headline" and "Kicker - Headline"
     are how a headline is written with its kicker.
     """
+    plain_title = title.translate(_STRAIGHT_QUOTES)
     for h1 in shown:
-        start = title.find(h1)
+        start = plain_title.find(h1.translate(_STRAIGHT_QUOTES))
         if start < 0 or len(h1) >= len(title):
             continue
         opens = start == 0 or _BAR_BEFORE.search(title[:start]) is not None
