@@ -192,7 +192,8 @@ def run_peer(urls_file: Path, folder: Path, count: int) -> Run:
     out = folder / "peer-out"
     seconds, cpu, peak, result = measure(
         [
-            "trafilatura", "-i", str(urls_file), "--parallel", str(CONCURRENCY),
+            # trafilatura's script beside this interpreter: a virtualenv's bin/ need not be on PATH.
+            str(Path(sys.executable).with_name("trafilatura")), "-i", str(urls_file), "--parallel", str(CONCURRENCY),
             "-o", str(out), "--config-file", str(settings),
         ],
         folder,
