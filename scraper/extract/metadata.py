@@ -16,7 +16,6 @@ from urllib.parse import urlsplit
 import lxml.html
 
 from scraper.extract.authors import AuthorSource
-from scraper.extract.folding import fold
 from scraper.extract.furniture import is_furniture
 
 # JSON-LD types that mean "this page is one article".
@@ -332,8 +331,7 @@ def _by_distance(
 _BYLINE_CANDIDATES_XPATH = (
     '//*[@rel="author" or @itemprop="author" or @itemprop="name" or contains(@class, "byline") or contains(@class, "uthor")'
     ' or (self::a and (contains(@href, "uthor") or contains(@href, "/autor") or contains(@href, "/redakte")'
-    ' or contains(@href, "/journalist") or contains(@href, "team/") or contains(@href, "/staff/")'
-    ' or contains(@title, " von ") or contains(@title, " by ") or contains(@aria-label, " av ") or contains(@aria-label, " by ")))]'
+    ' or contains(@href, "/journalist") or contains(@href, "team/") or contains(@href, "/staff/")))]'
 )
 _BYLINE_CLASSES = ("byline", "author-name", "authorName", "author__name")
 # The path of an author's profile page: /author/jane-doe, /autoren/..., /redakteure/..., /meet-the-team/...
@@ -344,26 +342,11 @@ _PROFILE_PATH = re.compile(
 )
 
 
-# A link labelled as leading to everything a person wrote ("Alle Inhalte von Jane Doe", "All stories by ...").
-_ALL_WORK_LABEL = re.compile(
-    r"\b(?:inhalte|artikel|beiträge|articles|posts|stories|artiklar|artikler|artículos|articoli|notas)\s+(?:von|by|av|af|de|di|del|van)\s+(.+)$",
-    re.IGNORECASE,
-)
-
-
-def _labelled_as_author(link: lxml.html.HtmlElement) -> bool:
-    """Whether a link's title or label says it leads to all of its text's articles: a byline linking to its author's page."""
-    for label in (link.get("title"), link.get("aria-label")):
-        if label and (named := _ALL_WORK_LABEL.search(label)) and fold(named.group(1)) == fold(link.text_content()):
-            return True
-    return False
-
-
 def _is_byline(element: lxml.html.HtmlElement) -> bool:
     classes = element.get("class")
     if element.get("rel") == "author" or classes == "author" or (classes and any(c in classes for c in _BYLINE_CLASSES)):
         return True
-    if element.tag == "a" and (_PROFILE_PATH.search(urlsplit(element.get("href") or "").path) or _labelled_as_author(element)):
+    if element.tag == "a" and _PROFILE_PATH.search(urlsplit(element.get("href") or "").path):
         return True
     prop = element.get("itemprop")
     if prop == "name":
