@@ -358,7 +358,7 @@ def _is_byline(element: lxml.html.HtmlElement) -> bool:
 _BYLINE_LINES_XPATH = (
     "(//article | //main | (//h1)[1]/ancestor::*[3])//*[self::p or self::div or self::span][string-length(normalize-space()) < 120]"
 )
-_BYLINE_START = re.compile(r"^\s*(?:By|BY|by|Von|VON|von|Par|PAR|par|Por|POR|por|Door|door|Di|Av|Af)\s+(\w)")
+_BYLINE_START = re.compile(r"^\s*(?:By|BY|Von|VON|Par|PAR|Por|POR|Door|Di|Av|Af)\s+(\w)")
 MAX_BYLINE_LINES = 200
 
 
