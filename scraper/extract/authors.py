@@ -218,28 +218,16 @@ def choose_authors(candidates: list[AuthorSource], site_names: list[str], sectio
     """
     fallback: list[str] = []
     affixes = [*site_names, *sections]
-    credited: list[tuple[list[str], list[str], bool]] = []  # (names, people, shown) of every source naming a person
     for bylines, organisations, shown in candidates:
         names = _unique(name for byline in bylines for name in split_byline(byline, affixes, shown))
         if not names:
             continue
         people = [] if organisations else [name for name in names if not is_organisation(name, site_names)]
         if people:
-            credited.append((names, people, shown))
+            # Keep an agency credited beside the people ("…, dpa") but not the site's own name.
+            return [name for name in names if name in people or not _is_site(name, site_names)]
         fallback = fallback or names
-    if not credited:
-        return fallback
-    names, people, _ = credited[0]
-    # A less trusted tag naming every one of these people and more states the whole byline (a
-    # page's "author" meta names the first of the three writers its article:author tags list);
-    # the page's text is not asked, as bylines of other stories can stand beside the article's.
-    wanted = {fold(name) for name in people}
-    for more_names, more_people, shown in credited[1:]:
-        if not shown and len(more_people) > len(people) and wanted <= {fold(name) for name in more_people}:
-            names, people = more_names, more_people
-            break
-    # Keep an agency credited beside the people ("…, dpa") but not the site's own name.
-    return [name for name in names if name in people or not _is_site(name, site_names)]
+    return fallback
 
 
 def _is_site(name: str, site_names: list[str]) -> bool:

@@ -411,20 +411,14 @@ def _byline_names(tree: lxml.html.HtmlElement) -> list[str]:
     return _present(*map(_byline_text, found))[:6]
 
 
-# The buttons that set the text's size: "AA", "A A", "A+ A-".
-_TEXT_SIZE = re.compile(r"^(?:[aA][+−-]?\s?){2,3}$")
-
-
 def _byline_text(element: lxml.html.HtmlElement) -> str:
     """A byline's texts, one per element it holds, set apart by "|" and without furniture ("Listen", "Share", "Photo: ...").
 
     Set apart, a name is not run together with the job title, the time or the button
     beside it ("Jane Doe Political Editor", "Jane Doe Listen").
     """
-    pieces = [text for piece in element.itertext() if (text := " ".join(piece.split()))]
-    if len(pieces) > 1:  # beside a name, "AA" is the text-size button; alone, it is the Anadolu agency's credit
-        pieces = [piece for piece in pieces if not _TEXT_SIZE.match(piece)]
-    return " | ".join(piece for piece in pieces if _opens_byline(piece) or not is_furniture(piece))
+    pieces = (" ".join(piece.split()) for piece in element.itertext())
+    return " | ".join(piece for piece in pieces if piece and (_opens_byline(piece) or not is_furniture(piece)))
 
 
 def _nearest_block(
