@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.harness import INSTALLED, RedisServer, redis_server
 from tests.newssite import Site, build_news_site
 
 REPO = Path(__file__).resolve().parents[1]
@@ -101,3 +102,14 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
         yield folder
     finally:
         subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+# Tests of distributed mode start a redis-server of their own.
+needs_redis = pytest.mark.skipif(not INSTALLED, reason="redis-server is not installed (apt-get install redis-server); .ci/run installs it")
+
+
+@pytest.fixture(scope="module")
+def redis_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    """One redis-server for a module's tests."""
+    with redis_server(tmp_path_factory.mktemp("redis")) as server:
+        yield server

@@ -24,12 +24,10 @@ from scraper.crawl.safety import xml_problem
 from scraper.distributed import wire
 from scraper.distributed.frontier import Frontier
 from spiders import SPIDERS
-from tests.conftest import TEST_CRAWL, rows, run_cli, write_config
+from tests.conftest import TEST_CRAWL, needs_redis, rows, run_cli, write_config
 from tests.generated_site import build_generated_site, story, story_page
-from tests.harness import INSTALLED, Process, redis_server
+from tests.harness import Process, redis_server
 from tests.newssite import Site
-
-needs_redis = pytest.mark.skipif(not INSTALLED, reason="redis-server is not installed (apt-get install redis-server); .ci/run installs it")
 
 
 class PlantsAFile:

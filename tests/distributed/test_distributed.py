@@ -19,23 +19,15 @@ import pytest
 import redis
 import yaml
 
-from tests.conftest import TEST_CRAWL
+from tests.conftest import TEST_CRAWL, needs_redis
 from tests.generated_site import build_generated_site, story
-from tests.harness import INSTALLED, Process, RedisServer, redis_server
+from tests.harness import Process, RedisServer
 from tests.newssite import Site
 
 PAGES = 2000
 LEASE = "5s"  # frontier_timeout: how soon a dead worker's or writer's work is taken back
 
-pytestmark = pytest.mark.skipif(
-    not INSTALLED, reason="redis-server is not installed (apt-get install redis-server); .ci/run installs it"
-)
-
-
-@pytest.fixture(scope="module")
-def redis_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
-    with redis_server(tmp_path_factory.mktemp("redis")) as server:
-        yield server
+pytestmark = needs_redis
 
 
 @pytest.fixture(scope="module")

@@ -17,19 +17,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import REPO, TEST_CRAWL, rows
-from tests.harness import INSTALLED, Process, RedisServer, redis_server
+from tests.conftest import REPO, TEST_CRAWL, needs_redis, rows
+from tests.harness import Process, RedisServer
 from tests.newssite import Site, build_news_site, rss_feed
 
-pytestmark = pytest.mark.skipif(
-    not INSTALLED, reason="redis-server is not installed (apt-get install redis-server); .ci/run installs it"
-)
-
-
-@pytest.fixture(scope="module")
-def redis_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
-    with redis_server(tmp_path_factory.mktemp("redis")) as server:
-        yield server
+pytestmark = needs_redis
 
 
 @pytest.fixture
