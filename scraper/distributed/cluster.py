@@ -70,13 +70,17 @@ def run_distributed_crawl(config: Config, sources: list[Source], log_level: str 
 
     try:
         stopped = threading.Event()
+        crawlers = []
         if crawled:
             process = start_crawlers(config, crawled, hold_until_done, worker=False, log_level=log_level)
+            crawlers = list(process.crawlers)
             observe_stop_signals(stopped)
             claims = LoopingCall(keep_claims)
             claims.start(frontier.timeout / 4, now=False)
             process.start()
-        interrupted = stopped.is_set()
+        # Scrapy puts its own handlers in place once its reactor runs: a signal after that closes
+        # the spiders with reason "shutdown" (a second one before they close), as in a local crawl.
+        interrupted = stopped.is_set() or any(c.stats.get_value("finish_reason") in (None, "shutdown") for c in crawlers)
         # Scrapy's handlers outlive its reactor and would swallow a signal: from here on, Ctrl-C or
         # SIGTERM ends the wait for the writer (the pages stay queued for it in Redis).
         signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -84,7 +88,7 @@ def run_distributed_crawl(config: Config, sources: list[Source], log_level: str 
         reports = []
         for source in crawled:
             counts = crawl_counts(frontier.counts(run, source.name))
-            frontier.push_finish(run, source.name, counts)
+            frontier.push_finish(run, source.name, counts, interrupted)
             reports.append(SourceReport(source.name, "interrupted" if interrupted else crawl_status(counts), counts))
         if not interrupted:  # a stopped crawl does not wait for the writer: its pages stay queued for it
             # Report the status the writer gave each crawls row (Archive.finish_crawl: `empty` for a
@@ -132,7 +136,8 @@ def start_crawlers(
 
 
 def observe_stop_signals(stopped: threading.Event) -> None:
-    """Set ``stopped`` when SIGINT or SIGTERM arrives, then let Scrapy's own handler stop the crawl."""
+    """Set ``stopped`` when SIGINT or SIGTERM arrives before Scrapy's reactor runs (Scrapy's handlers
+    replace these once it does), then let the handler in place stop the crawl."""
     for signum in (signal.SIGINT, signal.SIGTERM):
         handler = signal.getsignal(signum)
 

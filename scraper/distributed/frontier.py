@@ -348,10 +348,11 @@ class Frontier:
                 pipe.expire(f"{PREFIX}pending:{run}", RUN_KEY_TTL)
             pipe.execute()
 
-    def push_finish(self, run: str, source: str, counts: dict[str, Any]) -> None:
-        """Ask the writer to close the run's crawls row for the source with these counts."""
+    def push_finish(self, run: str, source: str, counts: dict[str, Any], interrupted: bool = False) -> None:
+        """Ask the writer to close the run's crawls row for the source with these counts (``interrupted``
+        when the crawl was stopped before it was done)."""
         with self.redis.pipeline() as pipe:
-            pipe.lpush(ITEMS, wire.page_entry("finish", run, {"source": source, "counts": counts}))
+            pipe.lpush(ITEMS, wire.page_entry("finish", run, {"source": source, "counts": counts, "interrupted": interrupted}))
             pipe.incr(f"{PREFIX}pending:{run}")
             pipe.delete(counts_key(run, source))
             pipe.execute()

@@ -114,7 +114,9 @@ class ArchiveWriter:
             pending[run] += 1
             if kind == "finish":
                 try:
-                    status = archive.finish_crawl(self.crawl_id(archive, run, fields["source"]), fields["counts"])
+                    crawl_id = self.crawl_id(archive, run, fields["source"])
+                    # Anything but a true flag (a hostile entry's string included) is an ended crawl.
+                    status = archive.finish_crawl(crawl_id, fields["counts"], interrupted=fields.get("interrupted") is True)
                 except (ValueError, TypeError) as exc:  # as for pages, below
                     logger.error("writer: the crawl of %s in run %s not closed: %s", fields["source"], run, exc)
                     status = "failed"  # as a local crawl whose end could not be recorded

@@ -9,8 +9,12 @@ writer closed; a source that archived articles is ``ok``.
 from __future__ import annotations
 
 import os
+import re
+import signal
+import sqlite3
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +22,7 @@ import pytest
 import yaml
 
 from tests.conftest import REPO, TEST_CRAWL, needs_redis, rows
+from tests.generated_site import build_generated_site
 from tests.harness import Process, RedisServer
 from tests.newssite import Site, build_news_site, rss_feed
 
@@ -81,3 +86,47 @@ def test_a_source_that_archived_nothing_is_empty_in_the_summary_as_in_its_crawls
     assert crawls["daily"]["new"] == 3 and crawls["sections"]["not_articles"] == 2
     # Read once: the crawl took the statuses the writer published.
     assert not redis_service.client().exists(f"newsarchive:statuses:{run}")
+
+
+def test_a_crawl_stopped_by_a_signal_is_interrupted_in_its_crawls_row(tmp_path: Path, redis_service: RedisServer):
+    redis_service.client().flushdb()
+    site = Site()
+    build_generated_site(site, 400)
+    site.start()
+    config = {
+        "archive": "archive.db",
+        "frontier": redis_service.url,
+        "frontier_timeout": "5s",
+        "crawl": TEST_CRAWL,
+        "sources": [{"name": "gazette", "sitemaps": [f"{site.base}/sitemap.xml"]}],
+    }
+    (tmp_path / "config.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    writer = Process(tmp_path, "writer", "writer", "--config", "config.yaml")
+    crawl = Process(tmp_path, "crawl", "crawl", "--config", "config.yaml")
+    try:
+        # Stopped once the writer has archived some of the pages, well before all 400.
+        deadline = time.monotonic() + 60
+        while not _archived(tmp_path / "archive.db"):
+            assert time.monotonic() < deadline and crawl.popen.poll() is None, crawl.log
+            time.sleep(0.05)
+        crawl.popen.send_signal(signal.SIGINT)
+        crawl.popen.wait(60)
+        assert "Traceback" not in crawl.log, crawl.log
+        assert re.search(r"gazette\s+interrupted", crawl.log), crawl.log
+        # The writer archives the pages already fetched, then closes the row as the crawl ended: stopped.
+        deadline = time.monotonic() + 60
+        while (status := rows(tmp_path / "archive.db", "SELECT status FROM crawls")[0]["status"]) == "running":
+            assert time.monotonic() < deadline, writer.log
+            time.sleep(0.05)
+        assert status == "interrupted"
+    finally:
+        assert writer.stop() == 0, writer.log
+        site.stop()
+
+
+def _archived(db: Path) -> int:
+    """Articles in the archive so far (none while the writer has not yet made its tables)."""
+    try:
+        return rows(db, "SELECT count(*) AS n FROM articles")[0]["n"] if db.exists() else 0
+    except sqlite3.OperationalError:
+        return 0
