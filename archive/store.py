@@ -198,6 +198,10 @@ def make_archive_folder(path: str | Path, *, create: bool = True) -> None:
 SOURCE_CONFLICT = "canonical_of_other_source"
 
 
+# The statuses a closed crawls row can have (``running`` is an open one's).
+FINISHED_STATUSES = frozenset({"ok", "partial", "failed", "empty", "interrupted"})
+
+
 def crawl_status(counts: dict[str, Any]) -> str:
     """ok (no errors), partial (some errors) or failed (errors, and no response but HTTP errors)."""
     errors = counts.get("errors", 0)

@@ -24,7 +24,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.exceptions import DontCloseSpider
 from twisted.internet.task import LoopingCall
 
-from archive.store import crawl_status
+from archive.store import FINISHED_STATUSES, crawl_status
 from scraper.config import Config, Source
 from scraper.crawl.logs import quiet_expected_faults
 from scraper.crawl.pipelines import crawl_counts
@@ -166,7 +166,10 @@ def wait_for_statuses(frontier: Frontier, run: str) -> dict[str, str]:
         return True
 
     wait_for(closed, frontier, "the writer to close the crawls rows")
-    return statuses
+    # What Redis holds is not trusted: a status no crawls row can have is left out (the counts then say it).
+    if strange := {source: status for source, status in statuses.items() if status not in FINISHED_STATUSES}:
+        logger.warning("ignored crawl statuses in Redis that no crawls row can have: %s", ", ".join(map(repr, strange)))
+    return {source: status for source, status in statuses.items() if source not in strange}
 
 
 def wait_for(condition: Callable[[], bool], frontier: Frontier, what: str) -> None:

@@ -128,7 +128,7 @@ def gather(tree: lxml.html.HtmlElement) -> Evidence:
         evidence.authors.append(AuthorSource(bylines, shown=True))
     if signed := _signature_line(tree):
         evidence.authors.append(AuthorSource([signed], shown=True))
-    modified = {clean(article.get("dateModified")), *(value for key in MODIFIED_KEYS for value in evidence.metas.get(key, []))}
+    modified = set(_present(clean(article.get("dateModified")), *(value for key in MODIFIED_KEYS for value in evidence.metas.get(key, []))))
     evidence.published = _present(
         clean(article.get("datePublished")),
         *(metas(key) for key in PUBLISHED_KEYS),

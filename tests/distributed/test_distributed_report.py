@@ -8,6 +8,7 @@ writer closed; a source that archived articles is ``ok``.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import signal
@@ -21,6 +22,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from scraper.distributed.cluster import wait_for_statuses
+from scraper.distributed.frontier import Frontier, statuses_key
 from tests.conftest import REPO, TEST_CRAWL, needs_redis, rows
 from tests.generated_site import build_generated_site
 from tests.harness import Process, RedisServer
@@ -130,3 +133,16 @@ def _archived(db: Path) -> int:
         return rows(db, "SELECT count(*) AS n FROM articles")[0]["n"] if db.exists() else 0
     except sqlite3.OperationalError:
         return 0
+
+
+def test_a_status_in_redis_that_no_crawls_row_can_have_is_ignored_in_one_line(
+    redis_service: RedisServer, caplog: pytest.LogCaptureFixture
+):
+    redis_service.client().flushdb()
+    redis_service.client().hset(statuses_key("run1"), mapping={"daily": "empty", "evil": "\x1b[2Jok"})
+    with caplog.at_level(logging.WARNING):
+        statuses = wait_for_statuses(Frontier(redis_service.url), "run1")
+    assert statuses == {"daily": "empty"}
+    assert [record.getMessage() for record in caplog.records] == [
+        "ignored crawl statuses in Redis that no crawls row can have: 'evil'"
+    ]
