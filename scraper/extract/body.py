@@ -144,7 +144,8 @@ def extract_body(
         if html is not None:
             # The vote comes before the standfirst: extractors leave the article's header out.
             lines = [line for line in text.split("\n") if line.strip()]
-            agreed = agreed_lines(lines, [*voters, declared_body or ""])
+            wider = [line for line in balanced.split("\n") if line.strip()] if text is precise else ()
+            agreed = agreed_lines(lines, [*voters, declared_body or ""], wider)
             if agreed != lines:
                 text, extractor = "\n".join(agreed), f"{extractor} (consensus)"
         if (lead := shown_lead(tree, description)) and not _holds(text, lead):

@@ -148,7 +148,7 @@ def _triples(words: list[str]) -> set[tuple[str, ...]]:
     return {tuple(words[index : index + SHINGLE]) for index in range(max(1, len(words) - SHINGLE + 1))} if words else set()
 
 
-def agreed_lines(lines: Sequence[str], voters: Sequence[str]) -> list[str]:
+def agreed_lines(lines: Sequence[str], voters: Sequence[str], wider: Sequence[str] = ()) -> list[str]:
     """The lines from the first to the last that a majority of trafilatura (whose lines they are)
     and the competent voters contain, with the paragraphs inside that span which trafilatura
     dropped and every competent voter holds."""
@@ -167,7 +167,31 @@ def agreed_lines(lines: Sequence[str], voters: Sequence[str]) -> list[str]:
     # (bylines, boxes, related links), while a paragraph between agreed ones is the article's
     # own even where the voters split it off (a box, a list, a quote).
     first, last = agreed.index(True), len(agreed) - 1 - agreed[::-1].index(True)
-    return with_dropped_paragraphs(list(lines[first : last + 1]), competent)
+    kept = with_dropped_paragraphs(list(lines[first : last + 1]), competent)
+    return with_wider_lines(kept, wider, competent) if wider else kept
+
+
+def with_wider_lines(lines: list[str], wider: Sequence[str], competent: Sequence[tuple[str, _Votes]]) -> list[str]:
+    """The lines with those of trafilatura's wider pass between two of them that every competent voter holds.
+
+    Its precision pass drops subheadings and closing sentences the balanced pass keeps;
+    such a line goes back where the balanced pass has it. (A majority was not enough:
+    the dev pages' leaks rose and check's body F1 fell.)
+    """
+    own = {fold(line): index for index, line in enumerate(lines)}
+    added: dict[int, list[str]] = {}
+    anchor, pending = None, []
+    for line in wider:
+        folded = fold(line)
+        if folded in own:
+            if anchor is not None and own[folded] > anchor:
+                added.setdefault(anchor, []).extend(pending)
+            anchor, pending = own[folded], []
+        elif anchor is not None and all(votes.contains(line) for _, votes in competent):
+            pending.append(line)
+    if not added:
+        return lines
+    return [line for index, kept in enumerate(lines) for line in (kept, *added.get(index, []))]
 
 
 def with_dropped_paragraphs(lines: list[str], competent: Sequence[tuple[str, _Votes]]) -> list[str]:

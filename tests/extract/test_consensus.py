@@ -55,3 +55,14 @@ def test_every_voter_reads_a_real_page_and_none_fails_on_a_broken_one() -> None:
 
 def test_voter_html_becomes_one_line_per_block() -> None:
     assert html_to_lines("<div><h2>Head</h2><p>One<br>two</p><ul><li>three</li></ul></div>").split("\n") == ["Head", "One", "two", "three"]
+
+
+def test_a_line_of_the_wider_pass_every_voter_holds_goes_back_between_its_neighbours() -> None:
+    heading = "Where the ferry will leave from"  # a subheading trafilatura's precision pass drops
+    teaser = "Read more: the harbour's history"  # kept by the wider pass and one voter only
+    wider = [*ARTICLE[:2], heading, teaser, *ARTICLE[2:], "Sign up for our newsletter"]
+    held = "\n".join([*ARTICLE[:2], heading, *ARTICLE[2:]])
+    voters = [held, held, "\n".join([*ARTICLE[:2], heading, teaser, *ARTICLE[2:]])]
+    assert agreed_lines(ARTICLE, voters, wider) == [*ARTICLE[:2], heading, *ARTICLE[2:]]
+    # After the text's last line (where furniture is), even a line every voter holds stays out.
+    assert agreed_lines(ARTICLE, [held + "\nSign up for our newsletter"] * 3, wider) == [*ARTICLE[:2], heading, *ARTICLE[2:]]
