@@ -50,6 +50,15 @@ def normalise_date(value: str | None) -> str | None:
     return parsed.isoformat()
 
 
+def moment(value: str | None) -> str | None:
+    """A date as one instant, comparable however it was written ("…Z", "…+00:00", "…+02:00"), or None."""
+    date = normalise_date(value)
+    if date is None or "T" not in date:
+        return date
+    parsed = datetime.fromisoformat(date)
+    return (parsed.astimezone(timezone.utc) if parsed.tzinfo else parsed).isoformat()
+
+
 def url_date(url: str | None) -> str | None:
     """The day a URL's path names (``/2024/05/02/``), or None."""
     found = _URL_DATE.search(urlsplit(url or "").path)

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import lxml.html
 
 from scraper.extract.authors import AuthorSource
+from scraper.extract.dates import moment
 from scraper.extract.furniture import is_furniture
 
 # JSON-LD types that mean "this page is one article".
@@ -128,14 +129,15 @@ def gather(tree: lxml.html.HtmlElement) -> Evidence:
         evidence.authors.append(AuthorSource(bylines, shown=True))
     if signed := _signature_line(tree):
         evidence.authors.append(AuthorSource([signed], shown=True))
-    modified = set(_present(clean(article.get("dateModified")), *(value for key in MODIFIED_KEYS for value in evidence.metas.get(key, []))))
+    modified_metas = (value for key in MODIFIED_KEYS for value in evidence.metas.get(key, []))
+    modified = {moment(value) for value in _present(clean(article.get("dateModified")), *modified_metas)} - {None}
     evidence.published = _present(
         clean(article.get("datePublished")),
         *(metas(key) for key in PUBLISHED_KEYS),
         *_itemprop_dates(tree),
         clean(article.get("dateCreated")),
         # A <time> showing the stated modified moment is the change's, not the publication's.
-        *(stamp for stamp in _time_dates(tree) if clean(stamp) not in modified),
+        *(stamp for stamp in _time_dates(tree) if moment(stamp) not in modified),
     )
     publisher = _resolve(article.get("publisher"), by_id)
     evidence.site_names = _present(
