@@ -15,14 +15,13 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import lxml.html
-from courlan import extract_domain
 from trafilatura.metadata import extract_metadata
 
 from scraper.extract.authors import AuthorSource, choose_authors, is_organisation
 from scraper.extract.body import extract_body
 from scraper.extract.charset import decode_html
 from scraper.extract.dates import choose_published, normalise_date, url_date
-from scraper.extract.metadata import Evidence, clean, gather
+from scraper.extract.metadata import Evidence, clean, gather, host_name
 from scraper.extract.parsing import parse_html
 from scraper.extract.titles import choose_title, strip_site_name, title_dates
 
@@ -104,7 +103,7 @@ def extract(
     )
     sections = evidence.sections()
     # The site's own name as its address spells it counts too: "NDR" credited on ndr.de is the newsroom.
-    publishers = [*evidence.site_names, *filter(None, [(extract_domain(url) or "").split(".")[0]])]
+    publishers = [*evidence.site_names, *filter(None, [host_name(url)])]
     authors = choose_authors(evidence.authors, publishers, sections)
     named = any(not is_organisation(name, publishers) for name in authors)
     # What trafilatura and htmldate infer, only for what the page leaves unstated, and not at the fast level.

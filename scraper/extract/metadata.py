@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import lxml.html
+from courlan import extract_domain
 
 from scraper.extract.authors import AuthorSource
 from scraper.extract.dates import moment
@@ -155,6 +156,12 @@ def gather(tree: lxml.html.HtmlElement) -> Evidence:
     )
     evidence.image = metas("og:image", "twitter:image") or _ld_image(article.get("image"))
     return evidence
+
+
+def host_name(url: str | None) -> str | None:
+    """The site's name as its address spells it: the registered domain's first label ("bbc" for www.bbc.co.uk)."""
+    domain = extract_domain(url or "") if url else None
+    return domain.split(".")[0] if domain else None
 
 
 def _main_article(articles: list[dict[str, Any]], tree: lxml.html.HtmlElement, evidence: Evidence) -> dict[str, Any]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from urllib.parse import urlsplit
 
 from scraper.extract.folding import fold
+from scraper.extract.metadata import host_name
 
 # Separators between a headline and a site or section name ("Headline | Site", "Site - Headline").
 _SEPARATOR = re.compile(r"\s+[|\-–—·•»/:]\s+|\s*[|｜ㅣ：]\s*")
@@ -32,10 +32,8 @@ def _squash(text: str) -> str:
 def _site_keys(site_names: list[str], url: str | None) -> list[str]:
     """Squashed site names (short ones: a long "site name" is a misfiled title), and the host's name."""
     keys = [_squash(name) for name in site_names if len(name.split()) <= MAX_AFFIX_WORDS]
-    host = urlsplit(url or "").hostname or ""
-    labels = [label for label in host.split(".") if label not in ("www", "m", "amp")]
-    if len(labels) >= 2:
-        keys.append(re.sub(r"\W", "", labels[-2]))
+    if host := host_name(url):
+        keys.append(re.sub(r"\W", "", host))
     return [key for key in keys if len(key) >= 2]
 
 
