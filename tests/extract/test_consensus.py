@@ -3,7 +3,12 @@ and a sentence every voter holds between them comes back."""
 
 from __future__ import annotations
 
-from scraper.extract.consensus import agreed_lines, html_to_lines, voter_texts
+import random
+
+from justext.core import PathInfo, revise_paragraph_classification
+from justext.paragraph import Paragraph
+
+from scraper.extract.consensus import _revise_classification, agreed_lines, html_to_lines, voter_texts
 from scraper.extract.parsing import parse_html
 
 ARTICLE = [
@@ -66,3 +71,23 @@ def test_a_line_of_the_wider_pass_every_voter_holds_goes_back_between_its_neighb
     assert agreed_lines(ARTICLE, voters, wider) == [*ARTICLE[:2], heading, *ARTICLE[2:]]
     # After the text's last line (where furniture is), even a line every voter holds stays out.
     assert agreed_lines(ARTICLE, [held + "\nSign up for our newsletter"] * 3, wider) == [*ARTICLE[:2], heading, *ARTICLE[2:]]
+
+
+def test_justext_revision_in_linear_time_classifies_as_jusText_does() -> None:
+    # Random runs of every class, headings among them: ours and jusText's own must agree paragraph for paragraph.
+    def paragraphs(seed: int) -> list[Paragraph]:
+        chooser = random.Random(seed)
+        made = []
+        for _ in range(chooser.randint(0, 60)):
+            paragraph = Paragraph(PathInfo())
+            paragraph.text_nodes = ["x" * chooser.choice((0, 5, 40, 120))]
+            paragraph.cf_class = chooser.choice(("short", "short", "neargood", "good", "bad"))
+            paragraph.heading = chooser.random() < 0.2
+            made.append(paragraph)
+        return made
+
+    for seed in range(500):
+        theirs, ours = paragraphs(seed), paragraphs(seed)
+        revise_paragraph_classification(theirs)
+        _revise_classification(ours)
+        assert [p.class_type for p in ours] == [p.class_type for p in theirs], seed
