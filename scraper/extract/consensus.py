@@ -26,6 +26,7 @@ from collections.abc import Callable, Sequence
 import justext
 import lxml.html
 import readability.readability
+import trafilatura.external
 from justext.core import GOOD_OR_BAD, MAX_HEADING_DISTANCE_DEFAULT, ParagraphMaker, classify_paragraphs, preprocessor
 from justext.paragraph import Paragraph
 from readability import Document
@@ -85,17 +86,18 @@ def justext_text(tree: lxml.html.HtmlElement, html: str) -> str:
         paragraph.__class__ = _JoinedParagraph
         paragraph.text = text
     classify_paragraphs(paragraphs, _stop_words())
-    _revise_classification(paragraphs)
+    revise_classification(paragraphs)
     return "\n".join(paragraph.text for paragraph in paragraphs if not paragraph.is_boilerplate)
 
 
-def _revise_classification(paragraphs: list[Paragraph]) -> None:
+def revise_classification(paragraphs: list[Paragraph], max_heading_distance: int = MAX_HEADING_DISTANCE_DEFAULT) -> None:
     """jusText's context-sensitive classification (``justext.core.revise_paragraph_classification``) in linear time.
 
     Its own walks from every short paragraph to the nearest long one on each side:
     quadratic in a run of short ones, 1.5 s of a page of 18,000 (and a stall on a
     hostile page of a hundred thousand). Here each side's nearest class is carried along
-    one pass; the result is the same, paragraph for paragraph.
+    one pass; the result is the same, paragraph for paragraph. trafilatura's jusText
+    fallback uses it too (below).
     """
     # jusText's first pass over headings reads classes not yet copied, so it never changes one.
     for paragraph in paragraphs:
@@ -122,7 +124,7 @@ def _revise_classification(paragraphs: list[Paragraph]) -> None:
             paragraph.class_type = "bad" if (previous, after[index]) == ("bad", "bad") else "good"
         if paragraph.class_type in GOOD_OR_BAD:
             previous = paragraph.class_type
-    _good_headings(paragraphs)
+    _good_headings(paragraphs, max_heading_distance)
 
 
 _NEAR = frozenset({"good", "bad", "neargood"})
@@ -138,18 +140,23 @@ def _nearest(classes: list[str], wanted: frozenset[str] | set[str]) -> list[str]
     return found
 
 
-def _good_headings(paragraphs: list[Paragraph]) -> None:
+def _good_headings(paragraphs: list[Paragraph], max_heading_distance: int) -> None:
     """Headings revised to bad that a good paragraph follows within jusText's distance are good."""
     for index, paragraph in enumerate(paragraphs):
         if not (paragraph.heading and paragraph.class_type == "bad" and paragraph.cf_class != "bad"):
             continue
         following, distance = index + 1, 0
-        while following < len(paragraphs) and distance <= MAX_HEADING_DISTANCE_DEFAULT:
+        while following < len(paragraphs) and distance <= max_heading_distance:
             if paragraphs[following].class_type == "good":
                 paragraph.class_type = "good"
                 break
             distance += len(paragraphs[following].text)
             following += 1
+
+
+# trafilatura's jusText fallback runs the same classification: in linear time, a page of many
+# short paragraphs no longer holds the page's worker until its time limit.
+trafilatura.external.revise_paragraph_classification = revise_classification
 
 
 def resiliparse_text(tree: lxml.html.HtmlElement, html: str) -> str:

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import random
 
+import trafilatura.external
 from justext.core import PathInfo, revise_paragraph_classification
 from justext.paragraph import Paragraph
 
-from scraper.extract.consensus import _revise_classification, agreed_lines, html_to_lines, voter_texts
+from scraper.extract.consensus import agreed_lines, html_to_lines, revise_classification, voter_texts
 from scraper.extract.parsing import parse_html
 
 ARTICLE = [
@@ -88,6 +89,9 @@ def test_justext_revision_in_linear_time_classifies_as_jusText_does() -> None:
 
     for seed in range(500):
         theirs, ours = paragraphs(seed), paragraphs(seed)
-        revise_paragraph_classification(theirs)
-        _revise_classification(ours)
+        distance = (200, 150)[seed % 2]  # jusText's default, and trafilatura's
+        revise_paragraph_classification(theirs, distance)
+        revise_classification(ours, distance)
         assert [p.class_type for p in ours] == [p.class_type for p in theirs], seed
+    # trafilatura's jusText fallback classifies with it as well.
+    assert trafilatura.external.revise_paragraph_classification is revise_classification
