@@ -152,7 +152,7 @@ def extract_body(
             text = f"{lead}\n{text}"
     lines = strip_furniture(_without_title(text.split("\n"), titles), authors)
     if level != "fast":
-        lines = without_trailing_links(tree, lines)
+        lines = without_linked_ending(tree, without_trailing_links(tree, lines))
     return Body("\n\n".join(lines), comments.strip() or None, extractor)
 
 
@@ -192,6 +192,20 @@ def without_trailing_links(tree: lxml.html.HtmlElement, lines: list[str]) -> lis
         if item is None or not item.xpath(".//a[@href]"):
             return lines
     return lines[:-run]
+
+
+def without_linked_ending(tree: lxml.html.HtmlElement, lines: list[str]) -> list[str]:
+    """The lines without those ending the text that are wholly a link's text: teasers of other pages.
+
+    Only the end: before the article, a linked line is a section's kicker or a dateline,
+    which people count as the article's as often as not. (Dropping the short line left
+    above such links, their heading, cut check's F1.)
+    """
+    links = {fold(link.text_content()) for link in tree.iter("a") if (link.get("href") or "#")[0] != "#"} - {""}
+    end = len(lines)
+    while end > 1 and " " in (text := fold(lines[end - 1].removeprefix(_LIST_ITEM))) and text in links:
+        end -= 1
+    return lines[:end]
 
 
 def _holds(text: str, lead: str) -> bool:
