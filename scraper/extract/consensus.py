@@ -27,8 +27,9 @@ import justext
 import lxml.html
 import readability.readability
 import trafilatura.external
-from justext.core import GOOD_OR_BAD, MAX_HEADING_DISTANCE_DEFAULT, ParagraphMaker, classify_paragraphs, preprocessor
+from justext.core import GOOD_OR_BAD, MAX_HEADING_DISTANCE_DEFAULT, ParagraphMaker, PathInfo, classify_paragraphs, preprocessor
 from justext.paragraph import Paragraph
+from justext.utils import normalize_whitespace
 from readability import Document
 from resiliparse.extract.html2text import extract_plain_text
 
@@ -71,20 +72,48 @@ def readability_text(tree: lxml.html.HtmlElement, html: str) -> str:
     return html_to_lines(Document(copy.deepcopy(tree)).summary(html_partial=True))
 
 
-class _JoinedParagraph(Paragraph):
-    """A jusText paragraph whose text is joined once: jusText's own joins and normalises it on every
-    read, a dozen reads a paragraph while classifying (a third of its time here, same output)."""
+class _Paragraph(Paragraph):
+    """A jusText paragraph made for less: its place in the page is kept as it stands and spelled
+    out only when asked, and its text is joined once.
 
-    text = ""  # shadows the property; each paragraph's own text is set on it
+    jusText spells out the place (two strings) of every paragraph it starts, half a million on
+    the dev pages though most hold no text; and it joins and normalises the text on every read,
+    a dozen reads a paragraph while classifying. Same output on every corpus page.
+    """
+
+    text = ""  # shadows the property; set once the page is read
+
+    def __init__(self, path: PathInfo) -> None:  # jusText's, without spelling out the place
+        self.place = tuple(path._elements)
+        self.text_nodes: list[str] = []
+        self.chars_count_in_links = 0
+        self.tags_count = 0
+        self.class_type = ""
+
+    @property
+    def dom_path(self) -> str:
+        return ".".join(element[0] for element in self.place)
+
+    @property
+    def xpath(self) -> str:
+        return "/" + "/".join("%s[%d]" % element[:2] for element in self.place)
+
+
+class _ParagraphMaker(ParagraphMaker):
+    """jusText's paragraph maker, starting a :class:`_Paragraph` for each paragraph."""
+
+    def _start_new_pragraph(self) -> None:
+        # jusText keeps a paragraph whose joined text is not blank (one holding only a <br>'s space is).
+        if self.paragraph is not None and "".join(self.paragraph.text_nodes).strip():
+            self.paragraphs.append(self.paragraph)
+        self.paragraph = _Paragraph(self.path)
 
 
 def justext_text(tree: lxml.html.HtmlElement, html: str) -> str:
     """The paragraphs jusText classifies as good (its preprocessor cleans a copy of the tree)."""
-    paragraphs = ParagraphMaker.make_paragraphs(preprocessor(tree))
+    paragraphs = _ParagraphMaker.make_paragraphs(preprocessor(tree))
     for paragraph in paragraphs:
-        text = paragraph.text
-        paragraph.__class__ = _JoinedParagraph
-        paragraph.text = text
+        paragraph.text = normalize_whitespace("".join(paragraph.text_nodes).strip())
     classify_paragraphs(paragraphs, _stop_words())
     revise_classification(paragraphs)
     return "\n".join(paragraph.text for paragraph in paragraphs if not paragraph.is_boilerplate)
