@@ -4,12 +4,13 @@ and a sentence every voter holds between them comes back."""
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import trafilatura.external
-from justext.core import PathInfo, revise_paragraph_classification
+from justext.core import ParagraphMaker, PathInfo, classify_paragraphs, preprocessor, revise_paragraph_classification
 from justext.paragraph import Paragraph
 
-from scraper.extract.consensus import agreed_lines, html_to_lines, revise_classification, voter_texts
+from scraper.extract.consensus import _stop_words, agreed_lines, html_to_lines, justext_text, revise_classification, voter_texts
 from scraper.extract.parsing import parse_html
 
 ARTICLE = [
@@ -95,3 +96,18 @@ def test_justext_revision_in_linear_time_classifies_as_jusText_does() -> None:
         assert [p.class_type for p in ours] == [p.class_type for p in theirs], seed
     # trafilatura's jusText fallback classifies with it as well.
     assert trafilatura.external.revise_paragraph_classification is revise_classification
+
+
+def test_justext_voter_reads_pages_as_justext_does() -> None:
+    # The voter makes jusText's paragraphs its own, cheaper way: on every golden page (links,
+    # <br>s, headings, empty blocks), the good paragraphs must be jusText's own, in order.
+    long = [f"{line} {line} {line}" for line in ARTICLE]
+    breaks = "<html><body><article>" + "<div><br></div>".join(f"<p>{line}</p>" for line in long) + "</article></body></html>"
+    pages = sorted((Path(__file__).parent / "golden").glob("*.html"))
+    assert pages
+    for name, html in [("blank blocks between paragraphs", breaks), *((page.name, page.read_text(encoding="utf-8")) for page in pages)]:
+        theirs = ParagraphMaker.make_paragraphs(preprocessor(parse_html(html)))
+        classify_paragraphs(theirs, _stop_words())
+        revise_paragraph_classification(theirs)
+        expected = "\n".join(paragraph.text for paragraph in theirs if not paragraph.is_boilerplate)
+        assert justext_text(parse_html(html), html) == expected, name
