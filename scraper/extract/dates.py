@@ -70,6 +70,21 @@ def url_date(url: str | None) -> str | None:
         return None
 
 
+_UTC = "+00:00"
+_OFFSET = re.compile(r"T.*[+-]\d\d:\d\d$")
+
+
+def _in_own_zone(date: str, dates: list[str]) -> str:
+    """A date stated in UTC as the page also states it in a zone of its own, where it does: the day a reader sees.
+
+    A page stating 00:30 on the 14th at +01:00 beside 23:30 on the 13th in UTC was published on the 14th.
+    """
+    if not date.endswith(_UTC):
+        return date
+    instant = moment(date)
+    return next((other for other in dates if not other.endswith(_UTC) and _OFFSET.search(other) and moment(other) == instant), date)
+
+
 def choose_published(
     candidates: list[str], hint: str | None = None, fallback: str | None = None, url: str | None = None
 ) -> str | None:
@@ -81,6 +96,7 @@ def choose_published(
     text's guess where the page states none).
     """
     dates = [date for value in candidates if (date := normalise_date(value))]
+    dates = [_in_own_zone(date, dates) for date in dates]
     hinted = normalise_date(hint)
     for evidence in (hinted, url_date(url)):
         agreeing = [date for date in dates if evidence and date[:10] == evidence[:10]]
