@@ -74,15 +74,18 @@ _UTC = "+00:00"
 _OFFSET = re.compile(r"T.*[+-]\d\d:\d\d$")
 
 
-def _in_own_zone(date: str, dates: list[str]) -> str:
-    """A date stated in UTC as the page also states it in a zone of its own, where it does: the day a reader sees.
+def _in_own_zones(dates: list[str]) -> list[str]:
+    """The dates, one stated in UTC replaced by the same moment as the page states it in a zone of its own: the day a reader sees.
 
     A page stating 00:30 on the 14th at +01:00 beside 23:30 on the 13th in UTC was published on the 14th.
     """
-    if not date.endswith(_UTC):
-        return date
-    instant = moment(date)
-    return next((other for other in dates if not other.endswith(_UTC) and _OFFSET.search(other) and moment(other) == instant), date)
+    zoned: dict[str | None, str] = {}
+    for date in dates:
+        if not date.endswith(_UTC) and _OFFSET.search(date):
+            zoned.setdefault(moment(date), date)
+    if not zoned:
+        return dates
+    return [zoned.get(moment(date), date) if date.endswith(_UTC) else date for date in dates]
 
 
 def choose_published(
@@ -96,7 +99,7 @@ def choose_published(
     text's guess where the page states none).
     """
     dates = [date for value in candidates if (date := normalise_date(value))]
-    dates = [_in_own_zone(date, dates) for date in dates]
+    dates = _in_own_zones(dates)
     hinted = normalise_date(hint)
     for evidence in (hinted, url_date(url)):
         agreeing = [date for date in dates if evidence and date[:10] == evidence[:10]]

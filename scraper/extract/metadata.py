@@ -441,10 +441,7 @@ def _byline_lines(tree: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
             continue
         chain = []  # the holder and its ancestors that open with this text and are short, innermost first
         for element in (holder, *holder.iterancestors()):
-            if element in seen:
-                break
-            content = element.text_content()
-            if len(_XPATH_SPACES.sub(" ", content).strip(" \t\r\n")) >= MAX_BYLINE_LINE_CHARS:
+            if element in seen or (content := _short_text(element)) is None:
                 break
             if element.tag in _BYLINE_LINE_TAGS and _opens_byline(content) and any(a in scopes for a in element.iterancestors()):
                 chain.append(element)
@@ -453,6 +450,25 @@ def _byline_lines(tree: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
         if len(lines) >= MAX_BYLINE_LINES:
             break
     return lines[:MAX_BYLINE_LINES]
+
+
+def _short_text(element: lxml.html.HtmlElement) -> str | None:
+    """The element's text where, spaces collapsed as XPath's normalize-space() does, it is shorter than a byline's
+    limit; else None, read no further than that (the page's <body> may hold all of its text)."""
+    pieces, length, checked = [], 0, MAX_BYLINE_LINE_CHARS
+    for piece in element.itertext():
+        pieces.append(piece)
+        length += len(piece)
+        if length >= checked:  # measured again each time the raw text doubles
+            if _collapsed_length("".join(pieces)) >= MAX_BYLINE_LINE_CHARS:
+                return None
+            checked = 2 * length
+    content = "".join(pieces)
+    return content if _collapsed_length(content) < MAX_BYLINE_LINE_CHARS else None
+
+
+def _collapsed_length(text: str) -> int:
+    return len(_XPATH_SPACES.sub(" ", text).strip(" \t\r\n"))
 
 
 def _byline_text(element: lxml.html.HtmlElement) -> str:

@@ -254,6 +254,15 @@ def test_a_text_node_or_attribute_over_10_mb_keeps_the_rest_of_the_page(huge: st
     assert article.is_article and "The last paragraph is still read" in article.text
 
 
+def test_tens_of_thousands_of_byline_lines_outside_the_article_cost_no_stall():
+    # Each "By" line outside the article once made the byline search read the whole <body>'s text.
+    crowd = "<div class='rail'>" + "<span>By Ann Lee</span> " * 20_000 + "</div>"
+    article_html = f"<article><p>By Jane Doe</p>{PARAGRAPHS}</article>"
+    page = f"<html><head><title>Crowd</title></head><body><h1>Crowd</h1>{crowd}{article_html}</body></html>"
+    article = extract(page.encode(), "http://127.0.0.1/crowd.html", level="fast")
+    assert article.is_article and article.authors == ["Jane Doe"] and "Paragraph 9" in article.text
+
+
 @pytest.fixture
 def marked_up_archive(tmp_path: Path) -> Path:
     """An archive holding articles whose titles are Rich markup and a terminal hyperlink escape."""
