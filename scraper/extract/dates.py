@@ -8,7 +8,7 @@ candidates hold published dates only, most trusted first.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
 from dateutil import parser as dateparser
@@ -70,22 +70,20 @@ def url_date(url: str | None) -> str | None:
         return None
 
 
-_UTC = "+00:00"
-_OFFSET = re.compile(r"T.*[+-]\d\d:\d\d$")
-
-
 def _in_own_zones(dates: list[str]) -> list[str]:
-    """The dates, one stated in UTC replaced by the same moment as the page states it in a zone of its own: the day a reader sees.
+    """The (normalised) dates, one stated in UTC replaced by the same moment as the page states it in a
+    zone of its own: the day a reader sees.
 
     A page stating 00:30 on the 14th at +01:00 beside 23:30 on the 13th in UTC was published on the 14th.
     """
+    offsets = [datetime.fromisoformat(date).utcoffset() if "T" in date else None for date in dates]
     zoned: dict[str | None, str] = {}
-    for date in dates:
-        if not date.endswith(_UTC) and _OFFSET.search(date):
+    for date, offset in zip(dates, offsets):
+        if offset:  # neither UTC (a zero offset) nor without a zone
             zoned.setdefault(moment(date), date)
     if not zoned:
         return dates
-    return [zoned.get(moment(date), date) if date.endswith(_UTC) else date for date in dates]
+    return [zoned.get(moment(date), date) if offset == timedelta(0) else date for date, offset in zip(dates, offsets)]
 
 
 def choose_published(

@@ -368,8 +368,9 @@ def _is_byline(element: lxml.html.HtmlElement) -> bool:
 _BYLINE_SCOPES_XPATH = "//article | //main | (//h1)[1]/ancestor::*[3]"
 _BYLINE_LINE_TAGS = ("p", "div", "span")
 MAX_BYLINE_LINE_CHARS = 120
-_BYLINE_START = re.compile(r"^\s*(?:By|BY|Von|VON|Par|PAR|Por|POR|Door|Di|Av|Af)\s+(\w)")
-_BYLINE_WORD = re.compile(r"^\s*(?:By|BY|Von|VON|Par|PAR|Por|POR|Door|Di|Av|Af)(?:\s|$)")
+_BYLINE_WORDS = r"^\s*(?:By|BY|Von|VON|Par|PAR|Por|POR|Door|Di|Av|Af)"
+_BYLINE_START = re.compile(_BYLINE_WORDS + r"\s+(\w)")  # the word and the name's first letter
+_BYLINE_WORD = re.compile(_BYLINE_WORDS + r"(?:\s|$)")  # the word, the name perhaps in the next element
 MAX_BYLINE_LINES = 200
 _XPATH_SPACES = re.compile(r"[ \t\r\n]+")  # the white space XPath's normalize-space() collapses
 
@@ -439,11 +440,14 @@ def _byline_lines(tree: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
             holder = holder.getparent()
         if holder is None:
             continue
+        ancestry = [holder, *holder.iterancestors()]
+        # Elements below the outermost scope among them are inside a scope.
+        outermost = max((index for index, element in enumerate(ancestry) if element in scopes), default=-1)
         chain = []  # the holder and its ancestors that open with this text and are short, innermost first
-        for element in (holder, *holder.iterancestors()):
+        for index, element in enumerate(ancestry):
             if element in seen or (content := _short_text(element)) is None:
                 break
-            if element.tag in _BYLINE_LINE_TAGS and _opens_byline(content) and any(a in scopes for a in element.iterancestors()):
+            if element.tag in _BYLINE_LINE_TAGS and index < outermost and _opens_byline(content):
                 chain.append(element)
         seen.update(chain)
         lines.extend(reversed(chain))
