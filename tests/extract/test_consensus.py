@@ -9,8 +9,18 @@ from pathlib import Path
 import trafilatura.external
 from justext.core import ParagraphMaker, PathInfo, classify_paragraphs, preprocessor, revise_paragraph_classification
 from justext.paragraph import Paragraph
+from justext.utils import normalize_whitespace as justext_normalize_whitespace
 
-from scraper.extract.consensus import _stop_words, agreed_lines, html_to_lines, justext_text, revise_classification, voter_texts
+from scraper.extract.consensus import (
+    _stop_words,
+    _triples,
+    agreed_lines,
+    html_to_lines,
+    justext_text,
+    normalize_whitespace,
+    revise_classification,
+    voter_texts,
+)
 from scraper.extract.parsing import parse_html
 
 ARTICLE = [
@@ -111,3 +121,19 @@ def test_justext_voter_reads_pages_as_justext_does() -> None:
         revise_paragraph_classification(theirs)
         expected = "\n".join(paragraph.text for paragraph in theirs if not paragraph.is_boilerplate)
         assert justext_text(parse_html(html), html) == expected, name
+
+
+def test_whitespace_is_normalised_as_justext_does() -> None:
+    # Runs of every kind of whitespace, with and without line breaks, as text nodes hold them.
+    pieces = ["word", "é", " ", "  ", "\n", "\r\n", "\t", "\xa0", "\u2003", "\u2028", "\x0b", "\x0c", "\x1c"]
+    rng = random.Random(7)
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
+        assert normalize_whitespace(text) == justext_normalize_whitespace(text), repr(text)
+
+
+def test_word_triples_of_short_and_long_paragraphs() -> None:
+    assert _triples([]) == set()
+    assert _triples(["one", "two"]) == {("one", "two")}
+    words = "a b c a b c d".split()
+    assert _triples(words) == {tuple(words[index : index + 3]) for index in range(len(words) - 2)}

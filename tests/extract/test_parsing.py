@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import lxml.etree
+import lxml.html
 import pytest
 from trafilatura.utils import load_html
 
@@ -56,3 +57,15 @@ def test_corpus_pages_give_trafilaturas_tree() -> None:
     differing = [page.name for page in pages if _markup(parse_html(page.html)) != _markup(load_html(page.html))]
     assert len(pages) > 900
     assert differing == []
+
+
+def test_every_element_is_an_html_element() -> None:
+    # The parser gives every element lxml.html's element class without asking Python for each
+    # one (forms and inputs included), so extractors and voters find its methods everywhere.
+    page = "<html><body><form><label>Name</label><input name='q'><select><option>A</option></select></form><p>Text</p></body></html>"
+    tree = parse_html(page)
+    assert all(isinstance(element, lxml.html.HtmlElement) for element in tree.iter(lxml.etree.Element))
+    form = tree.find(".//form")
+    assert form.text_content() == "NameA"
+    form.drop_tree()
+    assert tree.text_content() == "Text"
