@@ -62,8 +62,9 @@ def decode_html(body: bytes, content_type: str | None = None) -> str:
 
 
 def _decodes(body: bytes, encoding: str) -> str | None:
-    # A page cut off mid-character still counts as decoding.
+    # A page cut off mid-character still counts as decoding. (A UTF-16 decoder refuses a body
+    # without a byte-order mark with a bare UnicodeError, not a UnicodeDecodeError.)
     try:
         return codecs.getincrementaldecoder(encoding)().decode(body, final=False)
-    except (UnicodeDecodeError, LookupError):
+    except (UnicodeError, LookupError):
         return None

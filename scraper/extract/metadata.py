@@ -222,8 +222,8 @@ def _types(node: Any) -> set[str]:
 
 def _resolve(item: Any, by_id: dict[str, dict[str, Any]]) -> Any:
     """A ``{"@id": ...}`` reference replaced by the node it points to in the page's graph."""
-    if isinstance(item, dict) and "name" not in item and item.get("@id") in by_id:
-        return by_id[item["@id"]]
+    if isinstance(item, dict) and "name" not in item and isinstance(reference := item.get("@id"), str) and reference in by_id:
+        return by_id[reference]
     return item
 
 

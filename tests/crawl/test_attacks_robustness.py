@@ -244,6 +244,18 @@ def test_json_ld_nested_thousands_deep_loses_nothing(nested: str):
     assert article.is_article and article.title == "Deep data" and "Paragraph 9" in article.text
 
 
+@pytest.mark.parametrize("reference", [[], {}, 7, None, ["#a"]])
+def test_json_ld_references_that_are_no_strings_lose_nothing(reference: object):
+    # An author given as {"@id": <not a string>} once stopped extraction with a TypeError.
+    data = json.dumps({"@type": "NewsArticle", "headline": "Odd ids", "author": [{"@id": reference}, {"name": "Jane Doe"}]})
+    page = (
+        f'<html><head><title>Odd ids</title><script type="application/ld+json">{data}</script></head>'
+        f"<body><article><h1>Odd ids</h1>{PARAGRAPHS}</article></body></html>"
+    )
+    article = extract(page.encode(), "http://127.0.0.1/ids.html")
+    assert article.is_article and article.authors == ["Jane Doe"] and "Paragraph 9" in article.text
+
+
 @pytest.mark.parametrize(
     "huge", ["<p>" + "w" * 10_500_000 + "</p>", '<div data-blob="' + "a" * 10_500_000 + '">x</div>'], ids=["text", "attribute"]
 )

@@ -169,6 +169,9 @@ def test_decode_html_strips_boms_and_repairs_bad_bytes():
     assert decode_html(b"\xff\xfe" + text.encode("utf-16-le")) == text
     # UTF-8 cut off mid-character, as a page truncated at the size limit is: the rest survives.
     assert decode_html(text.encode("utf-8")[:-1]).startswith("Grüße aus Köln — 東")
+    # A UTF-16 declaration on a body without a byte-order mark that is no UTF-16 (its decoder
+    # refuses it with a bare UnicodeError): the body is decoded as what it is.
+    assert decode_html("<p>Grüße</p>".encode("cp1252"), "text/html; charset=utf-16") == "<p>Grüße</p>"
 
 
 def test_xml_problem_refuses_entities_without_expanding_them():
