@@ -25,9 +25,9 @@ from archive.store import Archive, acquire_shared, release_shared
 from scraper.config import Config, ConfigError, Source, load_config
 from scraper.crawl.configure import apply_config, crawl_settings
 from scraper.crawl.counts import counter
-from scraper.crawl.faults import failure_kind
+from scraper.crawl.faults import count_fault, failure_kind
 from scraper.crawl.items import PageItem
-from scraper.crawl.urls import normalize_url, request_url
+from scraper.crawl.urls import normalize_url, request_url, url_problem
 
 
 class SeenLookup(Protocol):
@@ -188,7 +188,7 @@ class NewsSpider(scrapy.Spider):
     ) -> Iterator[tuple[str, tuple[str, dict[str, Any]]]]:
         """(key, (URL as published, hints)) of the candidates worth looking up in the archive."""
         for url, hints in candidates:
-            if not url.startswith(("http://", "https://")):
+            if not url.startswith(("http://", "https://")) or self.unrequestable(source, url):
                 continue
             if self.too_old(source, hints):
                 continue
@@ -198,6 +198,14 @@ class NewsSpider(scrapy.Spider):
                 count("newsarchive/skipped_known")
             else:
                 yield key, (request_url(url), hints)
+
+    def unrequestable(self, source: str, url: str) -> bool:
+        """Whether a listed URL cannot be requested at all: said in one line and counted as ``bad_url``."""
+        if (problem := url_problem(url)) is None:
+            return False
+        self.logger.warning("%s: %s listed, not a URL that can be requested: %s", source, url[:300], problem)
+        count_fault(counter(self.crawler.stats, source), "bad_url")
+        return True
 
     def own_urls(self, source: str | None = None) -> list[str]:
         """The configured URLs of a source (None: of every source of the spider): their

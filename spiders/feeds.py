@@ -30,13 +30,22 @@ def feed_entries(body: bytes, base_url: str) -> list[tuple[str, dict[str, Any]]]
         if not link:
             continue
         hints: dict[str, Any] = {}
-        stamp = entry.get("published_parsed") or entry.get("updated_parsed")
-        if stamp:
-            hints["published"] = datetime.fromtimestamp(calendar.timegm(stamp), timezone.utc).isoformat()
+        if published := _entry_date(entry.get("published_parsed") or entry.get("updated_parsed")):
+            hints["published"] = published
         if entry.get("title"):
             hints["title"] = entry["title"]
         entries.append((link, hints))
     return entries
+
+
+def _entry_date(stamp: Any) -> str | None:
+    """An entry's date as ISO 8601 in UTC; None for a date no calendar holds (year 0, 99999)."""
+    if not stamp:
+        return None
+    try:
+        return datetime.fromtimestamp(calendar.timegm(stamp), timezone.utc).isoformat()
+    except (ValueError, OverflowError, OSError):
+        return None
 
 
 def json_feed_entries(body: bytes, base_url: str) -> list[tuple[str, dict[str, Any]]]:
@@ -59,7 +68,10 @@ def json_feed_entries(body: bytes, base_url: str) -> list[tuple[str, dict[str, A
             hints["published"] = date.isoformat()
         if isinstance(item.get("title"), str) and item["title"].strip():
             hints["title"] = item["title"].strip()
-        entries.append((urljoin(base_url, link), hints))
+        try:
+            entries.append((urljoin(base_url, link), hints))
+        except ValueError:  # "Invalid IPv6 URL": kept as listed, for the spider to refuse in one line
+            entries.append((link, hints))
     return entries
 
 

@@ -108,6 +108,8 @@ class SitemapSpider(NewsSpider):
     def sitemap_request(self, source: str, url: str, depth: int) -> Iterator[scrapy.Request]:
         """The request for one sitemap ``depth`` indexes below a configured one, unless this run
         read it already or has taken the source's share of sitemaps."""
+        if self.unrequestable(source, url):
+            return
         deepest = self.crawler.settings.getint("NEWSARCHIVE_MAX_SITEMAP_DEPTH")
         most = self.crawler.settings.getint("NEWSARCHIVE_MAX_SITEMAPS")
         if depth > deepest:

@@ -287,6 +287,9 @@ def _calendar_page(base: str, day: date) -> bytes:
     return f"<html><body><h1>Events on {day}</h1><p>No events.</p><ul>{links}</ul></body></html>".encode()
 
 
+# Links in the hostile feed that no request can be made of (counted as ``bad_url``).
+BAD_LINKS = ["http://[::1]x/story.html", "https://127.0.0.1:99999/story.html"]
+
 # Faults the hostile feed links to, with the kind each one is counted as.
 FAULTS = {
     "/fault/500": "http_500",
@@ -356,7 +359,11 @@ class HostileWeb:
 
         good = [a.path for a in ENGLISH]
         feed_links = good[:4] + [p.article.path for p in ENCODED] + list(FAULTS) + self.hidden_links + ["/moved/museum.html"]
-        routes["/feed.xml"] = respond(http_response(200, _rss(base, feed_links), "application/rss+xml"))
+        # Links no request can be made of, and a date no calendar holds, ahead of the good ones.
+        bad_links = "".join(f"<item><title>Broken</title><link>{link}</link></item>" for link in BAD_LINKS)
+        year_zero = f"<item><title>Year zero</title><link>{base}{good[0]}</link><pubDate>0000-00-00</pubDate></item>"
+        feed = _rss(base, feed_links).replace(b"<title>Hostile</title>", f"<title>Hostile</title>{bad_links}{year_zero}".encode())
+        routes["/feed.xml"] = respond(http_response(200, feed, "application/rss+xml"))
         # Broken XML that lenient parsers still read: unescaped &, unclosed tags, no end.
         broken_feed = _rss(base, good[4:6]).replace(b"<title>Hostile</title>", b"<title>Hostile & broken <b></title>")
         routes["/feed-malformed.xml"] = respond(http_response(200, broken_feed[: -len(b"</channel></rss>")], "application/rss+xml"))

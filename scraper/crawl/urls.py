@@ -6,6 +6,18 @@ from __future__ import annotations
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import courlan
+from w3lib.url import safe_url_string
+
+
+def url_problem(url: str) -> str | None:
+    """Why a URL a feed or sitemap lists cannot be requested at all ("Invalid IPv6 URL", a port
+    out of range, no host), or None. Such a URL would stop the listing's other entries."""
+    try:
+        # What a Scrapy request makes of its URL, where such URLs fail.
+        parts = urlsplit(safe_url_string(url.strip()))
+    except ValueError as exc:
+        return str(exc)
+    return None if parts.hostname else "no host"
 
 
 def normalize_url(url: str) -> str:

@@ -14,7 +14,7 @@ from archive.store import unpack_body
 from scraper.crawl.safety import is_public, looks_binary, xml_problem
 from scraper.extract.charset import decode_html, html_encoding
 from tests.conftest import rows, run_cli, write_config
-from tests.hostile import ENCODED, ENGLISH, FAULTS, JPEG, PDF, HostileWeb, billion_laughs
+from tests.hostile import BAD_LINKS, ENCODED, ENGLISH, FAULTS, JPEG, PDF, HostileWeb, billion_laughs
 
 DEPTH = 3
 MAX_ENTRIES = 40
@@ -68,7 +68,7 @@ def test_every_fault_is_counted_by_kind(crawled):
     assert faults["/fault/huge-unsized"] in ("too_large", "timeout")
     expected = Counter(faults.values())
     expected["blocked_address"] += 3  # the feed's own links to 127.0.0.2 (twice) and 169.254.169.254
-    expected.update(malformed_xml=2, xml_entities=2, too_many_entries=1)
+    expected.update(malformed_xml=2, xml_entities=2, too_many_entries=1, bad_url=len(BAD_LINKS))
     assert runs["hostile"] == dict(expected)
     assert runs["robots-timeout"] == {"timeout": 1}
     assert runs["robots-500"] == {"robots_txt_http_500": 1}
@@ -88,6 +88,8 @@ def test_each_fault_is_logged_once_in_one_line(crawled):
         assert sum(url in line.split() for line in lines) == 1, path
     assert sum("/fault/" in line for line in lines) == sum(1 for p in FAULTS if p.startswith("/fault/"))
     assert sum("robots.txt" in line for line in lines) == 3
+    for link in BAD_LINKS:  # the feed's links no request can be made of: one line each
+        assert sum(f"{link} listed, not a URL that can be requested" in line for line in lines) == 1, link
 
 
 def test_nothing_internal_local_or_off_the_web_is_fetched(crawled):
