@@ -31,6 +31,14 @@ MAGIC = b"NA\x01"
 
 # The spider methods a queued request may name: the spiders' parse_* callbacks and on_error.
 _CALLBACK = re.compile(r"parse(_[a-z]+)*|on_error")
+# Meta keys that say where and how a request connects: a proxy (one at 169.254.169.254 would
+# reach what the address guard keeps out), a download slot (one per request would outrun the
+# per-site limits), timeouts, sizes, retries. Scrapy derives them from the settings and the
+# environment at each download, so a queued request's own are dropped, never obeyed.
+_DERIVED_META = {
+    "proxy", "_auth_proxy", "_scheme_proxy", "_slot_proxy", "download_slot", "download_timeout", "download_maxsize",
+    "download_warnsize", "bindaddress", "max_retry_times", "handle_httpstatus_all",
+}  # fmt: skip
 
 
 class BadEntry(ValueError):
@@ -88,9 +96,10 @@ def request_of(data: bytes, spider: Any) -> Request:
         isinstance(fields.get("meta") or {}, dict) and isinstance(fields.get("headers") or {}, dict),
         "a request entry's meta or headers are not maps",
     )
+    fields["meta"] = {key: value for key, value in (fields.get("meta") or {}).items() if key not in _DERIVED_META}
     try:
         return request_from_dict(fields, spider=spider)
-    except (TypeError, ValueError, AttributeError, KeyError) as exc:
+    except (TypeError, ValueError, AttributeError, LookupError) as exc:  # LookupError: an unknown encoding too
         raise BadEntry(f"not a request: {exc}") from None
 
 

@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 import redis
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from archive.store import pack_body
 from scraper.cli import EXIT_FAILED
@@ -151,6 +153,66 @@ def test_a_queued_request_names_only_a_spiders_callbacks(tmp_path: Path):
         with pytest.raises(wire.BadEntry):
             wire.request_of(entry, spider)
             pytest.fail(f"{what} was taken for a request")
+
+
+def test_a_queued_request_cannot_choose_how_it_connects(tmp_path: Path):
+    # A proxy at the cloud metadata address, a slot of its own, no time or size limit, robots aside:
+    # Scrapy would obey each from a request's meta. From the queue, none of them comes through.
+    config = load_config(write_config(tmp_path, [{"name": "gazette", "feeds": ["http://127.0.0.1:9/feed.xml"]}]))
+    spider = SPIDERS["feeds"](sources=config.sources, config=config)
+    listing = spider.listing_request("gazette", "http://127.0.0.1:9/feed.xml", "feed", spider.parse_feed)
+    fields = listing.to_dict(spider=spider)
+    chosen = {"proxy": "http://169.254.169.254:80", "_auth_proxy": "http://169.254.169.254:80", "download_slot": "mine-alone",
+              "download_timeout": 1e9, "download_maxsize": 0, "max_retry_times": 10**6, "bindaddress": ("10.0.0.1", 0),
+              "handle_httpstatus_all": True}  # fmt: skip
+    again = wire.request_of(wire.dumps({**fields, "meta": {**fields["meta"], **chosen}}), spider)
+    assert again.meta == listing.meta
+    # Where a queued request's meta is no map of names, or an encoding is unknown: refused, not run.
+    for odd in ({"encoding": ""}, {"encoding": "no-such-codec"}, {"priority": "high"}, {"body": {"a": 1}}):
+        with pytest.raises(wire.BadEntry):
+            wire.request_of(wire.dumps({**fields, **odd}), spider)
+
+
+SCALARS = st.none() | st.booleans() | st.integers(-(2**63), 2**64 - 1) | st.floats() | st.text(max_size=10) | st.binary(max_size=10)
+VALUES = st.recursive(
+    SCALARS | st.sampled_from(["parse_feed", "on_error", "parse_listing", "GET", "utf-8", "bogus", "http://[::1]x/"]),
+    lambda children: st.lists(children, max_size=3)
+    | st.dictionaries(st.text(max_size=8) | st.sampled_from(["proxy", "download_slot", "source", "kind", "hints"]), children, max_size=4),
+    max_leaves=12,
+)
+REQUEST_KEYS = ["url", "callback", "errback", "method", "headers", "body", "cookies", "meta", "encoding", "priority", "dont_filter",
+                "flags", "cb_kwargs", "_class", "attributes"]  # fmt: skip
+PAGE_KEYS = ["url", "source", "kind", "status", "crawl_id", "error", "headers", "article", "body", "counts", "redirected_from",
+             "fetched_url", "why_not_article"]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
+@given(
+    request=st.dictionaries(st.sampled_from(REQUEST_KEYS), VALUES, max_size=8),
+    page=st.tuples(st.sampled_from(["page", "finish", "exec"]), SCALARS, st.dictionaries(st.sampled_from(PAGE_KEYS), VALUES, max_size=8)),
+)
+def test_any_entry_in_redis_is_a_request_or_page_or_refused(tmp_path_factory: pytest.TempPathFactory, request: dict, page: tuple):
+    # Whatever an adversary writes with msgpack under the version marker: BadEntry, never another exception.
+    spider = _feed_spider(tmp_path_factory)
+    try:
+        wire.request_of(wire.dumps({"url": "http://127.0.0.1:9/a.html", **request}), spider)
+    except wire.BadEntry:
+        pass
+    try:
+        wire.page_of(wire.dumps(list(page)))
+    except wire.BadEntry:
+        pass
+
+
+_SPIDERS: dict[str, object] = {}
+
+
+def _feed_spider(tmp_path_factory: pytest.TempPathFactory) -> object:
+    if "feeds" not in _SPIDERS:
+        folder = tmp_path_factory.mktemp("wire")
+        config = load_config(write_config(folder, [{"name": "gazette", "feeds": ["http://127.0.0.1:9/feed.xml"]}]))
+        _SPIDERS["feeds"] = SPIDERS["feeds"](sources=config.sources, config=config)
+    return _SPIDERS["feeds"]
 
 
 def test_a_queued_page_is_data_of_the_shape_of_a_page():
