@@ -118,7 +118,9 @@ def match_expression(query: str | None) -> str:
     otherwise every term is quoted, so ``e-mail``, ``U.S.``, ``don't``, ``c++`` and
     ``Putin-Ära`` are searched as the words the tokenizer makes of them.
     """
-    query = (query or "").strip()
+    # A lone surrogate (a byte that is not UTF-8 in a command-line argument) cannot reach SQLite,
+    # and FTS5 ends a query at a NUL.
+    query = (query or "").encode("utf-8", "surrogatepass").decode("utf-8", "replace").replace("\x00", " ").strip()
     if query and _fts_accepts(query):
         return query
     return " ".join('"' + term.replace('"', '""') + '"' for term in query.split()) or '""'

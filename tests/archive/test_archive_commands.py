@@ -180,7 +180,8 @@ def test_search_filters(crawled):
     assert len(urls("the", "--limit", "2")) == 2
 
 
-@pytest.mark.parametrize("query", ['"unterminated', "title:", "AND", "-", "c++", '"'])
+# "\udcff": a byte that is not UTF-8, as Python hands over a command-line argument holding one.
+@pytest.mark.parametrize("query", ['"unterminated', "title:", "AND", "-", "c++", '"', "\udcff", "caf\udce9 e-mail"])
 def test_search_takes_what_fts5_would_reject_as_words(crawled, query):
     result = cli(crawled, "search", query, "--json")
     assert result.returncode == 0 and isinstance(json.loads(result.stdout), list), result.stderr
