@@ -155,12 +155,25 @@ def with_archive(write: bool = False) -> Callable[[Callable[..., Any]], Callable
     return decorate
 
 
+class _Text(click.ParamType):
+    """Text as typed, where bytes that are not UTF-8 (which Python hands over as lone surrogates,
+    and SQLite refuses) become U+FFFD, as a browser shows them. Not for file paths."""
+
+    name = "text"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        return str(value).encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+
+
+TEXT = _Text()
+
+
 def with_selection(command: Callable[..., Any]) -> Callable[..., Any]:
     """Add ``--source``, ``--since`` and ``--until`` and hand the command a :class:`Selection`."""
 
-    @click.option("--source", "-s", "sources", multiple=True, help="Only this source (repeatable).")
-    @click.option("--since", help="Only articles published since: a date (2026-11-27), date-time, or age (2d).")
-    @click.option("--until", help="Only articles published before this date, date-time or age.")
+    @click.option("--source", "-s", "sources", type=TEXT, multiple=True, help="Only this source (repeatable).")
+    @click.option("--since", type=TEXT, help="Only articles published since: a date (2026-11-27), date-time, or age (2d).")
+    @click.option("--until", type=TEXT, help="Only articles published before this date, date-time or age.")
     @functools.wraps(command)
     def wrapper(sources: tuple[str, ...], since: str | None, until: str | None, **kwargs: Any) -> Any:
         return command(selection=Selection(sources, since, until), **kwargs)
@@ -183,10 +196,10 @@ def cli() -> None:
 
 @cli.command()
 @with_config
-@click.option("--source", "-s", "names", multiple=True, help="Crawl only this source (repeatable).")
+@click.option("--source", "-s", "names", type=TEXT, multiple=True, help="Crawl only this source (repeatable).")
 @frontier_option
 @click.option("--refresh", is_flag=True, help="Fetch every archived article of the sources again now.")
-@click.option("--since", metavar="AGE",
+@click.option("--since", metavar="AGE", type=TEXT,
               help="Take entries up to this old (30d, 12h, 1w) from every source, this run only, instead of its `since`.")  # fmt: skip
 @click.option("--verbose", "-v", is_flag=True, help="Show Scrapy's log.")
 @click.option("--wait", type=click.FloatRange(min=0), default=0, show_default=True,
@@ -278,7 +291,7 @@ def _crawl_json(report: CrawlReport, config: Config) -> dict[str, Any]:
 
 @cli.command()
 @with_config
-@click.option("--source", "-s", "names", multiple=True, help="Work only on this source (repeatable).")
+@click.option("--source", "-s", "names", type=TEXT, multiple=True, help="Work only on this source (repeatable).")
 @frontier_option
 @click.option("--verbose", "-v", is_flag=True, help="Show Scrapy's log.")
 def worker(config: Config, names: tuple[str, ...], frontier: str | None, verbose: bool) -> None:
@@ -339,7 +352,7 @@ def schedule(config: Config) -> None:
 
 @cli.command()
 @with_archive()
-@click.option("--source", "-s", help="Only this source's crawls.")
+@click.option("--source", "-s", type=TEXT, help="Only this source's crawls.")
 @limit_option("How many crawls.")
 @click.option("--json", "as_json", is_flag=True, help="Print the crawls and the health flags as JSON.")
 def runs(archive: Archive, source: str | None, limit: int, as_json: bool) -> None:
@@ -396,7 +409,7 @@ def schema() -> None:
 
 
 @cli.command()
-@click.argument("url")
+@click.argument("url", type=TEXT)
 @config_option("Take the crawl settings (User-Agent, robots, delay) from this file, if it exists.")
 @click.option("--verbose", "-v", is_flag=True, help="Show Scrapy's log.")
 def discover(url: str, config_path: str, verbose: bool) -> None:
@@ -456,8 +469,9 @@ def extract_page(page: str, url: str | None, level: str, as_json: bool, config_p
 
 @cli.command()
 @with_config
-@click.argument("urls", nargs=-1, required=True)
-@click.option("--source", "-s", "source_name", help="Archive them as this configured source's (its crawl settings apply); else as `added`.")
+@click.argument("urls", nargs=-1, required=True, type=TEXT)
+@click.option("--source", "-s", "source_name", type=TEXT,
+              help="Archive them as this configured source's (its crawl settings apply); else as `added`.")  # fmt: skip
 @click.option("--verbose", "-v", is_flag=True, help="Show Scrapy's log.")
 def add(config: Config, urls: tuple[str, ...], source_name: str | None, verbose: bool) -> None:
     """Archive these pages now, through the crawl's pipeline (exit 1 when one was not archived)."""
@@ -486,7 +500,7 @@ def _optional_config(config_path: str) -> Config | None:
 
 
 @cli.command()
-@click.argument("query")
+@click.argument("query", type=TEXT)
 @with_archive()
 @with_selection
 @limit_option("How many results.")
@@ -521,7 +535,7 @@ def _highlighted(snippet: str) -> Text:
 
 
 @cli.command()
-@click.argument("url")
+@click.argument("url", type=TEXT)
 @with_archive()
 @click.option("--json", "as_json", is_flag=True, help="Print every version as JSON.")
 def diff(archive: Archive, url: str, as_json: bool) -> None:
