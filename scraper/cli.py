@@ -20,7 +20,7 @@ import click
 from rich.console import Console
 from rich.text import Text
 
-from archive.queries import HIGHLIGHT, QueryError, Selection, plain_snippet
+from archive.queries import HIGHLIGHT, QueryError, Selection, as_text, plain_snippet
 from archive.store import Archive, ArchiveError
 from scraper import tables
 from scraper.config import Config, ConfigError, FrontierError, load_config, redacted
@@ -156,13 +156,12 @@ def with_archive(write: bool = False) -> Callable[[Callable[..., Any]], Callable
 
 
 class _Text(click.ParamType):
-    """Text as typed, where bytes that are not UTF-8 (which Python hands over as lone surrogates,
-    and SQLite refuses) become U+FFFD, as a browser shows them. Not for file paths."""
+    """Text as typed, bytes that are not UTF-8 as U+FFFD (:func:`archive.queries.as_text`). Not for file paths."""
 
     name = "text"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
-        return str(value).encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+        return as_text(str(value))
 
 
 TEXT = _Text()
