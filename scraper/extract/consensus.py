@@ -117,7 +117,18 @@ class _Paragraph(Paragraph):
 
 
 class _ParagraphMaker(ParagraphMaker):
-    """jusText's paragraph maker, starting a :class:`_Paragraph` for each paragraph."""
+    """jusText's paragraph maker, starting a :class:`_Paragraph` for each paragraph.
+
+    trafilatura's jusText fallback makes its paragraphs with it too (below): spelling out the
+    place of every paragraph is quadratic in the page's depth (7 s for 8,000 nested elements).
+    """
+
+    @classmethod
+    def make_paragraphs(cls, root: lxml.html.HtmlElement) -> list[Paragraph]:
+        paragraphs = super().make_paragraphs(root)
+        for paragraph in paragraphs:
+            paragraph.text = normalize_whitespace("".join(paragraph.text_nodes).strip())
+        return paragraphs
 
     def _start_new_pragraph(self) -> None:
         # jusText keeps a paragraph whose joined text is not blank (one holding only a <br>'s space is).
@@ -129,8 +140,6 @@ class _ParagraphMaker(ParagraphMaker):
 def justext_text(tree: lxml.html.HtmlElement, html: str) -> str:
     """The paragraphs jusText classifies as good (its preprocessor cleans a copy of the tree)."""
     paragraphs = _ParagraphMaker.make_paragraphs(preprocessor(tree))
-    for paragraph in paragraphs:
-        paragraph.text = normalize_whitespace("".join(paragraph.text_nodes).strip())
     classify_paragraphs(paragraphs, _stop_words())
     revise_classification(paragraphs)
     return "\n".join(paragraph.text for paragraph in paragraphs if not paragraph.is_boilerplate)
@@ -200,9 +209,10 @@ def _good_headings(paragraphs: list[Paragraph], max_heading_distance: int) -> No
             following += 1
 
 
-# trafilatura's jusText fallback runs the same classification: in linear time, a page of many
-# short paragraphs no longer holds the page's worker until its time limit.
+# trafilatura's jusText fallback makes and classifies its paragraphs the same way: a page of many
+# short paragraphs, or a deep one, no longer holds the page's worker until its time limit.
 trafilatura.external.revise_paragraph_classification = revise_classification
+trafilatura.external.ParagraphMaker = _ParagraphMaker
 
 
 def resiliparse_text(tree: lxml.html.HtmlElement, html: str) -> str:

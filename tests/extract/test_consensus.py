@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+import lxml.etree
 import trafilatura.external
 from justext.core import ParagraphMaker, PathInfo, classify_paragraphs, preprocessor, revise_paragraph_classification
 from justext.paragraph import Paragraph
@@ -137,3 +138,17 @@ def test_word_triples_of_short_and_long_paragraphs() -> None:
     assert _triples(["one", "two"]) == {("one", "two")}
     words = "a b c a b c d".split()
     assert _triples(words) == {tuple(words[index : index + 3]) for index in range(len(words) - 2)}
+
+
+def test_trafilaturas_justext_fallback_reads_pages_as_justext_does(monkeypatch) -> None:
+    # The fallback is given the voter's paragraph maker (quadratic in a page's depth otherwise):
+    # on every golden page and on a deep one, the same paragraphs as with jusText's own maker.
+    deep = "<html><body>" + "<div>" * 300 + "".join(f"<p>{line}</p>" for line in ARTICLE) + "</div>" * 300 + "</body></html>"
+    pages = [deep, *(page.read_text(encoding="utf-8") for page in sorted((Path(__file__).parent / "golden").glob("*.html")))]
+    ours = [lxml.etree.tostring(trafilatura.external.try_justext(parse_html(html), None, None)) for html in pages]
+    monkeypatch.setattr(trafilatura.external, "ParagraphMaker", ParagraphMaker)
+    monkeypatch.setattr(trafilatura.external, "revise_paragraph_classification", revise_paragraph_classification)
+    theirs = [lxml.etree.tostring(trafilatura.external.try_justext(parse_html(html), None, None)) for html in pages]
+    assert trafilatura.external.ParagraphMaker is ParagraphMaker
+    assert ours == theirs
+    assert all(b"<p>" in body for body in ours[:1]) and sum(b"<p>" in body for body in ours) > len(pages) / 2
