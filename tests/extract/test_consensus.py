@@ -143,7 +143,8 @@ def test_word_triples_of_short_and_long_paragraphs() -> None:
 def test_trafilaturas_justext_fallback_reads_pages_as_justext_does(monkeypatch) -> None:
     # The fallback is given the voter's paragraph maker (quadratic in a page's depth otherwise):
     # on every golden page and on a deep one, the same paragraphs as with jusText's own maker.
-    deep = "<html><body>" + "<div>" * 300 + "".join(f"<p>{line}</p>" for line in ARTICLE) + "</div>" * 300 + "</body></html>"
+    long = "".join(f"<p>{line} {line} {line}</p>" for line in ARTICLE)
+    deep = "<html><body>" + "<div>" * 300 + long + "</div>" * 300 + "</body></html>"
     pages = [deep, *(page.read_text(encoding="utf-8") for page in sorted((Path(__file__).parent / "golden").glob("*.html")))]
     ours = [lxml.etree.tostring(trafilatura.external.try_justext(parse_html(html), None, None)) for html in pages]
     monkeypatch.setattr(trafilatura.external, "ParagraphMaker", ParagraphMaker)
