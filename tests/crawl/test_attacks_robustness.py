@@ -244,6 +244,14 @@ def test_json_ld_nested_thousands_deep_loses_nothing(nested: str):
     assert article.is_article and article.title == "Deep data" and "Paragraph 9" in article.text
 
 
+def test_lists_nested_a_thousand_deep_lose_nothing():
+    # trafilatura reads nested lists by recursion: this page once stopped extraction with a RecursionError.
+    lists = "<ul><li>Item" * 1000 + "</li></ul>" * 1000
+    page = f"<html><head><title>Deep lists</title></head><body><article><h1>Deep lists</h1>{PARAGRAPHS}{lists}</article></body></html>"
+    article = extract(page.encode(), "http://127.0.0.1/lists.html")
+    assert article.is_article and "Paragraph 9" in article.text
+
+
 @pytest.mark.parametrize("reference", [[], {}, 7, None, ["#a"]])
 def test_json_ld_references_that_are_no_strings_lose_nothing(reference: object):
     # An author given as {"@id": <not a string>} once stopped extraction with a TypeError.
