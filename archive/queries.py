@@ -19,6 +19,7 @@ from typing import Any
 import sqlite_utils
 
 from scraper.config import parse_duration
+from scraper.text import without_surrogates
 
 # The date an article is filtered by: its publication date, or when it was first seen.
 ARTICLE_DATE = "datetime(coalesce(articles.published, articles.first_seen))"
@@ -111,12 +112,6 @@ def _fts_accepts(query: str) -> bool:
     return True
 
 
-def as_text(value: str) -> str:
-    """The text with bytes that are not UTF-8 (lone surrogates to Python, from a command line) as
-    U+FFFD, as a browser shows them: SQLite refuses lone surrogates."""
-    return value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
-
-
 def match_expression(query: str | None) -> str:
     """The FTS5 MATCH expression for what a person typed; it never fails to parse.
 
@@ -124,7 +119,7 @@ def match_expression(query: str | None) -> str:
     otherwise every term is quoted, so ``e-mail``, ``U.S.``, ``don't``, ``c++`` and
     ``Putin-Ära`` are searched as the words the tokenizer makes of them.
     """
-    query = as_text(query or "").replace("\x00", " ").strip()  # FTS5 ends a query at a NUL
+    query = without_surrogates(query or "").replace("\x00", " ").strip()  # FTS5 ends a query at a NUL
     if query and _fts_accepts(query):
         return query
     return " ".join('"' + term.replace('"', '""') + '"' for term in query.split()) or '""'

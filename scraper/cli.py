@@ -20,10 +20,11 @@ import click
 from rich.console import Console
 from rich.text import Text
 
-from archive.queries import HIGHLIGHT, QueryError, Selection, as_text, plain_snippet
+from archive.queries import HIGHLIGHT, QueryError, Selection, plain_snippet
 from archive.store import Archive, ArchiveError
 from scraper import tables
 from scraper.config import Config, ConfigError, FrontierError, load_config, redacted
+from scraper.text import without_surrogates
 
 if TYPE_CHECKING:
     from scraper.crawl.run import CrawlReport
@@ -156,12 +157,12 @@ def with_archive(write: bool = False) -> Callable[[Callable[..., Any]], Callable
 
 
 class _Text(click.ParamType):
-    """Text as typed, bytes that are not UTF-8 as U+FFFD (:func:`archive.queries.as_text`). Not for file paths."""
+    """Text as typed, a byte that is not UTF-8 (a lone surrogate to Python) as U+FFFD. Not for file paths."""
 
     name = "text"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
-        return as_text(str(value))
+        return without_surrogates(str(value))
 
 
 TEXT = _Text()

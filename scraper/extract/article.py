@@ -24,6 +24,7 @@ from scraper.extract.dates import choose_published, normalise_date, url_date
 from scraper.extract.metadata import Evidence, clean, gather, host_name
 from scraper.extract.parsing import parse_html
 from scraper.extract.titles import choose_title, strip_site_name, title_dates
+from scraper.text import without_surrogates
 
 # Below this many words, a page without article markup is a teaser or a stub.
 MIN_WORDS_WITHOUT_MARKUP = 40
@@ -54,6 +55,14 @@ class Article:
     text: str = ""
     comments: str | None = None
     extractor: str | None = None
+
+    def __post_init__(self) -> None:
+        # JSON-LD may escape half a character; what the archive stores must encode as UTF-8.
+        for name, value in vars(self).items():
+            if isinstance(value, str):
+                setattr(self, name, without_surrogates(value))
+            elif isinstance(value, list):
+                setattr(self, name, [without_surrogates(item) if isinstance(item, str) else item for item in value])
 
     @property
     def is_article(self) -> bool:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import psutil
 import pytest
+import sqlite_utils
 
 from archive.store import Archive
 from scraper.extract import extract
@@ -242,6 +243,21 @@ def test_json_ld_nested_thousands_deep_loses_nothing(nested: str):
     )
     article = extract(page.encode(), "http://127.0.0.1/deep.html", level="fast")
     assert article.is_article and article.title == "Deep data" and "Paragraph 9" in article.text
+
+
+def test_json_ld_escaping_half_a_character_is_stored_and_printed(tmp_path: Path):
+    # "\ud800" in JSON-LD is a lone surrogate in Python: no UTF-8 encoder takes it, SQLite's included.
+    data = '{"@type": "NewsArticle", "headline": "Half \\ud800 a character", "author": {"name": "Jane \\udc00Doe"}, "keywords": "a\\ud800"}'
+    page = (
+        f'<html><head><script type="application/ld+json">{data}</script></head>'
+        f"<body><article><h1>Other</h1>{PARAGRAPHS}</article></body></html>"
+    )
+    article = extract(page.encode(), "http://127.0.0.1/half.html")
+    assert article.title == "Half \ufffd a character" and article.authors == ["Jane \ufffdDoe"] and article.tags == ["a\ufffd"]
+    sqlite_utils.Database(tmp_path / "a.db")["articles"].insert(article.record())  # as the archive writes it
+    (tmp_path / "half.html").write_text(page, encoding="utf-8")
+    printed = invoke("extract", str(tmp_path / "half.html"), "--json", cwd=tmp_path)
+    assert printed.returncode == 0 and json.loads(printed.stdout)["title"] == "Half \ufffd a character"
 
 
 def test_lists_nested_a_thousand_deep_lose_nothing():
