@@ -19,7 +19,7 @@ from typing import Any
 import sqlite_utils
 
 from scraper.config import parse_duration
-from scraper.text import without_surrogates
+from scraper.extract.text import without_surrogates
 
 # The date an article is filtered by: its publication date, or when it was first seen.
 ARTICLE_DATE = "datetime(coalesce(articles.published, articles.first_seen))"

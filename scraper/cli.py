@@ -24,7 +24,7 @@ from archive.queries import HIGHLIGHT, QueryError, Selection, plain_snippet
 from archive.store import Archive, ArchiveError
 from scraper import tables
 from scraper.config import Config, ConfigError, FrontierError, load_config, redacted
-from scraper.text import without_surrogates
+from scraper.extract.text import without_surrogates
 
 if TYPE_CHECKING:
     from scraper.crawl.run import CrawlReport

@@ -4,9 +4,21 @@ One public call, :func:`extract`, returns an :class:`Article`. Its modules are n
 for what they decide: ``metadata`` (what the page states about itself), ``titles``,
 ``authors``, ``dates``, ``body`` (the article text), ``furniture`` (the last net for
 page furniture), ``parsing`` and ``charset`` (bytes to one lxml tree), ``folding``
-(comparing texts).
+(comparing texts), ``text`` (text every UTF-8 encoder takes).
 """
 
-from scraper.extract.article import Article, extract
+from __future__ import annotations
+
+from typing import Any
 
 __all__ = ["Article", "extract"]
+
+
+def __getattr__(name: str) -> Any:
+    # Loaded when first asked for: the archive and the command line use the light modules
+    # (``text``) without paying for trafilatura and the voters.
+    if name in __all__:
+        from scraper.extract import article
+
+        return getattr(article, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

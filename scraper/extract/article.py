@@ -23,8 +23,8 @@ from scraper.extract.charset import decode_html
 from scraper.extract.dates import choose_published, normalise_date, url_date
 from scraper.extract.metadata import Evidence, clean, gather, host_name
 from scraper.extract.parsing import parse_html
+from scraper.extract.text import without_surrogates
 from scraper.extract.titles import choose_title, strip_site_name, title_dates
-from scraper.text import without_surrogates
 
 # Below this many words, a page without article markup is a teaser or a stub.
 MIN_WORDS_WITHOUT_MARKUP = 40
