@@ -169,7 +169,8 @@ class NewsSpider(scrapy.Spider):
             known = self.archive.known_urls(batch)
             count("newsarchive/skipped_known", len(known))
             for key, (url, hints) in batch.items():
-                if key in known or key in self.claimed:
+                # Checked only for the URLs about to be fetched: most of a big sitemap is known already.
+                if key in known or key in self.claimed or self.unrequestable(source, url):
                     continue
                 self.claimed.add(key)
                 yield scrapy.Request(
@@ -188,7 +189,7 @@ class NewsSpider(scrapy.Spider):
     ) -> Iterator[tuple[str, tuple[str, dict[str, Any]]]]:
         """(key, (URL as published, hints)) of the candidates worth looking up in the archive."""
         for url, hints in candidates:
-            if not url.startswith(("http://", "https://")) or self.unrequestable(source, url):
+            if not url.startswith(("http://", "https://")):
                 continue
             if self.too_old(source, hints):
                 continue

@@ -40,6 +40,9 @@ _SLASHED_DOCTYPE = re.compile(rb"^< ?! ?DOCTYPE[^>]*/[^<>]*>")
 _SELF_CLOSED_HTML = re.compile(rb"(<html.*?)\s*/>")
 # Elements nested deeper than this keep their text, not their tags (libxml2's own limit without huge_tree).
 MAX_DEPTH = 256
+# The elements MAX_DEPTH levels down (<html> is the first): XPath walks the levels in C, and on
+# a page of ordinary depth finds the levels empty long before that.
+_DEEPEST = lxml.etree.XPath("/*" * MAX_DEPTH)
 _HEAD_LINES = 4
 _HEAD_BYTES = 4096
 
@@ -57,23 +60,12 @@ def parse_html(text: str) -> lxml.html.HtmlElement | None:
     # Text that never names html and parses into at most one element is not a page.
     if "html" not in text[:50].lower() and len(tree) < 2:
         return None
-    _flatten_below(tree, MAX_DEPTH)
-    return tree
-
-
-def _flatten_below(tree: lxml.html.HtmlElement, depth: int) -> None:
-    """Elements nested deeper than ``depth`` lose their tags and keep their text.
-
-    trafilatura handles nested lists by recursion: a page of lists a thousand deep stopped
-    extraction with a RecursionError. No corpus page nests deeper than 51.
-    """
-    level, deepest = 0, []
-    for event, element in lxml.etree.iterwalk(tree, events=("start", "end")):
-        level += 1 if event == "start" else -1
-        if event == "start" and level == depth and len(element):
-            deepest.append(element)
-    for element in deepest:
+    # Elements nested deeper than MAX_DEPTH lose their tags and keep their text: trafilatura handles
+    # nested lists by recursion, and lists a thousand deep stopped extraction with a RecursionError.
+    # No corpus page nests deeper than 51.
+    for element in _DEEPEST(tree):
         lxml.etree.strip_tags(element, "*")
+    return tree
 
 
 def _repaired_head(data: bytes) -> bytes:
