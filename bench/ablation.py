@@ -1,0 +1,238 @@
+"""What each extraction rule adds: every figure with one rule switched off, beside the whole code, on dev and check.
+
+    python -m bench.ablation [CORPUS] [--rules NAME ...] [--without-scripts] [--jobs N] [--limit N]
+
+Issue 18's protocol keeps a rule only when it helps or holds on the check split; rules
+written before the split existed were never put to that test. This bench puts every rule
+to it again: it extracts the corpus once with the whole code, then once for each rule with
+that rule switched off, and prints for each the change in every figure (the whole code's
+figure minus the figure without the rule: positive means the rule helps), dev and check
+side by side. A rule that helps dev and not check is fitting those pages.
+
+A rule is switched off by replacing one function or constant of the extraction modules in
+this process before the workers fork (:data:`RULES` names each one), so the bench runs the
+shipped code and nothing else. ``--without-scripts`` measures the pages with their
+``<script>`` elements (so their JSON-LD) removed, where the rules reading the visible page
+matter most. Prints one table, then the figures as one JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import multiprocessing
+import re
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bench.corpus import COLLECTIONS, DEFAULT_ROOT, Page, load_corpus
+from bench.quality import Fields, our_fields, score
+
+_NEVER = re.compile(r"(?!)")  # a pattern that matches nothing
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule of the extraction, and how to switch it off: replace ``module.attribute`` by ``replacement``."""
+
+    what: str
+    # The golden page (tests/extract/golden) whose fields change without the rule; None where
+    # no small hand-written page shows it (trafilatura must first pick a wrong container).
+    golden: str | None
+    module: str
+    attribute: str
+    replacement: Any
+    # Rules switched off beside it on its golden page, where they would catch the same lines first.
+    alongside: tuple[str, ...] = ()
+
+
+def _lines_as_given(lines: list[str], *_: Any) -> list[str]:
+    return list(lines)
+
+
+def _tree_and_lines_as_given(_tree: Any, lines: list[str]) -> list[str]:
+    return list(lines)
+
+
+def _stripped(lines: list[str], _titles: Any) -> list[str]:
+    return [line.strip() for line in lines if line.strip()]
+
+
+RULES: dict[str, Rule] = {
+    "precision-pass": Rule(
+        "trafilatura's precision pass replaces the balanced one when it keeps most of its text",
+        "trailing_links", "scraper.extract.body", "PRECISION_SHARE", float("inf"),
+    ),
+    "fallback": Rule(
+        "trafilatura's fallbacks are asked when the fast passes were cut short",
+        None, "scraper.extract.body", "TRUNCATED_SHARE", 0.0,
+    ),
+    "fallback-gate": Rule(
+        "trafilatura's fallbacks are asked too when the voters found far more text",
+        None, "scraper.extract.body", "FALLBACK_GATE", float("inf"),
+    ),
+    "continuations": Rule(
+        "an article split into containers of one kind is joined",
+        "split_body", "scraper.extract.body", "continuations", lambda tree, text: [],
+    ),
+    "consensus": Rule(
+        "paragraphs are kept by the vote of the other extractors and the JSON-LD articleBody",
+        "consensus_edge", "scraper.extract.body", "agreed_lines", lambda lines, voters, wider=(): list(lines),
+    ),
+    "standfirst": Rule(
+        "the page's description opens the text where the page shows it as a paragraph",
+        "standfirst", "scraper.extract.body", "shown_lead", lambda tree, description: None,
+    ),
+    "headline-line": Rule(
+        "a first line repeating the headline goes", "shown_headline", "scraper.extract.body", "_without_title", _stripped,
+    ),
+    "furniture-net": Rule(
+        "the furniture net as a whole (phrases, leads, related blocks, comment sections, bylines)",
+        "furniture_lines", "scraper.extract.body", "strip_furniture", _lines_as_given,
+    ),
+    "furniture-leads": Rule(
+        "lines that start like furniture go ('Read more: ...', 'Photo: ...')",
+        "furniture_lines", "scraper.extract.furniture", "_LEAD", _NEVER,
+    ),
+    "related-blocks": Rule(
+        "the short teaser lines under a related-content heading go",
+        "furniture_lines", "scraper.extract.furniture", "is_teaser", lambda line: False,
+    ),
+    "comment-sections": Rule(
+        "the lines under a reader-comment heading go",
+        "comment_heading", "scraper.extract.furniture", "without_comment_section", lambda lines: lines,
+    ),
+    "byline-lines": Rule(
+        "lines naming only the article's authors go",
+        "byline_analytics_tag", "scraper.extract.furniture", "is_byline", lambda line, authors: False,
+    ),
+    "trailing-link-list": Rule(
+        "a list of 3 to 12 linked items ending the text goes",
+        "trailing_links", "scraper.extract.body", "without_trailing_links", _tree_and_lines_as_given,
+        alongside=("consensus",),
+    ),
+    "linked-ending": Rule(
+        "lines ending the text that are wholly a link's text go",
+        "teaser_links_ending_text", "scraper.extract.body", "without_linked_ending", _tree_and_lines_as_given,
+    ),
+    "title-dates": Rule(
+        "a date set as a segment of the title is a date candidate",
+        "date_in_title", "scraper.extract.article", "title_dates", lambda titles: [],
+    ),
+    "shown-bylines": Rule(
+        "bylines read from the page's text (byline classes, 'By ...' lines near the headline)",
+        "byline_related_sidebar", "scraper.extract.metadata", "_byline_names", lambda tree: [],
+    ),
+    "time-elements": Rule(
+        "<time datetime> elements nearest the headline are date candidates",
+        "date_nearest_headline", "scraper.extract.metadata", "_time_dates", lambda tree: [],
+    ),
+    "inferred-metadata": Rule(
+        "trafilatura and htmldate are asked for what the page leaves unstated",
+        "date_from_url", "scraper.extract.article", "_inferred_metadata", lambda tree, url, search_date: {},
+    ),
+}
+
+
+@contextmanager
+def switched_off(rule: Rule) -> Iterator[None]:
+    """The extraction without one rule, for the duration of the block."""
+    module = importlib.import_module(rule.module)
+    kept = getattr(module, rule.attribute)
+    setattr(module, rule.attribute, rule.replacement)
+    try:
+        yield
+    finally:
+        setattr(module, rule.attribute, kept)
+
+
+_pages: list[Page] = []  # read by forked workers
+
+
+def _ours(index: int) -> Fields:
+    return our_fields(_pages[index], "best")
+
+
+def extract_ours(pages: list[Page], jobs: int) -> list[Fields]:
+    """Our extraction of every page, by forked workers that see the rules as switched now."""
+    global _pages
+    _pages = pages
+    if jobs <= 1:
+        return [_ours(index) for index in range(len(pages))]
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        return pool.map(_ours, range(len(pages)), chunksize=4)
+
+
+# The figures compared, as (collection, figure) in what ``bench.quality.score`` reports.
+FIGURES = [
+    ("articles", "f1"),
+    ("metadata", "title"),
+    ("metadata", "authors"),
+    ("metadata", "day"),
+    ("metadata", "body_f1"),
+    ("boilerplate", "with_found"),
+    ("boilerplate", "without_leaked"),
+]
+
+
+def figures_by_split(pages: list[Page], found: list[Fields]) -> dict[str, dict[str, float]]:
+    """Every figure of :data:`FIGURES` for dev and for check."""
+    report: dict[str, dict[str, float]] = {}
+    for split in ("dev", "check"):
+        chosen = [index for index, page in enumerate(pages) if page.split == split]
+        scores = score([pages[index] for index in chosen], [found[index] for index in chosen])
+        report[split] = {f"{collection}/{figure}": scores[collection][figure] for collection, figure in FIGURES if collection in scores}
+    return report
+
+
+def rule_gains(whole: dict[str, dict[str, float]], without: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
+    """What the rule adds to each figure: the whole code's figure minus the figure without it (leaked: the reverse)."""
+    gains: dict[str, dict[str, float]] = {}
+    for split, figures in whole.items():
+        gains[split] = {
+            name: (without[split][name] - value) if name.endswith("leaked") else (value - without[split][name])
+            for name, value in figures.items()
+        }
+    return gains
+
+
+def print_table(whole: dict[str, dict[str, float]], gains: dict[str, dict[str, dict[str, float]]]) -> None:
+    names = list(whole["dev"])
+    print(f"{'rule':22}" + "".join(f"{name.split('/')[1][:9]:>20}" for name in names))
+    print(f"{'':22}" + "".join(f"{'dev':>10}{'check':>10}" for _ in names))
+    print(f"{'(whole code)':22}" + "".join(f"{whole['dev'][name]:10.4f}{whole['check'][name]:10.4f}" for name in names))
+    for rule, gain in gains.items():
+        print(f"{rule:22}" + "".join(f"{gain['dev'][name]:+10.4f}{gain['check'][name]:+10.4f}" for name in names))
+    print("gain = the figure with the rule minus without it (for leaked: without minus with); positive helps")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("corpus", nargs="?", type=Path, default=DEFAULT_ROOT)
+    parser.add_argument("--rules", nargs="+", choices=sorted(RULES), default=list(RULES))
+    parser.add_argument("--collections", nargs="+", choices=COLLECTIONS, default=list(COLLECTIONS))
+    parser.add_argument("--without-scripts", action="store_true", help="measure the pages with every <script> removed")
+    parser.add_argument("--jobs", type=int, default=multiprocessing.cpu_count())
+    parser.add_argument("--limit", type=int, help="at most this many pages of each collection")
+    options = parser.parse_args(argv)
+    if not options.corpus.exists():
+        print(f"no corpus at {options.corpus}", file=sys.stderr)
+        return 1
+    pages = load_corpus(options.corpus, tuple(options.collections), options.limit, scripts=not options.without_scripts)
+    whole = figures_by_split(pages, extract_ours(pages, options.jobs))
+    gains = {}
+    for name in options.rules:
+        with switched_off(RULES[name]):
+            gains[name] = rule_gains(whole, figures_by_split(pages, extract_ours(pages, options.jobs)))
+    print_table(whole, gains)
+    print(json.dumps({"scripts": not options.without_scripts, "whole": whole, "gains": gains}, sort_keys=True))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

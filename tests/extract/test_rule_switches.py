@@ -1,0 +1,47 @@
+"""The rule switches of ``bench.ablation``: each one really switches its rule off, and only while asked.
+
+Each rule names the golden page that shows it; the page's fields must change without the
+rule and come back with it. So a rule renamed or moved breaks this test, not the bench's
+figures in silence, and every rule the bench measures has a hand-written page of its own.
+"""
+
+from __future__ import annotations
+
+import json
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bench.ablation import RULES, switched_off
+from scraper.extract import extract
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def _fields(name: str) -> dict[str, Any]:
+    page = GOLDEN / f"{name}.html"
+    expected = json.loads(page.with_suffix(".json").read_text(encoding="utf-8"))
+    record = extract(page.read_text(encoding="utf-8"), expected["url"], hints=expected.get("hints")).record()
+    record.pop("extractor")  # names the pass; the fields are what a rule changes
+    return record
+
+
+@pytest.mark.parametrize("name", sorted(name for name, rule in RULES.items() if rule.golden))
+def test_each_rule_changes_its_golden_page_and_comes_back(name: str) -> None:
+    rule = RULES[name]
+    assert rule.golden
+    with ExitStack() as others:
+        for other in rule.alongside:
+            others.enter_context(switched_off(RULES[other]))
+        whole = _fields(rule.golden)
+        with switched_off(rule):
+            without = _fields(rule.golden)
+        assert without != whole, f"switching off {name} changed nothing on {rule.golden}"
+        assert _fields(rule.golden) == whole
+
+
+def test_only_trafilaturas_own_fallbacks_have_no_golden_page() -> None:
+    """They act where trafilatura's fast passes pick a wrong container, which no small page makes them do."""
+    assert [name for name, rule in RULES.items() if not rule.golden] == ["fallback", "fallback-gate"]
