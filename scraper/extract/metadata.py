@@ -128,8 +128,6 @@ def gather(tree: lxml.html.HtmlElement) -> Evidence:
             evidence.authors.append(AuthorSource(values))
     if bylines := _byline_names(tree):
         evidence.authors.append(AuthorSource(bylines, shown=True))
-    if signed := _signature_line(tree):
-        evidence.authors.append(AuthorSource([signed], shown=True))
     modified_metas = (value for key in MODIFIED_KEYS for value in evidence.metas.get(key, []))
     modified = {moment(value) for value in _present(clean(article.get("dateModified")), *modified_metas)} - {None}
     evidence.published = _present(
@@ -494,33 +492,3 @@ def _nearest_block(
         block = block.getparent() if block.getparent() is not None else block
     wanted = set(found)
     return [element for element in block.iter() if element in wanted]
-
-
-# A paragraph that is nothing but bold capitalised words: the author's name set at the head or
-# foot of the text ("<p><strong>Jane Doe</strong></p>"), names joined by "/", "," or "&".
-_SIGNATURE = re.compile(r"^[^\W\d_][^\W\d_'’.-]*(?:[ .'’-]+[^\W\d_]+)+(?:\s*[/,&]\s*[^\W\d_][^\W\d_'’.-]*(?:[ .'’-]+[^\W\d_]+)+)*$")
-_BOLD_PARAGRAPH_XPATH = "//p[count(*) = 1][b or strong][normalize-space(.) = normalize-space(b | strong)]"
-SIGNATURE_EDGE = 3  # paragraphs from the top of the text where a signature stands
-MIN_SIGNED_PARAGRAPHS = 4  # beside fewer, the bold line is in a sidebar or a teaser, not under an article
-MAX_SIGNATURE_WORDS = 8
-
-
-def _signature_line(tree: lxml.html.HtmlElement) -> str | None:
-    """The name signed in bold at the head (before any bold subheading) or at the very foot of the text."""
-    bolds = tree.xpath(_BOLD_PARAGRAPH_XPATH)
-    for bold in bolds:
-        text = " ".join(bold.text_content().split())
-        words = text.replace("/", " ").split()
-        if not _SIGNATURE.match(text) or len(words) > MAX_SIGNATURE_WORDS:
-            continue
-        # Capitalised words, or short particles inside a name ("Pieter de Wet").
-        if not words[0][0].isupper() or not all(word[0].isupper() or len(word) <= 3 for word in words):
-            continue
-        paragraphs = [p for p in bold.getparent().iterchildren("p") if p.text_content().strip()]
-        position = paragraphs.index(bold)
-        first_bold = next(p for p in paragraphs if p in bolds) is bold
-        if len(paragraphs) >= MIN_SIGNED_PARAGRAPHS and (
-            (first_bold and position < SIGNATURE_EDGE) or position == len(paragraphs) - 1
-        ):
-            return text
-    return None

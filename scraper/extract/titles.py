@@ -11,14 +11,9 @@ from scraper.extract.metadata import host_name
 
 # Separators between a headline and a site or section name ("Headline | Site", "Site - Headline").
 _SEPARATOR = re.compile(r"\s+[|\-–—·•»/:]\s+|\s*[|｜ㅣ：]\s*")
-# Curly quotes as straight ones, one character for one: a shared title often has the other kind.
-_STRAIGHT_QUOTES = str.maketrans("‘’‚‛“”„‟", "''''\"\"\"\"")
-_BAR_BEFORE = re.compile(r"\s*[|｜ㅣ]\s*$")
 _DATE_ONLY = re.compile(r"^[\d\s./-]+$")
 _FULL_DATE = re.compile(r"^\s*\d{1,4}\s?[./-]\s?\d{1,2}\s?[./-]\s?\d{1,4}\s*$")
 MAX_AFFIX_WORDS = 6
-# JSON-LD headline, og:title and twitter:title stating one title alike.
-AGREEING_SOURCES = 3
 
 
 def _squash(text: str) -> str:
@@ -81,54 +76,18 @@ def choose_title(
 ) -> str | None:
     """The most trusted stated title (JSON-LD headline, OpenGraph, ..., <title>), else the <h1>.
 
-    Site names glued to it are stripped, and a title that starts with the headline the
-    <h1> shows is cut to it ("Headline | Section | Site" -> "Headline"), unless the JSON-LD
-    headline (``structured``) and both ``social`` titles (og:, twitter:) state it alike.
-    The headline the page shows and shares (<h1> and og:title agreeing) outvotes a JSON-LD
-    headline that differs, unless the JSON-LD names an alternative headline too (``curated``:
-    its headline is then the main one by choice). When the <h1> shows a kicker before the
-    headline, the stated title carrying the kicker wins.
+    Site names glued to it are stripped. The headline the page shows and shares (<h1> and
+    og:title agreeing) outvotes a JSON-LD headline that differs, unless the JSON-LD names an
+    alternative headline too (``curated``: its headline is then the main one by choice).
     """
     shown = [h1 for h1 in h1s if len(h1.split()) > 1]
-    stated_alike = [title for title in (structured, *social) if title]
-    agreed = {title for title in stated_alike if stated_alike.count(title) >= AGREEING_SOURCES}
-    stated = []
-    for title in candidates:
-        stripped = strip_site_name(title, site_names, url)
-        stated.append(stripped if title in agreed else _cut_at_shown(stripped, shown))
+    stated = [strip_site_name(title, site_names, url) for title in candidates]
     chosen = next(filter(None, stated), None)
     if chosen is None:
         return next(iter(shown), None)
     seen = {fold(h1) for h1 in shown}
-    if structured and not curated and social and social[0] not in agreed and fold(chosen) not in seen:
-        shared = _cut_at_shown(strip_site_name(social[0], site_names, url), shown)
+    if structured and not curated and social and fold(chosen) not in seen:
+        shared = strip_site_name(social[0], site_names, url)
         if fold(shared) in seen:
             chosen = shared
-    return next((title for title in stated if _with_shown_kicker(title, chosen, shown)), chosen)
-
-
-def _with_shown_kicker(title: str, chosen: str, shown: list[str]) -> bool:
-    """Whether a title is the chosen headline behind a kicker, as the <h1> shows it.
-
-    Compared without spaces and punctuation: pages set the kicker in a <span> of the
-    <h1> with no space before the headline ("Nationale DemoDer 9. Juli naht").
-    """
-    squashed = _squash(title)
-    return len(squashed) > len(_squash(chosen)) and squashed.endswith(_squash(chosen)) and any(squashed == _squash(h1) for h1 in shown)
-
-
-def _cut_at_shown(title: str, shown: list[str]) -> str:
-    """A title cut to the <h1> it holds between separators ("Label | Headline | Section" -> "Headline").
-
-    Before the headline only a bar sets a label apart: "Kicker: Headline" and "Kicker - Headline"
-    are how a headline is written with its kicker.
-    """
-    plain_title = title.translate(_STRAIGHT_QUOTES)
-    for h1 in shown:
-        start = plain_title.find(h1.translate(_STRAIGHT_QUOTES))
-        if start < 0 or len(h1) >= len(title):
-            continue
-        opens = start == 0 or _BAR_BEFORE.search(title[:start]) is not None
-        if opens and (start + len(h1) == len(title) or _SEPARATOR.match(title, start + len(h1))):
-            return h1
-    return title
+    return chosen
