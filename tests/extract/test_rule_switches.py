@@ -16,6 +16,7 @@ import pytest
 
 from bench.ablation import RULES, switched_off
 from scraper.extract import extract
+from tests.conftest import CORPUS
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -45,3 +46,17 @@ def test_each_rule_changes_its_golden_page_and_comes_back(name: str) -> None:
 def test_only_trafilaturas_own_fallbacks_have_no_golden_page() -> None:
     """They act where trafilatura's fast passes pick a wrong container, which no small page makes them do."""
     assert [name for name, rule in RULES.items() if not rule.golden] == ["fallback", "fallback-gate"]
+
+
+@pytest.mark.skipif(not CORPUS.exists(), reason=f"the shared corpus is not at {CORPUS} (a fresh clone has none)")
+def test_the_bench_reports_what_a_rule_adds_on_both_splits(capsys: pytest.CaptureFixture[str]) -> None:
+    from bench.ablation import main
+
+    assert main([str(CORPUS), "--rules", "furniture-net", "--limit", "12", "--jobs", "1"]) == 0
+    report = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    for split in ("dev", "check"):
+        whole, gain = report["whole"][split], report["gains"]["furniture-net"][split]
+        assert set(gain) == set(whole) and all(0 <= value <= 1 for value in whole.values())
+    # Without its furniture net the text keeps lines the corpus marks as furniture.
+    net = report["gains"]["furniture-net"]
+    assert net["dev"]["boilerplate/without_leaked"] + net["check"]["boilerplate/without_leaked"] > 0
