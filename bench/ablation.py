@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.corpus import COLLECTIONS, DEFAULT_ROOT, Page, load_corpus
-from bench.quality import Fields, our_fields, score
+from bench.quality import ROWS, Fields, extract_all, score
 
 _NEVER = re.compile(r"(?!)")  # a pattern that matches nothing
 
@@ -151,33 +151,13 @@ def switched_off(rule: Rule) -> Iterator[None]:
         setattr(module, rule.attribute, kept)
 
 
-_pages: list[Page] = []  # read by forked workers
-
-
-def _ours(index: int) -> Fields:
-    return our_fields(_pages[index], "best")
-
-
 def extract_ours(pages: list[Page], jobs: int) -> list[Fields]:
     """Our extraction of every page, by forked workers that see the rules as switched now."""
-    global _pages
-    _pages = pages
-    if jobs <= 1:
-        return [_ours(index) for index in range(len(pages))]
-    with multiprocessing.get_context("fork").Pool(jobs) as pool:
-        return pool.map(_ours, range(len(pages)), chunksize=4)
+    return [result["ours"] for result in extract_all(pages, "best", jobs, with_plain=False)]
 
 
 # The figures compared, as (collection, figure) in what ``bench.quality.score`` reports.
-FIGURES = [
-    ("articles", "f1"),
-    ("metadata", "title"),
-    ("metadata", "authors"),
-    ("metadata", "day"),
-    ("metadata", "body_f1"),
-    ("boilerplate", "with_found"),
-    ("boilerplate", "without_leaked"),
-]
+FIGURES = [(group, key) for group, key in ROWS if group and key not in ("precision", "recall")]
 
 
 def figures_by_split(pages: list[Page], found: list[Fields]) -> dict[str, dict[str, float]]:

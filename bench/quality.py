@@ -65,19 +65,21 @@ def _timed(function: Any, *args: Any) -> tuple[Fields, float]:
     return fields, time.process_time() - start
 
 
-def _extract_both(job: tuple[int, str, bool]) -> dict[str, Any]:
-    index, level, with_ours = job
+def _extract_both(job: tuple[int, str, bool, bool]) -> dict[str, Any]:
+    index, level, with_ours, with_plain = job
     page = _pages[index]
-    plain, plain_cpu = _timed(plain_fields, page)
+    plain, plain_cpu = _timed(plain_fields, page) if with_plain else (None, 0.0)
     ours, ours_cpu = _timed(our_fields, page, level) if with_ours else (None, 0.0)
     return {"plain": plain, "plain_cpu": plain_cpu, "ours": ours, "ours_cpu": ours_cpu}
 
 
-def extract_all(pages: list[Page], level: str, jobs: int, with_ours: bool = True) -> list[dict[str, Any]]:
-    """Plain and (unless told not to) our extraction of every page, with CPU seconds each."""
+def extract_all(
+    pages: list[Page], level: str, jobs: int, with_ours: bool = True, with_plain: bool = True
+) -> list[dict[str, Any]]:
+    """Plain and our extraction of every page (unless told not to do one), with CPU seconds each."""
     global _pages
     _pages = pages
-    work = [(index, level, with_ours) for index in range(len(pages))]
+    work = [(index, level, with_ours, with_plain) for index in range(len(pages))]
     if jobs <= 1:
         return [_extract_both(job) for job in work]
     with multiprocessing.get_context("fork").Pool(jobs) as pool:
@@ -120,7 +122,7 @@ def score(pages: list[Page], found: list[Fields]) -> dict[str, Any]:
     return figures
 
 
-_ROWS = [
+ROWS = [
     ("articles", "precision"),
     ("articles", "recall"),
     ("articles", "f1"),
@@ -141,7 +143,7 @@ def print_table(report: dict[str, Any]) -> None:
     splits = report["splits"]
     header = "".join(f" {split + ' ours':>11} {split + ' plain':>11}" for split in splits)
     print(f"{'figure':40}{header}")
-    for group, key in _ROWS:
+    for group, key in ROWS:
         cells, counts = [], []
         for figures in splits.values():
             ours, plain = figures["ours"], figures["plain"]
