@@ -244,6 +244,19 @@ def test_search_boxes_find_typed_words_best_first(visit, box, path, results):
         assert_marked(page)
 
 
+@pytest.mark.parametrize(
+    "path, results",
+    [("/archive/search?q=", "table.rows-and-columns td.col-title a"), ("/archive/articles?_search=", ".best-matches li a")],
+)
+def test_a_nul_or_a_byte_that_is_not_utf8_in_the_address_still_searches(visit, path, results):
+    # %00 once ended the FTS5 query; %E9 alone is no UTF-8. Both answer with the page, the words still searched.
+    for number, typed in enumerate(("e-mail%00", "caf%E9", "%00")):
+        page = visit.open(path + typed, f"odd-bytes-{number}")
+        assert "Search articles" in page.inner_text("body") or "One row per article URL" in page.inner_text("body")
+        if typed == "e-mail%00":
+            assert page.locator(results).first.inner_text() == MEMO.title
+
+
 def test_article_text_is_shown_as_text_around_the_marks(visit):
     for path in ("/archive/articles?_search=leaked+draft", "/archive/search?q=leaked+draft"):
         page = visit.open(path, "markup-in-text")
