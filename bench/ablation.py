@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.corpus import COLLECTIONS, DEFAULT_ROOT, Page, load_corpus
-from bench.quality import ROWS, Fields, extract_all, score
+from bench.quality import ROWS, Fields, check_corpus, extract_all, score, split_indices
 
 _NEVER = re.compile(r"(?!)")  # a pattern that matches nothing
 
@@ -163,8 +163,7 @@ FIGURES = [(group, key) for group, key in ROWS if group and key not in ("precisi
 def figures_by_split(pages: list[Page], found: list[Fields]) -> dict[str, dict[str, float]]:
     """Every figure of :data:`FIGURES` for dev and for check."""
     report: dict[str, dict[str, float]] = {}
-    for split in ("dev", "check"):
-        chosen = [index for index, page in enumerate(pages) if page.split == split]
+    for split, chosen in split_indices(pages).items():
         scores = score([pages[index] for index in chosen], [found[index] for index in chosen])
         report[split] = {f"{collection}/{figure}": scores[collection][figure] for collection, figure in FIGURES if collection in scores}
     return report
@@ -200,9 +199,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=multiprocessing.cpu_count())
     parser.add_argument("--limit", type=int, help="at most this many pages of each collection")
     options = parser.parse_args(argv)
-    if not options.corpus.exists():
-        print(f"no corpus at {options.corpus}", file=sys.stderr)
-        return 1
+    check_corpus(parser, options.corpus)
     pages = load_corpus(options.corpus, tuple(options.collections), options.limit, scripts=not options.without_scripts)
     whole = figures_by_split(pages, extract_ours(pages, options.jobs))
     gains = {}

@@ -210,6 +210,11 @@ def _print_body_errors(rows: list[tuple[Page, dict[str, Any]]]) -> None:
                 print(f"{page.id}  {page.url}\n  leaked: {leaked}\n  missed: {missed}")
 
 
+def split_indices(pages: list[Page], splits: tuple[str, ...] = SPLITS) -> dict[str, list[int]]:
+    """The positions of each split's pages, split by split."""
+    return {split: [index for index, page in enumerate(pages) if page.split == split] for split in splits}
+
+
 def split_report(pages: list[Page], results: list[dict[str, Any]], ours_found: list[Fields], ours_cpu: float | None) -> dict[str, Any]:
     """Both extractors' figures over some pages."""
     plain_cpu = sum(r["plain_cpu"] for r in results)
@@ -220,6 +225,12 @@ def split_report(pages: list[Page], results: list[dict[str, Any]], ours_found: l
         ours["pages_per_s"] = len(pages) / ours_cpu  # per core
         ours["cpu_ratio"] = ours_cpu / plain_cpu
     return {"ours": ours, "plain": plain}
+
+
+def check_corpus(parser: argparse.ArgumentParser, corpus: Path) -> None:
+    """Stop with one line when the path is not the shared corpus."""
+    if not (corpus / "README.md").exists():
+        parser.error(f"{corpus} is not the corpus (no README.md)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -235,8 +246,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--without-scripts", action="store_true", help="every page with its <script>s (so its JSON-LD) removed")
     parser.add_argument("--dump", type=Path, help="write every dev page's extracted fields to this JSON file")
     args = parser.parse_args(argv)
-    if not (args.corpus / "README.md").exists():
-        parser.error(f"{args.corpus} is not the corpus (no README.md)")
+    check_corpus(parser, args.corpus)
     if args.split == "check" and (args.errors or args.dump):
         parser.error("check pages are read as aggregate figures only: --errors and --dump list dev pages")
     if args.errors and args.through_crawl:
@@ -254,8 +264,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         ours_found = [r["ours"] for r in results]
     splits = {}
-    for split in SPLITS if args.split == "all" else (args.split,):
-        chosen = [index for index, page in enumerate(pages) if page.split == split]
+    for split, chosen in split_indices(pages, SPLITS if args.split == "all" else (args.split,)).items():
         part = [pages[index] for index in chosen]
         part_results = [results[index] for index in chosen]
         ours_cpu = None if args.through_crawl else sum(r["ours_cpu"] for r in part_results)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from scraper.extract import extract
+from scraper.extract import Article, extract
 from tests.conftest import CORPUS
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -21,11 +21,16 @@ PAGES = sorted(GOLDEN.glob("*.html"))
 EXACT_FIELDS = ("title", "authors", "published", "language", "sitename")
 
 
+def extracted(page: Path) -> tuple[Article, dict]:
+    """What ``extract`` makes of a golden page, and the fields its JSON expects."""
+    expected = json.loads(page.with_suffix(".json").read_text(encoding="utf-8"))
+    return extract(page.read_text(encoding="utf-8"), expected["url"], hints=expected.get("hints")), expected
+
+
 @pytest.fixture(params=PAGES, ids=[page.stem for page in PAGES])
 def golden(request: pytest.FixtureRequest) -> tuple[dict, dict]:
     page = request.param
-    expected = json.loads(page.with_suffix(".json").read_text(encoding="utf-8"))
-    article = extract(page.read_text(encoding="utf-8"), expected["url"], hints=expected.get("hints"))
+    article, expected = extracted(page)
     assert article.is_article, f"{page.name}: no article extracted ({article.not_article})"
     return article.record(), expected
 
