@@ -21,7 +21,7 @@ from scraper.extract.authors import AuthorSource, choose_authors, is_organisatio
 from scraper.extract.body import extract_body
 from scraper.extract.charset import decode_html
 from scraper.extract.dates import choose_published, normalise_date, url_date
-from scraper.extract.metadata import Evidence, clean, gather, host_name
+from scraper.extract.metadata import Evidence, clean, gather, host_names
 from scraper.extract.parsing import parse_html
 from scraper.extract.text import without_surrogates
 from scraper.extract.titles import choose_title, strip_site_name, title_dates
@@ -101,18 +101,19 @@ def extract(
         return Article(url, not_article="empty page")
     evidence = gather(tree)
     marked = is_marked_article(tree, evidence)
+    hosts = host_names(url, evidence)
     title = choose_title(
         evidence.titles,
         evidence.h1s,
         evidence.site_names,
-        url,
+        hosts,
         structured=clean(evidence.article.get("headline")),
         social=[title for key in ("og:title", "twitter:title") if (title := evidence.meta(key))],
         curated=bool(evidence.article.get("alternativeHeadline")),
     )
     sections = evidence.sections()
-    # The site's own name as its address spells it counts too: "NDR" credited on ndr.de is the newsroom.
-    publishers = [*evidence.site_names, *filter(None, [host_name(url)])]
+    # The site's own name as its addresses spell it counts too: "NDR" credited on ndr.de is the newsroom.
+    publishers = [*evidence.site_names, *hosts]
     authors = choose_authors(evidence.authors, publishers, sections)
     named = any(not is_organisation(name, publishers) for name in authors)
     # What trafilatura and htmldate infer, only for what the page leaves unstated, and not at the fast level.
@@ -145,7 +146,7 @@ def extract(
     return Article(
         url,
         canonical_url=evidence.canonical_url or clean(inferred.get("url")),
-        title=title or _inferred_title(inferred, evidence, url) or clean(hints.get("title")),
+        title=title or _inferred_title(inferred, evidence, hosts) or clean(hints.get("title")),
         authors=authors,
         published=choose_published(
             evidence.published + title_dates(evidence.titles), hints.get("published"), inferred.get("date"), url
@@ -190,9 +191,9 @@ def _inferred_metadata(tree: lxml.html.HtmlElement, url: str, search_date: bool)
     return extract_metadata(tree, default_url=url, extensive=search_date).as_dict()
 
 
-def _inferred_title(inferred: dict[str, Any], evidence: Evidence, url: str) -> str | None:
+def _inferred_title(inferred: dict[str, Any], evidence: Evidence, hosts: list[str]) -> str | None:
     title = clean(inferred.get("title"))
-    return strip_site_name(title, evidence.site_names, url) if title else None
+    return strip_site_name(title, evidence.site_names, hosts) if title else None
 
 
 def _split_list(value: Any) -> list[str]:

@@ -162,6 +162,15 @@ def host_name(url: str | None) -> str | None:
     return domain.split(".")[0] if domain else None
 
 
+def host_names(url: str | None, evidence: Evidence) -> list[str]:
+    """The site's name as the fetched address and the address the page states for itself spell it.
+
+    A page fetched from a mirror, an archive or a replay server is away from its site;
+    its canonical address still names the publisher.
+    """
+    return list(dict.fromkeys(filter(None, (host_name(url), host_name(evidence.canonical_url)))))
+
+
 def _main_article(articles: list[dict[str, Any]], tree: lxml.html.HtmlElement, evidence: Evidence) -> dict[str, Any]:
     """The JSON-LD article the page is about.
 

@@ -7,7 +7,6 @@ import unicodedata
 from collections.abc import Sequence
 
 from scraper.extract.folding import fold
-from scraper.extract.metadata import host_name
 
 # Separators between a headline and a site or section name ("Headline | Site", "Site - Headline").
 _SEPARATOR = re.compile(r"\s+[|\-–—·•»/:]\s+|\s*[|｜ㅣ：]\s*")
@@ -24,11 +23,10 @@ def _squash(text: str) -> str:
     return "".join(char for char in unicodedata.normalize("NFKD", text) if not unicodedata.combining(char))
 
 
-def _site_keys(site_names: list[str], url: str | None) -> list[str]:
-    """Squashed site names (short ones: a long "site name" is a misfiled title), and the host's name."""
+def _site_keys(site_names: list[str], hosts: Sequence[str]) -> list[str]:
+    """Squashed site names (short ones: a long "site name" is a misfiled title), and the hosts' names."""
     keys = [_squash(name) for name in site_names if len(name.split()) <= MAX_AFFIX_WORDS]
-    if host := host_name(url):
-        keys.append(re.sub(r"\W", "", host))
+    keys += [re.sub(r"\W", "", host) for host in hosts]
     return [key for key in keys if len(key) >= 2]
 
 
@@ -47,9 +45,9 @@ def title_dates(titles: list[str]) -> list[str]:
     return [piece for title in titles for piece in _SEPARATOR.split(title)[1:] if _FULL_DATE.match(piece)]
 
 
-def strip_site_name(title: str, site_names: list[str], url: str | None = None) -> str:
-    """The title without site-name (or date) segments at its start or end."""
-    keys = _site_keys(site_names, url)
+def strip_site_name(title: str, site_names: list[str], hosts: Sequence[str] = ()) -> str:
+    """The title without site-name (or date) segments at its start or end; ``hosts`` as :func:`host_names` gives them."""
+    keys = _site_keys(site_names, hosts)
     pieces = _SEPARATOR.split(title)
     separators = _SEPARATOR.findall(title)
     start, end = 0, len(pieces)
@@ -69,7 +67,7 @@ def choose_title(
     candidates: list[str],
     h1s: list[str],
     site_names: list[str],
-    url: str | None = None,
+    hosts: Sequence[str] = (),
     structured: str | None = None,
     social: Sequence[str] = (),
     curated: bool = False,
@@ -81,13 +79,13 @@ def choose_title(
     alternative headline too (``curated``: its headline is then the main one by choice).
     """
     shown = [h1 for h1 in h1s if len(h1.split()) > 1]
-    stated = [strip_site_name(title, site_names, url) for title in candidates]
+    stated = [strip_site_name(title, site_names, hosts) for title in candidates]
     chosen = next(filter(None, stated), None)
     if chosen is None:
         return next(iter(shown), None)
     seen = {fold(h1) for h1 in shown}
     if structured and not curated and social and fold(chosen) not in seen:
-        shared = strip_site_name(social[0], site_names, url)
+        shared = strip_site_name(social[0], site_names, hosts)
         if fold(shared) in seen:
             chosen = shared
     return chosen
