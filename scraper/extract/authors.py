@@ -28,8 +28,9 @@ class AuthorSource(NamedTuple):
 
 # "By", "Von", "Par", ... and "Author:"-style labels in front of a byline.
 _PREFIX = re.compile(
-    r"^(?:(?:written|reported|text|words|story|interview|posted|published)\s+)?"
-    r"(?:by|von|vom|par|por|di|da|door|av|af|przez|od|от|autor(?:in|a)?|author|text|texto|redaktion|bearbeitet von)\b\s*:?\s*",
+    r"^(?:(?:written|reported|text|words|story|interview|posted|published|escrito|escrita|scritto|écrit|geschreven|skrevet|skriven)\s+)?"
+    r"(?:by|von|vom|par|por|di|da|door|av|af|przez|od|от|autor(?:in|a|ka|e)?|author|text|texto|tekst|redaktion|bearbeitet von"
+    r"|yazan|yazar|автор|текст|kirjoittanut|szerző)\b\s*:?\s*",
     re.IGNORECASE,
 )
 # The same words inside a byline, capitalised as only a byline word is ("Von", not "von der").
@@ -69,6 +70,7 @@ _PARTICLES = {
     "la", "le", "bin", "binti", "ibn", "al", "el", "y", "e", "af", "av", "mac", "st",
 }
 # Month and weekday names (and their short forms) in the archive's common languages: a date's words, never a name's.
+# Left out where the word is as often a given name or surname ("Maja", "Nisan", "Ekim", "Cuma", "Pazar").
 _CALENDAR_WORDS = set(
     """january february march april may june july august september october november december
     jan feb mar apr jun jul aug sep sept oct nov dec
@@ -80,7 +82,20 @@ _CALENDAR_WORDS = set(
     lunes martes miércoles jueves viernes sábado domingo
     gennaio febbraio aprile maggio giugno luglio settembre ottobre dicembre
     janeiro fevereiro março maio junho julho setembro outubro dezembro
-    januari februari maart mei augustus
+    januari februari maart mei augustus maandag dinsdag woensdag donderdag vrijdag zaterdag zondag
+    lunedì martedì mercoledì giovedì venerdì sabato domenica
+    stycznia styczeń lutego luty marca marzec kwietnia kwiecień czerwca czerwiec lipca lipiec sierpnia sierpień
+    września wrzesień października październik listopada grudnia grudzień poniedziałek wtorek czwartek piątek niedziela
+    ledna leden února únor března březen dubna duben května květen června červen července červenec srpna srpen září
+    října říjen listopadu prosince prosinec pondělí úterý středa čtvrtek pátek neděle
+    augusti desember måndag mandag tisdag tirsdag onsdag torsdag fredag lördag lørdag söndag søndag
+    ocak şubat mayıs haziran temmuz ağustos eylül kasım aralık pazartesi salı çarşamba perşembe cumartesi
+    январь января февраль февраля март марта апрель апреля мая июнь июня июль июля август августа сентябрь сентября
+    октябрь октября ноябрь ноября декабрь декабря понедельник вторник среда четверг пятница суббота воскресенье
+    tammikuuta helmikuuta maaliskuuta huhtikuuta toukokuuta kesäkuuta heinäkuuta elokuuta syyskuuta lokakuuta
+    marraskuuta joulukuuta maanantai tiistai keskiviikko torstai perjantai lauantai sunnuntai
+    január február március április május június július augusztus szeptember október hétfő kedd szerda csütörtök péntek
+    szombat vasárnap ianuarie februarie martie aprilie iunie iulie septembrie octombrie noiembrie decembrie
     """.split()
 )
 # Academic and professional credentials written after a name ("Jane Doe, PhD").
@@ -148,9 +163,11 @@ def _is_label(name: str) -> bool:
 
 
 def _without_glued_words(words: list[str], glued: set[str]) -> list[str]:
-    """The words without month or weekday names, credentials, or site and section words at either end.
+    """The words without month or weekday names or credentials after the name, or site and section words at either end.
 
-    A word goes only while two remain, so a surname that is also a month ("Theresa May") stays.
+    A word goes only while two remain, so a surname that is also a month ("Theresa May") stays;
+    a date's words are glued after a name, never before it, where they would take a given
+    name that is also one ("Jan de Vries").
     """
     def loose(word: str) -> bool:
         folded = fold(word)
@@ -158,7 +175,7 @@ def _without_glued_words(words: list[str], glued: set[str]) -> list[str]:
 
     while len(words) > 2 and loose(words[-1]):
         words = words[:-1]
-    while len(words) > 2 and loose(words[0]):
+    while len(words) > 2 and fold(words[0]) in glued:
         words = words[1:]
     # A site or section name of several words glued in front ("Tech News Jane Doe").
     for affix in glued:

@@ -50,6 +50,9 @@ _RELATED = [
     r"(leggi anche|potrebbe interessarti|articoli correlati)",
     r"(weitere (aktuelle )?(themen|informationen)|zum weiterlesen|vorschau auf den nächsten artikel|auch auf [\w.-]+)",
     r"(czytaj (też|także|więcej)|zobacz (też|także)|leia (também|mais)|veja (também|mais))",
+    r"(lees (ook|meer)|gerelateerde artikelen|läs (också|mer)|læs (også|mere)|les (også|mer)|relaterte saker|relaterade artiklar)",
+    r"(lue (myös|lisää)|čtěte (také|též)|související články|olvasd el ezt is|kapcsolódó cikkek)",
+    r"(ilgili haberler|bunlar da ilginizi çekebilir|читайте также|по теме|похожие статьи|関連記事|相关文章|相關新聞|관련기사|관련 기사)",
 ]
 _PHRASES = [
     # comment forms and comment counts
@@ -73,6 +76,11 @@ _PHRASES = [
     r"tu dirección de correo electrónico no será publicada\.?.*",
     r"lascia un commento",
     r"il tuo indirizzo email non sarà pubblicato\.?.*",
+    r"(deixe um comentário|deixe uma resposta|o seu endereço de e-mail não será publicado\.?.*)",
+    r"(plaats een reactie|laat een reactie achter|reageer|je e-mailadres wordt niet gepubliceerd\.?.*)",
+    r"(zostaw komentarz|dodaj komentarz|twój adres e-mail nie zostanie opublikowany\.?.*)",
+    r"(lämna en kommentar|skriv en kommentar|legg igjen en kommentar|efterlad en kommentar)",
+    r"(yorum yap|yorum yaz|yorumlar|оставить комментарий|комментарии|přidat komentář|komentáře|kommentit|hozzászólások)",
     # navigation and page chrome
     r"back to top( button)?",
     r"(scroll|go|jump) to top",
@@ -81,6 +89,7 @@ _PHRASES = [
     r"retour en haut( de (la )?page)?",
     r"volver arriba",
     r"torna su",
+    r"(voltar ao topo|terug naar boven|powrót do góry|till toppen|til toppen|başa dön|наверх|takaisin ylös)",
     r"skip to (main )?content",
     r"zum inhalt springen",
     r"(show|load|read|view|see) more",
@@ -111,6 +120,7 @@ _PHRASES = [
     r"partager( sur (facebook|twitter|x))?",
     r"compartir( en (facebook|twitter|x))?",
     r"condividi",
+    r"(compartilhe|compartilhar|delen|deel dit artikel|dela|del artikel(en)?|paylaş|поделиться|jaa|megosztás|シェア|分享|공유)",
     # cookie, advertising and subscription notes
     r"(we use cookies|this (web)?site uses cookies).{0,120}",
     r"(accept|allow|reject)( all)? cookies",
@@ -120,6 +130,7 @@ _PHRASES = [
     r"publicité",
     r"publicidad",
     r"pubblicità",
+    r"(publicidade|advertentie|reklama|annons|annonse|reklame|reklam|реклама|mainos|hirdetés|広告|广告|광고)",
     r"thanks? (you )?for signing up!?",
     # bylines and credits left as lines of their own
     r"email the author",

@@ -346,10 +346,13 @@ def _by_distance(
 # finds the candidates (a union of five paths took five); _is_byline keeps the containers.
 _BYLINE_CANDIDATES_XPATH = (
     '//*[@rel="author" or @itemprop="author" or @itemprop="name" or contains(@class, "byline") or contains(@class, "uthor")'
+    ' or contains(@class, "autor") or contains(@class, "auteur")'
     ' or (self::a and (contains(@href, "uthor") or contains(@href, "/autor") or contains(@href, "/redakte")'
     ' or contains(@href, "/journalist") or contains(@href, "team/") or contains(@href, "/staff/")))]'
 )
 _BYLINE_CLASSES = ("byline", "author-name", "authorName", "author__name")
+# A class that is only the word "author", in the languages that name the byline so.
+_AUTHOR_CLASSES = {"author", "autor", "auteur", "autore"}
 # The path of an author's profile page: /author/jane-doe, /autoren/..., /redakteure/..., /meet-the-team/...
 # (the candidates' XPath above only lets through links whose href names one of these).
 _PROFILE_PATH = re.compile(
@@ -360,7 +363,7 @@ _PROFILE_PATH = re.compile(
 
 def _is_byline(element: lxml.html.HtmlElement) -> bool:
     classes = element.get("class")
-    if element.get("rel") == "author" or classes == "author" or (classes and any(c in classes for c in _BYLINE_CLASSES)):
+    if element.get("rel") == "author" or classes in _AUTHOR_CLASSES or (classes and any(c in classes for c in _BYLINE_CLASSES)):
         return True
     if element.tag == "a" and _PROFILE_PATH.search(urlsplit(element.get("href") or "").path):
         return True
