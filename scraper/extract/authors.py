@@ -53,7 +53,9 @@ _DATE = re.compile(
 _NOISE = re.compile(
     r"\b(?:staff(?: writer| reporter)?|email the author|e-mail|follow|contributor|correspondent|reporter|"
     r"senior|editor(?:-at-large)?|columnist|redakteur(?:in)?|korrespondent(?:in)?|journalist(?:in)?|"
-    r"more articles|view all posts|all articles|about the author|autorenprofil|mehr von)\b.*|\s*(?:기자|특파원|記者|特派員)$",
+    r"more articles|view all posts|all articles|about the author|autorenprofil|mehr von|redaktor(?:ka)?|korespondent(?:ka)?|"
+    r"dziennikar(?:z|ka)|novinář(?:ka)?|muhabir(?:i)?|корреспондент|журналист(?:ка)?|toimittaja|periodista|giornalista|"
+    r"jornalista|verslaggever|corresponsal|correspondente|inviato)\b.*|\s*(?:기자|특파원|記者|特派員)$",
     re.IGNORECASE,
 )
 # Words that make a name an organisation's (a newsroom, an agency, a site).

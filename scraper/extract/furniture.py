@@ -143,22 +143,27 @@ _LEADS = [
     r"(" + "|".join(_RELATED) + r")\s*[:：|»>]",
     r"(sign up|subscribe)\b",
     r"(register|join|get|download|click here)\b.{0,160}\b(newsletter|inbox|app|edition|e-?mail|for free|full story)",
-    r"(newsletter|abonnieren|abonnez-vous|suscríbete|iscriviti)\b",
+    r"(newsletter|abonnieren|abonnez-vous|suscríbete|iscriviti|abonneer|assine|zapisz się|prenumeruj|подпишитесь|tilaa|abone ol)\b",
     r".{0,80}\b(download (the|our)\b.{0,60}\bapps?|(zum|unser(em)?|our|the) newsletter (anmelden|abonnieren|erhalten|sign-?up)"
     r"|(mit unserem|with our) newsletter)\b",
     r".{0,100}\b(copyrighted property|all rights reserved|alle rechte vorbehalten|tous droits réservés"
-    r"|todos los derechos reservados|vervielfältigung nur mit genehmigung)",
+    r"|todos los derechos reservados|vervielfältigung nur mit genehmigung|alle rechten voorbehouden|todos os direitos reservados"
+    r"|tutti i diritti riservati|wszelkie prawa zastrzeżone|všechna práva vyhrazena|все права защищены|tüm hakları saklıdır"
+    r"|kaikki oikeudet pidätetään|minden jog fenntartva)",
     r".{0,100}\b(comments are moderated|comments may be (re)?published|publish comments that)",
     r"(afp|ap|dpa|reuters|epa|getty images|picture[- ]alliance|imago|keystone|ansa)\s*(/|\||photo\b|foto\b)[^.!?]{0,60}$",
     r"(?-i:By|BY|Von|VON|Par|PAR)\s+[^.!?,;:]{2,60}$",
     r"(to (view|read|continue reading) the (full|rest of the) (story|article)|pour (lire|accéder)|this content is (only )?available)",
     r"if you('|’)re (seeing this message|already a subscriber)",
     r"(©|\(c\)|copyright\b|all rights reserved)",
-    r"(photo|foto|fotos|bild|bilder|image|credit|credits|bildquelle|quelle|source)\s*:",
+    r"(photo|foto|fotos|bild|bilder|image|credit|credits|bildquelle|quelle|source|beeld|imagem|imagen|immagine|fot|zdjęcie"
+    r"|фото|kuva|fotó|fotoğraf)\s*:",
     r"(follow|folgen sie|suivez)\b.{0,100}\b(twitter|facebook|instagram|linkedin|youtube|x\.com|@\w+)",
     r"(write to|email|e-mail|contact|reach|kontakt)\b.{0,120}[\w.+-]+@[\w-]+\.\w+",
     r"(have a tip|got a tip|tips\?)\b",
-    r"(updated|published|posted|stand|aktualisiert|veröffentlicht|publié|mis à jour|actualizado)\b[^.!?]{0,60}$",
+    r"(updated|published|posted|stand|aktualisiert|veröffentlicht|publié|mis à jour|actualizado|publicado|pubblicato|aggiornato"
+    r"|bijgewerkt|gepubliceerd|opublikowano|zaktualizowano|publikováno|aktualizováno|опубликовано|обновлено|julkaistu|päivitetty"
+    r"|güncelleme|yayınlanma)\b[^.!?]{0,60}$",
 ]
 # Headings that open a reader-comment section; everything under one is comments.
 _COMMENTS_HEADINGS = [
