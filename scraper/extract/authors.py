@@ -29,8 +29,9 @@ class AuthorSource(NamedTuple):
 # "By", "Von", "Par", ... and "Author:"-style labels in front of a byline.
 _PREFIX = re.compile(
     r"^(?:(?:written|reported|text|words|story|interview|posted|published|escrito|escrita|scritto|écrit|geschreven|skrevet|skriven)\s+)?"
-    r"(?:by|von|vom|par|por|di|da|door|av|af|przez|od|от|autor(?:in|a|ka|e)?|author|text|texto|tekst|redaktion|bearbeitet von"
-    r"|yazan|yazar|автор|текст|kirjoittanut|szerző)\b\s*:?\s*",
+    r"(?:(?:by|von|vom|par|por|di|da|door|av|af|przez|od|от|autor(?:in|a|ka|e)?|author|text|texto|tekst|redaktion|bearbeitet von"
+    r"|yazan|yazar|автор|текст|kirjoittanut|szerző)\b"
+    r"|作者|(?:本报|本報)?(?:记者|記者)|文(?=\s*[:：/]|$))\s*[:：/]?\s*",  # CJK: no word boundary between a label and a name
     re.IGNORECASE,
 )
 # The same words inside a byline, capitalised as only a byline word is ("Von", not "von der").
@@ -55,7 +56,7 @@ _NOISE = re.compile(
     r"senior|editor(?:-at-large)?|columnist|redakteur(?:in)?|korrespondent(?:in)?|journalist(?:in)?|"
     r"more articles|view all posts|all articles|about the author|autorenprofil|mehr von|redaktor(?:ka)?|korespondent(?:ka)?|"
     r"dziennikar(?:z|ka)|novinář(?:ka)?|muhabir(?:i)?|корреспондент|журналист(?:ка)?|toimittaja|periodista|giornalista|"
-    r"jornalista|verslaggever|corresponsal|correspondente|inviato)\b.*|\s*(?:기자|특파원|記者|特派員)$",
+    r"jornalista|verslaggever|corresponsal|correspondente|inviato)\b.*|\s*(?:기자|특파원|記者|特派員|记者|特派员)$",
     re.IGNORECASE,
 )
 # Words that make a name an organisation's (a newsroom, an agency, a site).
@@ -106,7 +107,7 @@ _CREDENTIAL = re.compile(
     re.IGNORECASE,
 )
 # A location phrase after or instead of a name ("Jane Doe in London", "based in Hong Kong").
-_LOCATION = re.compile(r"(?:^|\s)(?:(?:based|reporting|writing)\s+(?:in|from)|in|from)\s+[A-Z].*$")
+_LOCATION = re.compile(r"(?:^|\s)(?:(?:based|reporting|writing)\s+(?:in|from)|in|from|aus|desde|depuis|vanuit|från)\s+[A-Z].*$")
 _DOMAIN = re.compile(r"\w\.(?:[a-z]{2,3}|info|online|news)$", re.IGNORECASE)
 # News agencies credited by one word of any case ("Reuters", "dpa").
 _AGENCIES = set("reuters afp ap dpa epd kna apa sda ats ansa efe anadolu xinhua kyodo yonhap tass pap ctk bloomberg belga anp".split())
