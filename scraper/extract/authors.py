@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from scraper.extract.dates import ZONE_OFFSETS
+from scraper.extract.dates import MONTHS, ZONE_OFFSETS
 from scraper.extract.folding import fold
 
 
@@ -73,32 +73,16 @@ _PARTICLES = {
     "la", "le", "bin", "binti", "ibn", "al", "el", "y", "e", "af", "av", "mac", "st",
 }
 # Month and weekday names (and their short forms) in the archive's common languages: a date's words, never a name's.
-# Left out where the word is as often a given name or surname ("Maja", "Nisan", "Ekim", "Cuma", "Pazar").
-_CALENDAR_WORDS = set(
-    """january february march april may june july august september october november december
-    jan feb mar apr jun jul aug sep sept oct nov dec
-    monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thurs fri sat sun
-    januar februar märz mai juni juli oktober dezember montag dienstag mittwoch donnerstag freitag samstag sonntag
-    janvier février mars avril juin juillet août septembre octobre novembre décembre
-    lundi mardi mercredi jeudi vendredi samedi dimanche
-    enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre
-    lunes martes miércoles jueves viernes sábado domingo
-    gennaio febbraio aprile maggio giugno luglio settembre ottobre dicembre
-    janeiro fevereiro março maio junho julho setembro outubro dezembro
-    januari februari maart mei augustus maandag dinsdag woensdag donderdag vrijdag zaterdag zondag
-    lunedì martedì mercoledì giovedì venerdì sabato domenica
-    stycznia styczeń lutego luty marca marzec kwietnia kwiecień czerwca czerwiec lipca lipiec sierpnia sierpień
-    września wrzesień października październik listopada grudnia grudzień poniedziałek wtorek czwartek piątek niedziela
-    ledna leden února únor března březen dubna duben května květen června červen července červenec srpna srpen září
-    října říjen listopadu prosince prosinec pondělí úterý středa čtvrtek pátek neděle
-    augusti desember måndag mandag tisdag tirsdag onsdag torsdag fredag lördag lørdag söndag søndag
-    ocak şubat mayıs haziran temmuz ağustos eylül kasım aralık pazartesi salı çarşamba perşembe cumartesi
-    январь января февраль февраля март марта апрель апреля мая июнь июня июль июля август августа сентябрь сентября
-    октябрь октября ноябрь ноября декабрь декабря понедельник вторник среда четверг пятница суббота воскресенье
-    tammikuuta helmikuuta maaliskuuta huhtikuuta toukokuuta kesäkuuta heinäkuuta elokuuta syyskuuta lokakuuta
-    marraskuuta joulukuuta maanantai tiistai keskiviikko torstai perjantai lauantai sunnuntai
-    január február március április május június július augusztus szeptember október hétfő kedd szerda csütörtök péntek
-    szombat vasárnap ianuarie februarie martie aprilie iunie iulie septembrie octombrie noiembrie decembrie
+# Left out where the word is as often a given name or surname ("Maja", "Nisan", "Ekim", "Gen", "Cuma", "Pazar").
+_NAME_LIKE_MONTHS = {"maj", "maja", "nisan", "ekim", "mart", "gen", "set", "out", "ago", "mag", "lug", "giu", "ott"}
+_CALENDAR_WORDS = (set(MONTHS) - _NAME_LIKE_MONTHS) | set(
+    """monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thurs fri sat sun
+    montag dienstag mittwoch donnerstag freitag samstag sonntag lundi mardi mercredi jeudi vendredi samedi dimanche
+    lunes martes miércoles jueves viernes sábado domingo lunedì martedì mercoledì giovedì venerdì sabato domenica
+    maandag dinsdag woensdag donderdag vrijdag zaterdag zondag poniedziałek wtorek środa czwartek piątek sobota niedziela
+    pondělí úterý středa čtvrtek pátek neděle måndag mandag tisdag tirsdag onsdag torsdag fredag lördag lørdag söndag søndag
+    pazartesi salı çarşamba perşembe cumartesi понедельник вторник среда четверг пятница суббота воскресенье
+    maanantai tiistai keskiviikko torstai perjantai lauantai sunnuntai hétfő kedd szerda csütörtök péntek szombat vasárnap
     """.split()
 )
 # Academic and professional credentials written after a name ("Jane Doe, PhD").
