@@ -378,9 +378,13 @@ def _is_byline(element: lxml.html.HtmlElement) -> bool:
 _BYLINE_SCOPES_XPATH = "//article | //main | (//h1)[1]/ancestor::*[3]"
 _BYLINE_LINE_TAGS = ("p", "div", "span")
 MAX_BYLINE_LINE_CHARS = 120
-_BYLINE_WORDS = r"^\s*(?:By|BY|Von|VON|Par|PAR|Por|POR|Door|Di|Av|Af)"
-_BYLINE_START = re.compile(_BYLINE_WORDS + r"\s+(\w)")  # the word and the name's first letter
-_BYLINE_WORD = re.compile(_BYLINE_WORDS + r"(?:\s|$)")  # the word, the name perhaps in the next element
+# The word opening a byline and a space, or a label naming its author ("Autor:", "Text:", "Автор:").
+_BYLINE_WORDS = (
+    r"^\s*(?:(?:By|BY|Von|VON|Par|PAR|Por|POR|Door|Di|Av|Af)(?=\s|$)"
+    r"|(?:Autor(?:in|a|ka|e)?|Author|Auteur|Text|Tekst|Texto|Testo|Автор|Yazar|Szerző)\s*:)"
+)
+_BYLINE_START = re.compile(_BYLINE_WORDS + r"\s*(\w)")  # the word and the name's first letter
+_BYLINE_WORD = re.compile(_BYLINE_WORDS)  # the word, the name perhaps in the next element
 MAX_BYLINE_LINES = 200
 _XPATH_SPACES = re.compile(r"[ \t\r\n]+")  # the white space XPath's normalize-space() collapses
 
