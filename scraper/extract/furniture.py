@@ -170,7 +170,8 @@ _COMMENTS_HEADINGS = [
     r"(top rated |top |reader |readers'? |latest |recent |featured |show |view |all )?comments?( \(\d+\)| \d+)?",
     r"\d+ (comments?|responses?|replies)( to .{1,150})?",
     r"(leave a (reply|comment)|post a comment|add (a|your) comment|join the (discussion|conversation))",
-    r"((\d+ )?(leser)?kommentare?|diskussion|commentaires?|comentarios?|commenti)( \(\d+\))?",
+    r"((\d+ )?(leser)?kommentare?|diskussion|commentaires?|comentarios?|comentários?|commenti|reacties|komentarze"
+    r"|komentáře|комментарии|yorumlar|kommentarer|kommentit|hozzászólások)( \(\d+\))?",
 ]
 _DATE_OR_TIME = r"[\d\s.,:/-]*(\d{1,2}:\d{2}|\d{4})[\d\s.,:/-]*(\s*[ap]\.?m\.?)?(\s*uhr)?"
 
