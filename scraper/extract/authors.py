@@ -30,7 +30,7 @@ class AuthorSource(NamedTuple):
 _PREFIX = re.compile(
     r"^(?:(?:written|reported|text|words|story|interview|posted|published|escrito|escrita|scritto|écrit|geschreven|skrevet|skriven)\s+)?"
     r"(?:(?:by|von|vom|par|por|di|da|door|av|af|przez|od|от|autor(?:in|a|ka|e)?|author|text|texto|tekst|redaktion|bearbeitet von"
-    r"|yazan|yazar|автор|текст|kirjoittanut|szerző)\b"
+    r"|yazan|yazar|автор|текст|kirjoittanut|szerző|بقلم|كتب|كتبت|מאת)\b"
     r"|作者|(?:本报|本報)?(?:记者|記者)|文(?=\s*[:：/]|$))\s*[:：/]?\s*",  # CJK: no word boundary between a label and a name
     re.IGNORECASE,
 )

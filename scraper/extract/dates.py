@@ -27,33 +27,40 @@ ZONE_OFFSETS = {
     }.items()
 }
 _NO_YEAR = datetime(1, 1, 1)  # a parse that keeps this year found no year in the text
-# Month names and their short forms in the archive's common languages (Polish, Czech, Russian and
+# Month names and their short forms in the archive's common languages (Polish, Czech, Russian, Greek and
 # Finnish also as dates spell them: "28 czerwca"), January first.
 _MONTH_NAMES = (
-    "january jan januar jän janvier janv enero ene gennaio gen janeiro "
-    "januari stycznia styczeń ledna leden ocak января январь tammikuuta tammikuu január ianuarie",
-    "february feb februar février févr febrero febbraio fevereiro februari lutego "
-    "luty února únor şubat февраля февраль helmikuuta helmikuu február februarie",
-    "march mar märz mrz mars marzo março maart marca marzec března březen mart марта март maaliskuuta maaliskuu március martie",
-    "april apr avril avr abril abr aprile kwietnia kwiecień dubna duben nisan апреля апрель huhtikuuta huhtikuu április aprilie",
-    "may mai mayo maggio mag maio mei maja maj května květen mayıs мая май toukokuuta toukokuu május",
-    "june jun juni juin junio giugno giu junho czerwca czerwiec června červen haziran июня июнь kesäkuuta kesäkuu június iunie",
-    "july jul juli juillet juil julio luglio lug julho lipca lipiec července červenec temmuz июля июль heinäkuuta heinäkuu július iulie",
-    "august aug août agosto ago augustus sierpnia sierpień srpna srpen augusti ağustos августа август elokuuta elokuu augusztus",
-    "september sep sept septembre septiembre settembre set setembro września "
-    "wrzesień září eylül сентября сентябрь syyskuuta syyskuu szeptember septembrie",
-    "october oct oktober okt octobre octubre ottobre ott outubro out "
-    "października październik října říjen ekim октября октябрь lokakuuta lokakuu október octombrie",
-    "november nov novembre noviembre novembro listopada listopad listopadu kasım ноября ноябрь marraskuuta marraskuu noiembrie",
-    "december dec dezember dez décembre déc diciembre dic dicembre dezembro "
-    "grudnia grudzień prosince prosinec aralık декабря декабрь joulukuuta joulukuu decembrie",
+    "january jan يناير Ιανουαρίου januar jän janvier janv enero ene gennaio gen janeiro januari stycznia styczeń ledna leden "
+    "ocak января январь tammikuuta tammikuu január ianuarie",
+    "february feb فبراير Φεβρουαρίου februar février févr febrero febbraio fevereiro februari lutego luty února únor şubat "
+    "февраля февраль helmikuuta helmikuu február februarie",
+    "march mar مارس Μαρτίου maret märz mrz mars marzo março maart marca marzec března březen mart марта март maaliskuuta "
+    "maaliskuu március martie",
+    "april apr أبريل إبريل Απριλίου avril avr abril abr aprile kwietnia kwiecień dubna duben nisan апреля апрель huhtikuuta "
+    "huhtikuu április aprilie",
+    "may mai مايو Μαΐου mayo maggio mag maio mei maja maj května květen mayıs мая май toukokuuta toukokuu május",
+    "june jun يونيو Ιουνίου juni juin junio giugno giu junho czerwca czerwiec června červen haziran июня июнь kesäkuuta "
+    "kesäkuu június iunie",
+    "july jul يوليو Ιουλίου juli juillet juil julio luglio lug julho lipca lipiec července červenec temmuz июля июль "
+    "heinäkuuta heinäkuu július iulie",
+    "august aug أغسطس Αυγούστου agustus août agosto ago augustus sierpnia sierpień srpna srpen augusti ağustos августа август "
+    "elokuuta elokuu augusztus",
+    "september sep سبتمبر Σεπτεμβρίου sept septembre septiembre settembre set setembro września wrzesień září eylül сентября "
+    "сентябрь syyskuuta syyskuu szeptember septembrie",
+    "october oct أكتوبر Οκτωβρίου oktober okt octobre octubre ottobre ott outubro out października październik října říjen "
+    "ekim октября октябрь lokakuuta lokakuu október octombrie",
+    "november nov نوفمبر Νοεμβρίου novembre noviembre novembro listopada listopad listopadu kasım ноября ноябрь marraskuuta "
+    "marraskuu noiembrie",
+    "december dec ديسمبر Δεκεμβρίου desember dezember dez décembre déc diciembre dic dicembre dezembro grudnia grudzień "
+    "prosince prosinec aralık декабря декабрь joulukuuta joulukuu decembrie",
 )
-MONTHS = {name: number for number, names in enumerate(_MONTH_NAMES, 1) for name in names.split()}
+MONTHS = {name.casefold(): number for number, names in enumerate(_MONTH_NAMES, 1) for name in names.split()}
 # A date written out in words: day, month, year ("28. Juni 2025", "22 de outubro de 2010", "28 czerwca 2025"),
 # the year first ("2025. június 28."), or in CJK digits and counters ("2025年6月28日", "2025년 6월 28일").
 _SPELLED_DAY_FIRST = re.compile(r"\b(\d{1,2})\.?\s+(?:de\s+)?([^\W\d_]+)\.?,?\s+(?:de\s+)?((?:19|20)\d\d)\b")
 _SPELLED_YEAR_FIRST = re.compile(r"\b((?:19|20)\d\d)\.?\s+([^\W\d_]+)\.?\s+(\d{1,2})\b")
 _CJK_DATE = re.compile(r"((?:19|20)\d\d)\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]")
+_DIGIT = re.compile(r"\d")
 # Seconds (10 digits) or milliseconds (13) since 1970, as some pages state their dates.
 _EPOCH = re.compile(r"^\d{10}(?:\d{3})?$")
 # A date in a URL's path: /2024/05/02/, /2024-05-02-, /20240502/.
@@ -84,6 +91,7 @@ def normalise_date(value: str | None) -> str | None:
 
 def _spelled_date(text: str) -> str | None:
     """The day of a date written out in words in one of the month-name languages, or in CJK counters."""
+    text = _DIGIT.sub(lambda digit: str(int(digit.group())), text)  # Arabic-Indic and other digits as ASCII ones
     found = None
     if match := _CJK_DATE.search(text):
         found = tuple(map(int, match.groups()))
