@@ -301,14 +301,15 @@ _MODIFIED_XPATH = (
 
 
 def _time_dates(tree: lxml.html.HtmlElement) -> list[str]:
-    """<time> elements nearest the headline first, none that states a change or stands in another story's teaser.
+    """<time> elements (their datetime, else their text) nearest the headline first, none that states a change
+    or stands in another story's teaser.
 
     Without a headline (<h1>), the article's header first (pubdate, or inside <article> or
     <header>), else the page's first <time>.
     """
     times = [
         element
-        for element in tree.xpath("//time[@datetime]")
+        for element in tree.xpath("//time[@datetime or normalize-space()]")
         if not element.xpath(_MODIFIED_XPATH) and not element.xpath(_ELSEWHERE_XPATH)
     ]
     headline = tree.find(".//h1")
@@ -317,7 +318,7 @@ def _time_dates(tree: lxml.html.HtmlElement) -> list[str]:
     else:
         marked = [time for time in times if time.get("pubdate") is not None or time.xpath("ancestor::article or ancestor::header")]
         times = marked or times[:1]
-    return [element.get("datetime") for element in times]
+    return [element.get("datetime") or element.text_content() for element in times]
 
 
 def _by_distance(
