@@ -8,10 +8,12 @@ candidates hold published dates only, most trusted first.
 from __future__ import annotations
 
 import re
+import warnings
 from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
 from dateutil import parser as dateparser
+from dateutil.parser import UnknownTimezoneWarning
 
 EARLIEST_YEAR = 1990
 # A date written with dots is day-first everywhere it is used (24.04.2023).
@@ -79,7 +81,9 @@ def normalise_date(value: str | None) -> str | None:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         try:
-            parsed = dateparser.parse(value, dayfirst=bool(_DOTTED.search(value)), default=_NO_YEAR, tzinfos=ZONE_OFFSETS)
+            with warnings.catch_warnings():  # a zone it does not know ("ET") leaves the time without one: the day stands
+                warnings.simplefilter("ignore", UnknownTimezoneWarning)
+                parsed = dateparser.parse(value, dayfirst=bool(_DOTTED.search(value)), default=_NO_YEAR, tzinfos=ZONE_OFFSETS)
         except (ValueError, OverflowError, TypeError):
             return _spelled_date(value)
     if parsed is None or not EARLIEST_YEAR <= parsed.year <= datetime.now(timezone.utc).year + 1:
