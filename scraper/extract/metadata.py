@@ -51,6 +51,8 @@ AUTHOR_KEYS = (
     "byl",
     "citation_author",
     "cxenseparse:author",  # Piano cXense analytics tags name the byline too
+    "article:author_name",
+    "article_author",
 )
 PUBLISHED_KEYS = (
     "article:published_time",
@@ -69,9 +71,17 @@ PUBLISHED_KEYS = (
     "date",
     "citation_publication_date",
     "cxenseparse:publishtime",
+    "og:article:published_time",
+    "article:published",
+    "article.published",
+    "og:pubdate",
+    "article_date_original",
 )
-MODIFIED_KEYS = ("article:modified_time", "og:updated_time", "datemodified", "last-modified")
-SITE_NAME_KEYS = ("og:site_name", "application-name", "publisher", "dc.publisher", "twitter:site")
+MODIFIED_KEYS = (
+    "article:modified_time", "og:updated_time", "datemodified", "last-modified", "og:article:modified_time",
+    "article:modified", "article.updated", "article_date_updated", "updated-date", "date.updated",
+)
+SITE_NAME_KEYS = ("og:site_name", "application-name", "publisher", "dc.publisher", "dcterms.publisher", "sitename", "twitter:site")
 _TAG = re.compile(r"<[^>]+>")
 
 
