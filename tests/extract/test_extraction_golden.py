@@ -121,6 +121,19 @@ def test_pages_without_scripts_still_beat_plain_trafilatura() -> None:
         assert ours[figure] >= plain[figure], figure
 
 
+@pytest.mark.skipif(not CORPUS.exists(), reason=f"the shared corpus is not at {CORPUS} (a fresh clone has none)")
+def test_a_replayed_page_reads_as_on_its_site() -> None:
+    """A page served from a loopback replay (or a mirror), under an address that names neither its site nor its
+    path, gives the fields it gives at its own address: the address the page states for itself stands in."""
+    from bench.corpus import load_corpus
+
+    pages = load_corpus(CORPUS, ("metadata",), limit=30, scripts=False)
+    for number, page in enumerate(pages):
+        at_home, replayed = extract(page.html, page.url), extract(page.html, f"http://127.0.0.1:8000/page/{number}")
+        for field in ("title", "authors", "published", "text"):
+            assert getattr(replayed, field) == getattr(at_home, field), (page.id, field)
+
+
 def test_without_scripts_keeps_everything_else() -> None:
     from bench.corpus import without_scripts
 
