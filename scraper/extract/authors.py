@@ -62,7 +62,10 @@ _NOISE = re.compile(
 # Words that make a name an organisation's (a newsroom, an agency, a site).
 _ORGANISATION_WORDS = re.compile(
     r"\b(?:news|nachrichten|online|redaktion|newsroom|desk|staff|media|press|presse|agency|agencies|agentur|zeitung|"
-    r"times|post|digital|tv|radio|group|verlag|editorial|magazin|magazine|journal|gazette|herald|tribune)\b",
+    r"times|post|digital|tv|radio|group|verlag|editorial|magazin|magazine|journal|gazette|herald|tribune|"
+    r"redactie|redakcja|redakce|redacción|redação|redacção|redazione|rédaction|redaksjonen|redaktionen|toimitus|"
+    r"agencia|agência|agenzia|agencja|ajansı|gazeta|gazete|dagblad|tidning|noticias|notícias|notizie|wiadomości|zprávy|"
+    r"uutiset|новости|редакция)\b",
     re.IGNORECASE,
 )
 # Leading articles of site names ("The Times", "Der Spiegel"): not distinctive.
