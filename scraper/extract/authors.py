@@ -26,11 +26,13 @@ class AuthorSource(NamedTuple):
     organisations: bool = False  # stated as organisations (JSON-LD Organization)
     shown: bool = False  # read from the page's text, not its metadata: one capitalised word there is a label, not a name
 
+# Labels naming a byline's author ("Autor: ...", "Text: ...", "Автор: ..."), in any case.
+BYLINE_LABELS = r"autor(?:in|a|ka|e)?|author|auteur|text|texto|testo|tekst|автор|текст|yazar|szerző"
 # "By", "Von", "Par", ... and "Author:"-style labels in front of a byline.
 _PREFIX = re.compile(
     r"^(?:(?:written|reported|text|words|story|interview|posted|published|escrito|escrita|scritto|écrit|geschreven|skrevet|skriven)\s+)?"
-    r"(?:(?:by|von|vom|par|por|di|da|door|av|af|przez|od|от|autor(?:in|a|ka|e)?|author|text|texto|tekst|redaktion|bearbeitet von"
-    r"|yazan|yazar|автор|текст|kirjoittanut|szerző|بقلم|كتب|كتبت|מאת)\b"
+    rf"(?:(?:by|von|vom|par|por|di|da|door|av|af|przez|od|от|{BYLINE_LABELS}|redaktion|bearbeitet von"
+    r"|yazan|kirjoittanut|بقلم|كتب|كتبت|מאת)\b"
     r"|作者|(?:本报|本報)?(?:记者|記者)|文(?=\s*[:：/]|$))\s*[:：/]?\s*",  # CJK: no word boundary between a label and a name
     re.IGNORECASE,
 )

@@ -8,12 +8,10 @@ candidates hold published dates only, most trusted first.
 from __future__ import annotations
 
 import re
-import warnings
 from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
 from dateutil import parser as dateparser
-from dateutil.parser import UnknownTimezoneWarning
 
 EARLIEST_YEAR = 1990
 # A date written with dots is day-first everywhere it is used (24.04.2023).
@@ -76,21 +74,30 @@ def normalise_date(value: str | None) -> str | None:
     value = value.strip()
     if _EPOCH.match(value):
         parsed = datetime.fromtimestamp(int(value[:10]), timezone.utc)
-        return parsed.isoformat() if EARLIEST_YEAR <= parsed.year <= datetime.now(timezone.utc).year + 1 else None
+        return parsed.isoformat() if _plausible(parsed) else None
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         try:
-            with warnings.catch_warnings():  # a zone it does not know ("ET") leaves the time without one: the day stands
-                warnings.simplefilter("ignore", UnknownTimezoneWarning)
-                parsed = dateparser.parse(value, dayfirst=bool(_DOTTED.search(value)), default=_NO_YEAR, tzinfos=ZONE_OFFSETS)
+            parsed = dateparser.parse(value, dayfirst=bool(_DOTTED.search(value)), default=_NO_YEAR, tzinfos=_zone)
         except (ValueError, OverflowError, TypeError):
             return _spelled_date(value)
-    if parsed is None or not EARLIEST_YEAR <= parsed.year <= datetime.now(timezone.utc).year + 1:
+    if not _plausible(parsed):
         return None
     if not _HAS_TIME.search(value) and "T" not in value:
         return parsed.date().isoformat()
     return parsed.isoformat()
+
+
+def _plausible(parsed: datetime | None) -> bool:
+    """Whether a parsed date is one a news page can state: from 1990 to next year."""
+    return parsed is not None and EARLIEST_YEAR <= parsed.year <= datetime.now(timezone.utc).year + 1
+
+
+def _zone(name: str | None, offset: int | None) -> int | None:
+    """The offset of a zone named in a date, or the one it states; a name it does not know ("ET") leaves
+    the time without a zone (the day stands), where dateutil would warn or guess from this machine's zone."""
+    return ZONE_OFFSETS.get(name or "", offset)
 
 
 def _spelled_date(text: str) -> str | None:

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import lxml.html
 from courlan import extract_domain
 
-from scraper.extract.authors import AuthorSource
+from scraper.extract.authors import BYLINE_LABELS, AuthorSource
 from scraper.extract.dates import moment
 from scraper.extract.furniture import is_furniture
 
@@ -389,11 +389,8 @@ def _is_byline(element: lxml.html.HtmlElement) -> bool:
 _BYLINE_SCOPES_XPATH = "//article | //main | (//h1)[1]/ancestor::*[3]"
 _BYLINE_LINE_TAGS = ("p", "div", "span")
 MAX_BYLINE_LINE_CHARS = 120
-# The word opening a byline and a space, or a label naming its author ("Autor:", "Text:", "Автор:").
-_BYLINE_WORDS = (
-    r"^\s*(?:(?:By|BY|Von|VON|Par|PAR|Por|POR|Door|Di|Av|Af)(?=\s|$)"
-    r"|(?:Autor(?:in|a|ka|e)?|Author|Auteur|Text|Tekst|Texto|Testo|Автор|Yazar|Szerző)\s*:)"
-)
+# The word opening a byline and a space, or a label naming its author and a colon ("Autor:", "Text:", "Автор:").
+_BYLINE_WORDS = rf"^\s*(?:(?:By|BY|Von|VON|Par|PAR|Por|POR|Door|Di|Av|Af)(?=\s|$)|(?i:{BYLINE_LABELS})\s*:)"
 _BYLINE_START = re.compile(_BYLINE_WORDS + r"\s*(\w)")  # the word and the name's first letter
 _BYLINE_WORD = re.compile(_BYLINE_WORDS)  # the word, the name perhaps in the next element
 MAX_BYLINE_LINES = 200
