@@ -113,9 +113,10 @@ def _spelled_date(text: str) -> str | None:
     if found is None:
         return None
     try:
-        return datetime(*found).date().isoformat()
+        day = datetime(*found)
     except ValueError:
         return None
+    return day.date().isoformat() if _plausible(day) else None
 
 
 def moment(value: str | None) -> str | None:

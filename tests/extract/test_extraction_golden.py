@@ -90,6 +90,17 @@ def test_hinted_date_picks_between_the_page_dates() -> None:
     assert article.is_article and article.published == "2024-01-31T09:00:00+00:00"
 
 
+@pytest.mark.parametrize("stated", ["3 marca 2099", "1950-03-03", "3 marca 1950", "4102444800"])
+def test_a_date_no_news_page_can_state_is_dropped_however_it_is_written(stated: str) -> None:
+    page = (
+        f'<html><head><meta property="article:published_time" content="{stated}"></head><body><article>'
+        "<h1>Dates</h1><p>"
+        + "A sentence long enough to count as the body of this short test article. " * 5
+        + "</p></article></body></html>"
+    )
+    assert extract(page, "https://x.example/2024/03/05/dates").published == "2024-03-05"
+
+
 @pytest.mark.skipif(not CORPUS.exists(), reason=f"the shared corpus is not at {CORPUS} (a fresh clone has none)")
 def test_corpus_sample_beats_plain_trafilatura() -> None:
     from bench.corpus import load_corpus
