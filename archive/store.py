@@ -40,6 +40,7 @@ __all__ = [
     "acquire_shared",
     "content_hash",
     "crawl_status",
+    "DiskReserve",
     "make_archive_folder",
     "release_shared",
     "SharedPerFile",
@@ -171,6 +172,34 @@ def _writable(path: Path) -> bool:
     # Write permission bits count even for root, who could write anyway: a file
     # its owner made read-only is meant to stay as it is.
     return os.access(path, os.W_OK) and bool(path.stat().st_mode & 0o222)
+
+
+class DiskReserve:
+    """Space held beside the archive while a crawl writes, given back to record the crawl's end
+    when the disk filled: without it, whether the crawls row can still say ``failed`` depends on
+    what the last failed write happened to leave free."""
+
+    SIZE = 128 * 1024  # a crawls row update needs a few WAL frames of 4 KB
+
+    def __init__(self, archive_path: str | Path):
+        self.path = Path(f"{archive_path}-reserve")
+
+    def hold(self) -> None:
+        """Write the reserve file; on a disk already too full for it, hold nothing."""
+        try:
+            with open(self.path, "wb") as file:
+                file.write(bytes(self.SIZE))
+                file.flush()
+                os.fsync(file.fileno())  # tmpfs and most file systems count the space only once written
+        except OSError:
+            self.release()
+
+    def release(self) -> None:
+        """Give the space back (a no-op when none is held)."""
+        try:
+            self.path.unlink(missing_ok=True)
+        except OSError:
+            pass
 
 
 def make_archive_folder(path: str | Path, *, create: bool = True) -> None:

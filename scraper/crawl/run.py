@@ -26,7 +26,7 @@ from scrapy.utils.project import get_project_settings
 from archive.batch import close_writers
 from archive.locks import LockBusy, crawling
 from archive.queries import any_due_revisits
-from archive.store import acquire_shared, release_shared
+from archive.store import DiskReserve, acquire_shared, release_shared
 from scraper.config import Config, Source
 from scraper.crawl.configure import crawl_settings, page_budget
 from scraper.crawl.logs import quiet_expected_faults
@@ -119,6 +119,8 @@ def _crawl_locked(
     queues: Path,
 ) -> CrawlReport:
     archive = acquire_shared(config.archive_path)  # first: an archive it cannot use stops the crawl before the pool starts
+    reserve = DiskReserve(config.archive_path)
+    reserve.hold()
     release_freed_memory()
     start_pool(config.crawl.workers, page_budget(config.crawl))
     process = CrawlerProcess(project_settings(log_level))
@@ -174,9 +176,11 @@ def _crawl_locked(
             # A signal closes spiders with reason "shutdown"; a second one stops the reactor before they close.
             interrupted = any(c.stats.get_value("finish_reason") in (None, "shutdown") for c in serving)
             reason = next((r for c in serving if (r := c.stats.get_value(FATAL_WRITE_ERROR))), None)
+            if reason:
+                reserve.release()
             try:
                 status = archive.finish_crawl(crawl_ids[source.name], counts, interrupted=interrupted, failed=bool(reason))
-            except (sqlite3.Error, OSError) as exc:  # the disk is still full: the next run marks the row interrupted
+            except (sqlite3.Error, OSError) as exc:  # still no room: the next run marks the row interrupted
                 logger.error("%s: the end of the crawl could not be recorded: %s", source.name, exc)
                 status = "failed"
             reports.append(SourceReport(source.name, status, counts, reason))
@@ -187,6 +191,7 @@ def _crawl_locked(
         close_writers()
         shutdown_pools()
         release_shared(config.archive_path)
+        reserve.release()
 
 
 def crawler_groups(config: Config, sources: list[Source], due: set[str]) -> list[tuple[str, list[Source]]]:

@@ -225,6 +225,7 @@ def test_a_full_disk_stops_the_crawl_cleanly_and_fails_the_run(make_site, small_
     archived = rows(db, "SELECT count(*) AS n FROM articles")[0]["n"]
     assert 0 < archived < len(articles) and lost >= 1
     assert rows(db, "PRAGMA integrity_check") == [{"integrity_check": "ok"}]
+    assert sorted(p.name for p in small_disk.iterdir() if "reserve" in p.name) == []  # the space held is given back
 
 
 # -- smaller ones ------------------------------------------------------------------------
