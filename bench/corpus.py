@@ -26,6 +26,7 @@ SPLITS = ("dev", "check")
 DEFAULT_ROOT = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 _CHECK_REMAINDER = 2  # of 3: one site in three is held out for checking
 _SCRIPT = re.compile(r"<script\b.*?</script\s*>", re.IGNORECASE | re.DOTALL)
+_META = re.compile(r"<meta\b[^>]*>", re.IGNORECASE)
 
 
 @dataclass
@@ -63,12 +64,24 @@ def without_scripts(html: str) -> str:
     return _SCRIPT.sub("", html)
 
 
+def without_meta(html: str) -> str:
+    """The page as a reader tool may save it: no ``<script>`` and no ``<meta>``, so only what the visible HTML and
+    ``<title>`` say (no JSON-LD, OpenGraph, article:published_time, author or site name)."""
+    return _META.sub("", without_scripts(html))
+
+
 def load_corpus(
-    root: Path, collections: tuple[str, ...] = COLLECTIONS, limit: int | None = None, split: str = "all", scripts: bool = True
+    root: Path,
+    collections: tuple[str, ...] = COLLECTIONS,
+    limit: int | None = None,
+    split: str = "all",
+    scripts: bool = True,
+    meta: bool = True,
 ) -> list[Page]:
     """Every page of the named collections in the split (``dev``, ``check`` or ``all``), the first ``limit`` of each.
 
-    ``scripts=False`` loads every page :func:`without_scripts`, to measure what is left when no JSON-LD helps.
+    ``scripts=False`` loads every page :func:`without_scripts`, to measure what is left when no JSON-LD helps;
+    ``meta=False`` every page :func:`without_meta`, when no meta element helps either.
     """
     pages = []
     for collection in collections:
@@ -80,5 +93,6 @@ def load_corpus(
         for truth in truths[:limit]:
             raw = gzip.decompress((folder / "pages" / f"{truth['id']}.html.gz").read_bytes())
             html = raw.decode("utf-8", errors="replace")
-            pages.append(Page(collection, truth["id"], truth["url"], html if scripts else without_scripts(html), truth))
+            html = html if scripts else without_scripts(html)
+            pages.append(Page(collection, truth["id"], truth["url"], html if meta else without_meta(html), truth))
     return pages

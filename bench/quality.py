@@ -12,7 +12,9 @@ Every collection is split by site into **dev** (two thirds) and **check** (one t
 the SHA-1 of the page's registered domain modulo 3, remainder 2 being check (see
 ``bench.corpus``). Rules are written against dev pages; check is read only as aggregate
 figures and a rule stays only when it helps or holds there. ``--without-scripts`` measures
-pages as a cleaning tool saves them, with no ``<script>`` and so no JSON-LD. ``--split all`` (the default)
+pages as a cleaning tool saves them, with no ``<script>`` and so no JSON-LD; ``--without-meta``
+removes the ``<meta>`` elements too (no OpenGraph, no site name), leaving the visible HTML and
+``<title>``. ``--split all`` (the default)
 prints dev and check side by side, each with ours and plain; ``--errors FIELD`` lists the
 dev pages where our FIELD is wrong (it refuses to list check pages).
 
@@ -244,6 +246,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--collections", nargs="+", choices=COLLECTIONS, default=list(COLLECTIONS))
     parser.add_argument("--limit", type=int, help="only the first N pages of each collection")
     parser.add_argument("--without-scripts", action="store_true", help="every page with its <script>s (so its JSON-LD) removed")
+    parser.add_argument(
+        "--without-meta", action="store_true", help="every page with its <script>s and <meta> elements removed"
+    )
     parser.add_argument("--dump", type=Path, help="write every dev page's extracted fields to this JSON file")
     args = parser.parse_args(argv)
     check_corpus(parser, args.corpus)
@@ -251,7 +256,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("check pages are read as aggregate figures only: --errors and --dump list dev pages")
     if args.errors and args.through_crawl:
         parser.error("--errors lists direct extraction")
-    pages = load_corpus(args.corpus, tuple(args.collections), args.limit, args.split, scripts=not args.without_scripts)
+    pages = load_corpus(
+        args.corpus, tuple(args.collections), args.limit, args.split, scripts=not args.without_scripts, meta=not args.without_meta
+    )
 
     start = time.perf_counter()
     results = extract_all(pages, args.level, args.jobs, with_ours=not args.through_crawl)
@@ -278,7 +285,8 @@ def main(argv: list[str] | None = None) -> int:
     report = {
         "mode": "through-crawl" if args.through_crawl else "direct",
         "level": args.level,
-        "scripts": not args.without_scripts,
+        "scripts": not (args.without_scripts or args.without_meta),
+        "meta": not args.without_meta,
         "extractor": extract.__module__,
         "seconds": round(time.perf_counter() - start, 1),
         "direct_seconds": round(direct_seconds, 1),

@@ -71,10 +71,12 @@ def choose_title(
     structured: str | None = None,
     social: Sequence[str] = (),
     curated: bool = False,
+    page_title: str | None = None,
 ) -> str | None:
-    """The most trusted stated title (JSON-LD headline, OpenGraph, ..., <title>), else the <h1>.
+    """The most trusted stated title (JSON-LD headline, OpenGraph, ...), else the <h1>, else <title>.
 
-    Site names glued to it are stripped. The headline the page shows and shares (<h1> and
+    Site names glued to it are stripped. ``page_title`` is the <title> element's text where
+    the page states no other title: the page's <h1> is then preferred. The headline the page shows and shares (<h1> and
     og:title agreeing) outvotes a JSON-LD headline that differs, unless the JSON-LD names an
     alternative headline too (``curated``: its headline is then the main one by choice).
     """
@@ -84,6 +86,12 @@ def choose_title(
     if chosen is None:
         return next(iter(shown), None)
     seen = {fold(h1) for h1 in shown}
+    if page_title and shown:
+        # Only <title> states it, written for tabs and search results with site and section names
+        # that no og:site_name helps strip: the headline the page shows wins, the longest <title> holds
+        # (a logo's <h1> holds the site's name) or else the first.
+        inside = [h1 for h1 in shown if fold(h1) in fold(page_title)]
+        return max(inside, key=len) if inside else shown[0]
     if structured and not curated and social and fold(chosen) not in seen:
         shared = strip_site_name(social[0], site_names, hosts)
         if fold(shared) in seen:

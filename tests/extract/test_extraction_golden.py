@@ -133,6 +133,21 @@ def test_pages_without_scripts_still_beat_plain_trafilatura() -> None:
 
 
 @pytest.mark.skipif(not CORPUS.exists(), reason=f"the shared corpus is not at {CORPUS} (a fresh clone has none)")
+def test_pages_without_scripts_or_meta_still_beat_plain_trafilatura() -> None:
+    """Without <meta> either, no OpenGraph title or site name helps: <title> and the visible HTML are all there is."""
+    from bench.corpus import load_corpus
+    from bench.quality import extract_all, score
+
+    pages = load_corpus(CORPUS, ("metadata",), limit=30, meta=False)
+    assert not any("<meta" in page.html.lower() for page in pages)
+    results = extract_all(pages, "best", jobs=1)
+    ours = score(pages, [r["ours"] for r in results])["metadata"]
+    plain = score(pages, [r["plain"] for r in results])["metadata"]
+    for figure in ("title", "authors", "day"):
+        assert ours[figure] >= plain[figure], figure
+
+
+@pytest.mark.skipif(not CORPUS.exists(), reason=f"the shared corpus is not at {CORPUS} (a fresh clone has none)")
 def test_a_replayed_page_reads_as_on_its_site() -> None:
     """A page served from a loopback replay (or a mirror), under an address that names neither its site nor its
     path, gives the fields it gives at its own address: the address the page states for itself stands in."""
@@ -143,6 +158,13 @@ def test_a_replayed_page_reads_as_on_its_site() -> None:
         at_home, replayed = extract(page.html, page.url), extract(page.html, f"http://127.0.0.1:8000/page/{number}")
         for field in ("title", "authors", "published", "text"):
             assert getattr(replayed, field) == getattr(at_home, field), (page.id, field)
+
+
+def test_without_meta_keeps_everything_else() -> None:
+    from bench.corpus import without_meta
+
+    page = '<html><head><META property="og:title" content="x"/><meta charset=utf-8><title>T</title></head><body><p>Text</p></body></html>'
+    assert without_meta(page) == "<html><head><title>T</title></head><body><p>Text</p></body></html>"
 
 
 def test_without_scripts_keeps_everything_else() -> None:
