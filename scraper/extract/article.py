@@ -10,7 +10,6 @@ trafilatura and htmldate infer; the body from ``scraper.extract.body``.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -23,7 +22,7 @@ from scraper.extract.charset import decode_html
 from scraper.extract.dates import choose_published, normalise_date, url_date
 from scraper.extract.metadata import Evidence, clean, gather, host_names
 from scraper.extract.parsing import parse_html
-from scraper.extract.text import without_surrogates
+from scraper.extract.text import without_surrogates, word_count
 from scraper.extract.titles import choose_title, strip_site_name, title_dates
 
 # Below this many words, a page without article markup is a teaser or a stub.
@@ -33,7 +32,6 @@ MIN_WORDS_WITH_MARKUP = 15
 LISTING_HEADLINE_LINKS = 5
 LISTING_MAX_WORDS = 120
 # No East Asian wide character lies below U+1100: only these need looking up, not every letter.
-_MAYBE_WIDE = re.compile("[\u1100-\U0010ffff]")
 
 
 @dataclass
@@ -175,12 +173,6 @@ def is_listing(tree: lxml.html.HtmlElement, evidence: Evidence) -> bool:
         and not evidence.article
         and len(tree.xpath("//h2//a | //h3//a")) >= LISTING_HEADLINE_LINKS
     )
-
-
-def word_count(text: str) -> int:
-    """Words of a text; in scripts written without spaces, every two characters count as one."""
-    wide = sum(1 for char in _MAYBE_WIDE.findall(text) if unicodedata.east_asian_width(char) == "W")
-    return len(text.split()) + wide // 2
 
 
 def _inferred_metadata(tree: lxml.html.HtmlElement, url: str, search_date: bool) -> dict[str, Any]:

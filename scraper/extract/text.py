@@ -1,10 +1,18 @@
-"""Text every UTF-8 encoder takes: a lone surrogate becomes U+FFFD, as a browser shows a broken character."""
+"""Text measured and made safe alike in every script: words counted where none are spaced, lone surrogates replaced."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_MAYBE_WIDE = re.compile("[\u1100-\U0010ffff]")  # the code points east_asian_width may call wide
+
+
+def word_count(text: str) -> int:
+    """Words of a text; in scripts written without spaces (Chinese, Japanese), every two characters count as one."""
+    wide = sum(1 for char in _MAYBE_WIDE.findall(text) if unicodedata.east_asian_width(char) == "W")
+    return len(text.split()) + wide // 2
 
 
 def without_surrogates(text: str) -> str:

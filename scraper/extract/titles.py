@@ -7,6 +7,7 @@ import unicodedata
 from collections.abc import Sequence
 
 from scraper.extract.folding import fold
+from scraper.extract.text import word_count
 
 # Separators between a headline and a site or section name ("Headline | Site", "Site - Headline").
 _SEPARATOR = re.compile(r"\s+[|\-–—·•»/:]\s+|\s*[|｜ㅣ：_－]\s*")
@@ -38,6 +39,11 @@ def _is_affix(segment: str, keys: list[str]) -> bool:
         return False
     squashed = _squash(segment)
     return bool(squashed) and any(squashed == key or (len(key) >= 4 and (key in squashed or squashed in key)) for key in keys)
+
+
+def _is_headline(text: str) -> bool:
+    """Whether an <h1> reads as a headline, not a logo or a section's one word (counted as Chinese or Japanese are too)."""
+    return word_count(text) > 1
 
 
 def title_dates(titles: list[str]) -> list[str]:
@@ -80,7 +86,7 @@ def choose_title(
     og:title agreeing) outvotes a JSON-LD headline that differs, unless the JSON-LD names an
     alternative headline too (``curated``: its headline is then the main one by choice).
     """
-    shown = [h1 for h1 in h1s if len(h1.split()) > 1]
+    shown = [h1 for h1 in h1s if _is_headline(h1)]
     stated = [strip_site_name(title, site_names, hosts) for title in candidates]
     chosen = next(filter(None, stated), None)
     if chosen is None:
