@@ -31,7 +31,6 @@ MIN_WORDS_WITH_MARKUP = 15
 # A page declared a website (not an article), with this many headline links and little prose, lists teasers.
 LISTING_HEADLINE_LINKS = 5
 LISTING_MAX_WORDS = 120
-# No East Asian wide character lies below U+1100: only these need looking up, not every letter.
 
 
 @dataclass

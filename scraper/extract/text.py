@@ -6,7 +6,8 @@ import re
 import unicodedata
 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-_MAYBE_WIDE = re.compile("[\u1100-\U0010ffff]")  # the code points east_asian_width may call wide
+# No East Asian wide character lies below U+1100: only these need looking up, not every letter.
+_MAYBE_WIDE = re.compile("[\u1100-\U0010ffff]")
 
 
 def word_count(text: str) -> int:
