@@ -183,11 +183,18 @@ class DiskReserve:
 
     def __init__(self, archive_path: str | Path):
         self.path = Path(f"{archive_path}-reserve")
+        self.held = False
 
     def hold(self) -> None:
         """Write the reserve file; on a disk already too full for it, hold nothing."""
         try:
-            with open(self.path, "wb") as file:
+            # Never through a link: whatever it points to is not ours to fill or remove.
+            descriptor = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        except OSError:
+            return
+        self.held = True
+        try:
+            with os.fdopen(descriptor, "wb") as file:
                 file.write(bytes(self.SIZE))
                 file.flush()
                 os.fsync(file.fileno())  # tmpfs and most file systems count the space only once written
@@ -195,7 +202,10 @@ class DiskReserve:
             self.release()
 
     def release(self) -> None:
-        """Give the space back (a no-op when none is held)."""
+        """Give the space back: remove the file :meth:`hold` made (nothing else)."""
+        if not self.held:
+            return
+        self.held = False
         try:
             self.path.unlink(missing_ok=True)
         except OSError:

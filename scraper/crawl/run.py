@@ -120,7 +120,6 @@ def _crawl_locked(
 ) -> CrawlReport:
     archive = acquire_shared(config.archive_path)  # first: an archive it cannot use stops the crawl before the pool starts
     reserve = DiskReserve(config.archive_path)
-    reserve.hold()
     release_freed_memory()
     start_pool(config.crawl.workers, page_budget(config.crawl))
     process = CrawlerProcess(project_settings(log_level))
@@ -133,6 +132,7 @@ def _crawl_locked(
     crawlers: list[tuple[Any, set[str]]] = []  # each crawler and the names of the sources it serves
     progress = None
     try:
+        reserve.hold()
         try:
             read_in_full: set[str] = set()  # sources whose listing settings changed since their last crawl
             for source in sources:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from archive.batch import BatchWriter
-from archive.store import Archive, ArchiveError, PackedBody, pack_body, unpack_body
+from archive.store import Archive, ArchiveError, DiskReserve, PackedBody, pack_body, unpack_body
 from tests.conftest import REPO, rows, write_config
 from tests.generated_site import build_generated_site
 from tests.newssite import Site
@@ -147,3 +147,18 @@ def test_crawl_removes_its_queues_when_it_ends(tmp_path: Path):
 
 def _stat_lines(log: str, key: str) -> list[str]:
     return [line.strip().rstrip(",").replace(f"'{key}'", key) for line in log.splitlines() if f"'{key}':" in line]
+
+
+def test_the_disk_reserve_is_held_and_given_back_but_never_through_a_link(tmp_path: Path):
+    reserve = DiskReserve(tmp_path / "archive.db")
+    reserve.hold()
+    assert reserve.path.stat().st_size == DiskReserve.SIZE
+    reserve.release()
+    assert not reserve.path.exists()
+    # A link where the reserve goes (left there by someone, or planted) is neither filled nor removed.
+    precious = tmp_path / "precious.txt"
+    precious.write_text("keep me")
+    reserve.path.symlink_to(precious)
+    reserve.hold()
+    reserve.release()
+    assert reserve.path.is_symlink() and precious.read_text() == "keep me"
