@@ -93,6 +93,9 @@ def load_corpus(
         for truth in truths[:limit]:
             raw = gzip.decompress((folder / "pages" / f"{truth['id']}.html.gz").read_bytes())
             html = raw.decode("utf-8", errors="replace")
-            html = html if scripts else without_scripts(html)
-            pages.append(Page(collection, truth["id"], truth["url"], html if meta else without_meta(html), truth))
+            if not meta:
+                html = without_meta(html)
+            elif not scripts:
+                html = without_scripts(html)
+            pages.append(Page(collection, truth["id"], truth["url"], html, truth))
     return pages

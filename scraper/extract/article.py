@@ -107,7 +107,7 @@ def extract(
         structured=clean(evidence.article.get("headline")),
         social=[title for key in ("og:title", "twitter:title") if (title := evidence.meta(key))],
         curated=bool(evidence.article.get("alternativeHeadline")),
-        page_title=evidence.page_title if evidence.only_page_title else None,
+        page_title=evidence.title_tag_only,
     )
     sections = evidence.sections()
     # The site's own name as its addresses spell it counts too: "NDR" credited on ndr.de is the newsroom.

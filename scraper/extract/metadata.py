@@ -92,8 +92,7 @@ class Evidence:
     article: dict[str, Any]  # the JSON-LD article node, {} when there is none
     metas: dict[str, list[str]]
     titles: list[str] = field(default_factory=list)
-    page_title: str | None = None  # the <title> element's, the last of ``titles``
-    only_page_title: bool = False  # no other title stated (JSON-LD headline, OpenGraph, ...)
+    title_tag_only: str | None = None  # the <title> element's text where no other title is stated (JSON-LD, OpenGraph, ...)
     h1s: list[str] = field(default_factory=list)
     authors: list[AuthorSource] = field(default_factory=list)
     published: list[str] = field(default_factory=list)
@@ -130,9 +129,9 @@ def gather(tree: lxml.html.HtmlElement) -> Evidence:
     article = evidence.article = _main_article([node for node in nodes if _types(node) & ARTICLE_TYPES], tree, evidence)
     metas = evidence.meta
     stated = _present(clean(article.get("headline")), *(metas(key) for key in TITLE_KEYS))
-    evidence.page_title = clean(_title_tag(tree))
-    evidence.titles = _present(*stated, evidence.page_title)
-    evidence.only_page_title = not stated
+    title_tag = _title_tag(tree)
+    evidence.titles = _present(*stated, title_tag)
+    evidence.title_tag_only = None if stated else clean(title_tag)
     evidence.h1s = _present(*(element.text_content() for element in tree.iter("h1")))
     ld_people = [_resolve(item, by_id) for item in _as_items(article.get("author"))]
     if ld_names := [name for item in ld_people if (name := _ld_name(item))]:

@@ -81,23 +81,23 @@ def choose_title(
 ) -> str | None:
     """The most trusted stated title (JSON-LD headline, OpenGraph, ...), else the <h1>, else <title>.
 
-    Site names glued to it are stripped. ``page_title`` is the <title> element's text where
-    the page states no other title: the page's <h1> is then preferred. The headline the page shows and shares (<h1> and
-    og:title agreeing) outvotes a JSON-LD headline that differs, unless the JSON-LD names an
-    alternative headline too (``curated``: its headline is then the main one by choice).
+    Site names glued to it are stripped. ``page_title`` is the <title> element's text where the
+    page states no other title: the page's <h1> is then preferred. The headline the page shows
+    and shares (<h1> and og:title agreeing) outvotes a JSON-LD headline that differs, unless the
+    JSON-LD names an alternative headline too (``curated``: its headline is then the main one by choice).
     """
     shown = [h1 for h1 in h1s if _is_headline(h1)]
+    if page_title and shown:
+        # <title> is written for tabs and search results, with site and section names that no
+        # og:site_name helps strip: the headline the page shows wins, the longest one <title>
+        # holds (a logo's <h1> holds the site's name) or else the first.
+        inside = [h1 for h1 in shown if fold(h1) in fold(page_title)]
+        return max(inside, key=len) if inside else shown[0]
     stated = [strip_site_name(title, site_names, hosts) for title in candidates]
     chosen = next(filter(None, stated), None)
     if chosen is None:
         return next(iter(shown), None)
     seen = {fold(h1) for h1 in shown}
-    if page_title and shown:
-        # Only <title> states it, written for tabs and search results with site and section names
-        # that no og:site_name helps strip: the headline the page shows wins, the longest <title> holds
-        # (a logo's <h1> holds the site's name) or else the first.
-        inside = [h1 for h1 in shown if fold(h1) in fold(page_title)]
-        return max(inside, key=len) if inside else shown[0]
     if structured and not curated and social and fold(chosen) not in seen:
         shared = strip_site_name(social[0], site_names, hosts)
         if fold(shared) in seen:
