@@ -1,11 +1,12 @@
 """The last safety net: drop lines of page furniture that an extractor let through.
 
 Only short lines are ever touched, so an article sentence that merely contains one
-of these words is kept. Four kinds of lines go:
+of these words is kept. Five kinds of lines go:
 
 - lines that are nothing but a known furniture phrase ("Share this", "Back to top");
 - short lines that start like furniture ("Read more: <headline>", "Subscribe to ...",
   "Photo: ...", "Write to <name> at <address>") or are only a date or a time;
+- a photo's caption, which ends with its credit ("... Mikaela Shiffrin. © AFP / Jane Doe");
 - a related-content heading ("You may also like", "Mehr zum Thema") and the run of
   short teaser lines under it;
 - bylines repeated inside the text, when the caller knows the authors.
@@ -181,6 +182,12 @@ _RELATED_HEADING = re.compile(r"^\W*(?:" + "|".join(_RELATED) + r")(\s+\S+){0,5}
 # Only words, counts and a closing colon: a line of code or markup naming comments is no heading.
 _COMMENTS_HEADING = re.compile(r"^(?:" + "|".join(_COMMENTS_HEADINGS) + r")\s*:?$", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?…:;]\W*$")
+# A photo's caption ends with its credit ("Mikaela Shiffrin. © AFP / JEFF PACHOUD", "... Foto: Jane Doe").
+_CREDIT_ENDING = re.compile(
+    r"(?:\s(?:©|\(c\)|(?:photo|foto|fotos|bild|image|credit|bildquelle)\s*:)"
+    r"|[.!?…)]\s+(?:picture[- ]alliance|afp|ap|dpa|reuters|epa|getty images|imago|keystone|ansa)\s*[/|])[^.!?]{1,60}$",
+    re.IGNORECASE,
+)
 
 
 def is_furniture(line: str) -> bool:
@@ -188,7 +195,7 @@ def is_furniture(line: str) -> bool:
     stripped = line.strip()
     if len(stripped) <= MAX_FURNITURE_CHARS and _FURNITURE.match(stripped):
         return True
-    return len(stripped) <= MAX_LEAD_CHARS and bool(_LEAD.match(stripped))
+    return len(stripped) <= MAX_LEAD_CHARS and bool(_LEAD.match(stripped) or _CREDIT_ENDING.search(stripped))
 
 
 def is_teaser(line: str) -> bool:
