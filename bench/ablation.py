@@ -99,6 +99,10 @@ RULES: dict[str, Rule] = {
         "lines that start like furniture go ('Read more: ...', 'Photo: ...')",
         "furniture_lines", "scraper.extract.furniture", "_LEAD", _NEVER,
     ),
+    "caption-credits": Rule(
+        "a line ending with a photo's credit is a caption and goes ('... © AFP / Jane Doe')",
+        "caption_credit_ending", "scraper.extract.furniture", "_CREDIT_ENDING", _NEVER,
+    ),
     "related-blocks": Rule(
         "the short teaser lines under a related-content heading go",
         "furniture_lines", "scraper.extract.furniture", "is_teaser", lambda line: False,
@@ -119,6 +123,10 @@ RULES: dict[str, Rule] = {
     "linked-ending": Rule(
         "lines ending the text that are wholly a link's text go",
         "teaser_links_ending_text", "scraper.extract.body", "without_linked_ending", _tree_and_lines_as_given,
+    ),
+    "self-promotion": Rule(
+        "lines ending the text where the publisher, naming itself, speaks to the reader as we or you go",
+        "self_promotion_ending", "scraper.extract.body", "without_self_promotion", lambda lines, publishers: list(lines),
     ),
     "title-dates": Rule(
         "a date set as a segment of the title is a date candidate",

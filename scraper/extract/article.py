@@ -134,6 +134,7 @@ def extract(
         description=evidence.description,
         html=html,
         declared_body=declared if isinstance(declared, str) else None,
+        publishers=publishers,
     )
     words = word_count(body.text)
     least = MIN_WORDS_WITH_MARKUP if marked else MIN_WORDS_WITHOUT_MARKUP

@@ -20,7 +20,7 @@ import trafilatura
 
 from scraper.extract.consensus import agreed_lines, voter_texts
 from scraper.extract.folding import fold
-from scraper.extract.furniture import strip_furniture
+from scraper.extract.furniture import strip_furniture, without_self_promotion
 
 TRAFILATURA = f"trafilatura {trafilatura.__version__}"
 # The precision result wins unless it kept less than this share of the balanced one.
@@ -113,13 +113,15 @@ def extract_body(
     description: str | None = None,
     html: str | None = None,
     declared_body: str | None = None,
+    publishers: Sequence[str] = (),
 ) -> Body:
     """The body of the page; ``level="fast"`` is one plain trafilatura pass without fallbacks.
 
     ``titles`` and ``authors`` are what the page states, so the text does not repeat them;
     the ``description`` it states opens the text when the page shows it as a standfirst.
     At the ``best`` level the paragraphs are put to the vote of other extractors (they
-    read ``html``, the page as text) and of the ``declared_body`` (JSON-LD ``articleBody``).
+    read ``html``, the page as text) and of the ``declared_body`` (JSON-LD ``articleBody``),
+    and the text's closing pitch by the site (named by ``publishers``) to its reader goes.
     """
     balanced, comments = _run(tree, url, fast=True)
     text, extractor, options = balanced, f"{TRAFILATURA} (fast)", {"fast": True}
@@ -152,7 +154,7 @@ def extract_body(
             text = f"{lead}\n{text}"
     lines = strip_furniture(_without_title(text.split("\n"), titles), authors)
     if level != "fast":
-        lines = without_linked_ending(tree, without_trailing_links(tree, lines))
+        lines = without_self_promotion(without_linked_ending(tree, without_trailing_links(tree, lines)), publishers)
     return Body("\n\n".join(lines), comments.strip() or None, extractor)
 
 

@@ -1,7 +1,7 @@
 """The last safety net: drop lines of page furniture that an extractor let through.
 
 Only short lines are ever touched, so an article sentence that merely contains one
-of these words is kept. Five kinds of lines go:
+of these words is kept. Six kinds of lines go:
 
 - lines that are nothing but a known furniture phrase ("Share this", "Back to top");
 - short lines that start like furniture ("Read more: <headline>", "Subscribe to ...",
@@ -9,7 +9,9 @@ of these words is kept. Five kinds of lines go:
 - a photo's caption, which ends with its credit ("... Mikaela Shiffrin. © AFP / Jane Doe");
 - a related-content heading ("You may also like", "Mehr zum Thema") and the run of
   short teaser lines under it;
-- bylines repeated inside the text, when the caller knows the authors.
+- bylines repeated inside the text, when the caller knows the authors;
+- the lines closing the text in which the publisher, naming itself, speaks to the reader
+  ("Sign up for our newsletters from the Daily Star"), when the caller knows its names.
 
 Phrases are case-insensitive and cover the languages most common in the archive.
 """
@@ -188,6 +190,20 @@ _CREDIT_ENDING = re.compile(
     r"|[.!?…)]\s+(?:picture[- ]alliance|afp|ap|dpa|reuters|epa|getty images|imago|keystone|ansa)\s*[/|])[^.!?]{1,60}$",
     re.IGNORECASE,
 )
+# Words in which a publisher speaks as "we" or to the reader as "you", in the archive's common languages
+# (English, German, French, Spanish, Italian, Portuguese, Dutch, the Nordic languages, Finnish, Polish,
+# Czech, Russian, Turkish).
+_PERSONAL_WORDS = frozenset(
+    "we our ours us you your yours wir unser unsere unserem unseren unserer uns du dich dein deine euch euer "
+    "nous notre nos vous votre vos nosotros nuestro nuestra nuestros nuestras usted ustedes tu tus noi nostro "
+    "nostra nostri nostre voi vostro tuo nós nosso nossa nossos nossas você vocês wij ons onze jij jouw uw vi vår "
+    "våre ni dere jeres me meidän te teidän my nasz nasza nasze wy wasz naše náš vy váš мы наш наша наши вы ваш "
+    "ваша ваши biz bizim siz sizin".split()
+)
+# German's formal "you" is told from "she" and "they" by its capital.
+_FORMAL_YOU = re.compile(r"\b(?:Sie|Ihr|Ihre|Ihren|Ihrem|Ihrer)\b")
+# A publisher's name shorter than this (squashed) is too likely a word of the text.
+MIN_PUBLISHER_CHARS = 4
 
 
 def is_furniture(line: str) -> bool:
@@ -239,3 +255,24 @@ def strip_furniture(lines: Iterable[str], authors: Iterable[str] = ()) -> list[s
         if not is_furniture(line) and not is_byline(line, authors):
             kept.append(line)
     return kept
+
+
+def without_self_promotion(lines: list[str], publishers: Iterable[str]) -> list[str]:
+    """The lines without the run closing the text in which the publisher names itself and speaks to the reader
+    as "we" or "you": a newsletter's, an app's or a subscription's pitch ("Nehmen Sie Ihr DOMRADIO.DE mit").
+
+    ``publishers`` are the site's names (as it states them and as its address spells them).
+    An article's own closing line naming the publisher ("Acme is headquartered in ...") speaks to no one.
+    """
+    names = [name for name in map(fold, publishers) if len(name.replace(" ", "")) >= MIN_PUBLISHER_CHARS]
+    end = len(lines)
+    for index in range(len(lines) - 1, -1, -1):
+        line = lines[index]
+        if not line.strip():
+            continue
+        folded = f" {fold(line)} "
+        speaks = not _PERSONAL_WORDS.isdisjoint(folded.split()) or _FORMAL_YOU.search(line)
+        if len(line.strip()) > MAX_LEAD_CHARS or not speaks or not any(f" {name} " in folded for name in names):
+            break
+        end = index
+    return lines[:end]
