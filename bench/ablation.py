@@ -84,6 +84,10 @@ RULES: dict[str, Rule] = {
         "paragraphs are kept by the vote of the other extractors and the JSON-LD articleBody",
         "consensus_edge", "scraper.extract.body", "agreed_lines", lambda lines, voters, wider=(): list(lines),
     ),
+    "voters-standfirst": Rule(
+        "a long sentence every competent voter holds right before the text's first line opens it (no description needed)",
+        "standfirst_without_description", "scraper.extract.consensus", "MIN_LEAD_WORDS", float("inf"),
+    ),
     "standfirst": Rule(
         "the page's description opens the text where the page shows it as a paragraph",
         "standfirst", "scraper.extract.body", "shown_lead", lambda tree, description: None,

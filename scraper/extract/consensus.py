@@ -11,7 +11,9 @@ trafilatura and the remaining voters contain mark the article; in trafilatura's 
 what lies before the first of them and after the last goes (furniture extractors
 disagree on: a byline box, a newsletter note, a teaser), what lies between them stays.
 Between them, a sentence that trafilatura dropped and every competent voter holds goes
-back in where the voters place it (trafilatura cuts a paragraph it takes for a box).
+back in where the voters place it (trafilatura cuts a paragraph it takes for a box), and so
+does a long sentence every competent voter holds right before the text's first line: the
+standfirst trafilatura left in the article's header.
 """
 
 from __future__ import annotations
@@ -43,6 +45,8 @@ MIN_VOTERS = 2
 SHINGLE = 3
 # A paragraph the voters add has at least this many words: shorter lines are labels and buttons.
 MIN_ADDED_WORDS = 6
+# A standfirst the voters put back before the text's first line is a sentence of at least this many words.
+MIN_LEAD_WORDS = 20
 # A paragraph the voters add ends like a sentence: a caption, a label or a teaser's headline does not.
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)]*\s*$")
 # Block elements that end a line when a voter's HTML result is turned into text.
@@ -323,27 +327,33 @@ def with_wider_lines(lines: list[str], wider: Sequence[str], competent: Sequence
 
 
 def with_dropped_paragraphs(lines: list[str], competent: Sequence[tuple[str, _Votes]]) -> list[str]:
-    """The lines with the paragraphs trafilatura dropped from the article's middle and every voter kept.
+    """The lines with the paragraphs trafilatura dropped from the article's middle, or as its standfirst, and every voter kept.
 
     A voter's paragraph missing from the lines goes in where that voter places it between
-    two of them, never before the first line or after the last (the edges are where
-    furniture is). Every competent voter must hold it, and it must read as a
-    sentence of some length: labels, captions and teasers' headlines do not.
+    two of them, never after the last (the edges are where furniture is) and before the
+    first only when it is the voter's paragraph right before it and a long sentence
+    (a standfirst; a teaser or a caption there is short). Every competent voter must
+    hold it, and it must read as a sentence of some length: labels, captions and
+    teasers' headlines do not.
     """
     # Which line holds each word triple: a paragraph's place is the line holding most of its triples.
     line_of = {triple: index for index, line in enumerate(lines) for triple in _triples(fold(line).split())}
     whole = _Votes("\n".join(lines))
-    placed: list[tuple[int, str, str]] = []  # (line it follows, folded, paragraph), in the voters' order
+    placed: list[tuple[int, str, str]] = []  # (line it follows, -1 before the first; folded, paragraph), in the voters' order
     for text, _ in competent:
         anchor, pending = None, []  # pending: (folded, paragraph) waiting for the article's next line
+        lead: tuple[str, str] | None = None  # the paragraph right before the voter's first line of the article
         for paragraph in text.split("\n"):
             words = fold(paragraph).split()
             if len(words) < MIN_ADDED_WORDS:
                 continue
             triples = _triples(words)
             if not whole.holds(words, triples):
-                if anchor is not None and _SENTENCE_END.search(paragraph) and all(votes.holds(words, triples) for _, votes in competent):
+                held = _SENTENCE_END.search(paragraph) and all(votes.holds(words, triples) for _, votes in competent)
+                if anchor is not None and held:
                     pending.append((" ".join(words), paragraph))
+                elif anchor is None:
+                    lead = (" ".join(words), paragraph) if held and len(words) >= MIN_LEAD_WORDS else None
                 continue
             places = Counter(line_of[triple] for triple in triples if triple in line_of)
             if not places:  # held only across two lines: no place to anchor on
@@ -351,6 +361,8 @@ def with_dropped_paragraphs(lines: list[str], competent: Sequence[tuple[str, _Vo
             found = places.most_common(1)[0][0]
             if anchor is not None and found > anchor:  # between two of the article's lines: its own
                 placed.extend((anchor, key, dropped) for key, dropped in pending)
+            elif anchor is None and found == 0 and lead:  # right before the article's first line: its standfirst
+                placed.append((-1, *lead))
             anchor, pending = found, []
     added: dict[int, list[str]] = {}
     seen: set[str] = set()
@@ -360,4 +372,4 @@ def with_dropped_paragraphs(lines: list[str], competent: Sequence[tuple[str, _Vo
             added.setdefault(anchor, []).append(dropped)
     if not added:
         return lines
-    return [line for index, own in enumerate(lines) for line in (own, *added.get(index, []))]
+    return [*added.get(-1, []), *(line for index, own in enumerate(lines) for line in (own, *added.get(index, [])))]
