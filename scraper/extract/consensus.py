@@ -349,7 +349,7 @@ def with_dropped_paragraphs(lines: list[str], competent: Sequence[tuple[str, _Vo
                 continue
             triples = _triples(words)
             if not whole.holds(words, triples):
-                held = _SENTENCE_END.search(paragraph) and all(votes.holds(words, triples) for _, votes in competent)
+                held = bool(_SENTENCE_END.search(paragraph)) and all(votes.holds(words, triples) for _, votes in competent)
                 if anchor is not None and held:
                     pending.append((" ".join(words), paragraph))
                 elif anchor is None:
