@@ -349,11 +349,14 @@ def with_dropped_paragraphs(lines: list[str], competent: Sequence[tuple[str, _Vo
                 continue
             triples = _triples(words)
             if not whole.holds(words, triples):
-                held = bool(_SENTENCE_END.search(paragraph)) and all(votes.holds(words, triples) for _, votes in competent)
-                if anchor is not None and held:
-                    pending.append((" ".join(words), paragraph))
-                elif anchor is None:
-                    lead = (" ".join(words), paragraph) if held and len(words) >= MIN_LEAD_WORDS else None
+                # Before the voter's first line of the article only a standfirst's length is worth the vote.
+                wanted = anchor is not None or len(words) >= MIN_LEAD_WORDS
+                held = wanted and bool(_SENTENCE_END.search(paragraph)) and all(votes.holds(words, triples) for _, votes in competent)
+                if anchor is not None:
+                    if held:
+                        pending.append((" ".join(words), paragraph))
+                else:
+                    lead = (" ".join(words), paragraph) if held else None
                 continue
             places = Counter(line_of[triple] for triple in triples if triple in line_of)
             if not places:  # held only across two lines: no place to anchor on

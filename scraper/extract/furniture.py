@@ -141,6 +141,10 @@ _PHRASES = [
     r"getty images",
     *_RELATED,
 ]
+# Agencies and picture desks credited for a photo ("AFP / Jane Doe", "picture alliance | Jane Doe").
+_PHOTO_AGENCIES = r"(?:afp|ap|dpa|reuters|epa|getty images|picture[- ]alliance|imago|keystone|ansa)"
+# Labels naming a photo's author ("Foto: Jane Doe"); other credit labels ("Source:") also cite a text's sources.
+_PHOTO_LABELS = r"(?:photo|foto|fotos|bild|image|credit|bildquelle)"
 # Lines that start like furniture, whatever short text follows.
 _LEADS = [
     r"(" + "|".join(_RELATED) + r")\s*[:：|»>]",
@@ -154,12 +158,12 @@ _LEADS = [
     r"|tutti i diritti riservati|wszelkie prawa zastrzeżone|všechna práva vyhrazena|все права защищены|tüm hakları saklıdır"
     r"|kaikki oikeudet pidätetään|minden jog fenntartva)",
     r".{0,100}\b(comments are moderated|comments may be (re)?published|publish comments that)",
-    r"(afp|ap|dpa|reuters|epa|getty images|picture[- ]alliance|imago|keystone|ansa)\s*(/|\||photo\b|foto\b)[^.!?]{0,60}$",
+    _PHOTO_AGENCIES + r"\s*(/|\||photo\b|foto\b)[^.!?]{0,60}$",
     r"(?-i:By|BY|Von|VON|Par|PAR)\s+[^.!?,;:]{2,60}$",
     r"(to (view|read|continue reading) the (full|rest of the) (story|article)|pour (lire|accéder)|this content is (only )?available)",
     r"if you('|’)re (seeing this message|already a subscriber)",
     r"(©|\(c\)|copyright\b|all rights reserved)",
-    r"(photo|foto|fotos|bild|bilder|image|credit|credits|bildquelle|quelle|source|beeld|imagem|imagen|immagine|fot|zdjęcie"
+    r"(" + _PHOTO_LABELS + r"|bilder|credits|quelle|source|beeld|imagem|imagen|immagine|fot|zdjęcie"
     r"|фото|kuva|fotó|fotoğraf)\s*:",
     r"(follow|folgen sie|suivez)\b.{0,100}\b(twitter|facebook|instagram|linkedin|youtube|x\.com|@\w+)",
     r"(write to|email|e-mail|contact|reach|kontakt)\b.{0,120}[\w.+-]+@[\w-]+\.\w+",
@@ -186,8 +190,7 @@ _COMMENTS_HEADING = re.compile(r"^(?:" + "|".join(_COMMENTS_HEADINGS) + r")\s*:?
 _SENTENCE_END = re.compile(r"[.!?…:;]\W*$")
 # A photo's caption ends with its credit ("Mikaela Shiffrin. © AFP / JEFF PACHOUD", "... Foto: Jane Doe").
 _CREDIT_ENDING = re.compile(
-    r"(?:\s(?:©|\(c\)|(?:photo|foto|fotos|bild|image|credit|bildquelle)\s*:)"
-    r"|[.!?…)]\s+(?:picture[- ]alliance|afp|ap|dpa|reuters|epa|getty images|imago|keystone|ansa)\s*[/|])[^.!?]{1,60}$",
+    r"(?:\s(?:©|\(c\)|" + _PHOTO_LABELS + r"\s*:)|[.!?…)]\s+" + _PHOTO_AGENCIES + r"\s*[/|])[^.!?]{1,60}$",
     re.IGNORECASE,
 )
 # Words in which a publisher speaks as "we" or to the reader as "you", in the archive's common languages
@@ -261,18 +264,21 @@ def without_self_promotion(lines: list[str], publishers: Iterable[str]) -> list[
     """The lines without the run closing the text in which the publisher names itself and speaks to the reader
     as "we" or "you": a newsletter's, an app's or a subscription's pitch ("Nehmen Sie Ihr DOMRADIO.DE mit").
 
-    ``publishers`` are the site's names (as it states them and as its address spells them).
+    ``lines`` are the text's lines, stripped and none blank; ``publishers`` are the site's names
+    (as it states them and as its address spells them).
     An article's own closing line naming the publisher ("Acme is headquartered in ...") speaks to no one.
     """
     names = [name for name in map(fold, publishers) if len(name.replace(" ", "")) >= MIN_PUBLISHER_CHARS]
     end = len(lines)
-    for index in range(len(lines) - 1, -1, -1):
-        line = lines[index]
-        if not line.strip():
-            continue
-        folded = f" {fold(line)} "
-        speaks = not _PERSONAL_WORDS.isdisjoint(folded.split()) or _FORMAL_YOU.search(line)
-        if len(line.strip()) > MAX_LEAD_CHARS or not speaks or not any(f" {name} " in folded for name in names):
-            break
-        end = index
+    while end and _is_self_promotion(lines[end - 1], names):
+        end -= 1
     return lines[:end]
+
+
+def _is_self_promotion(line: str, names: list[str]) -> bool:
+    """Whether a short line names the publisher (one of the folded ``names``) and speaks as "we" or to "you"."""
+    if len(line) > MAX_LEAD_CHARS:
+        return False
+    folded = f" {fold(line)} "
+    speaks = not _PERSONAL_WORDS.isdisjoint(folded.split()) or bool(_FORMAL_YOU.search(line))
+    return speaks and any(f" {name} " in folded for name in names)
