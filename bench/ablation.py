@@ -140,6 +140,10 @@ RULES: dict[str, Rule] = {
         "bylines read from the page's text (byline classes, 'By ...' lines near the headline)",
         "byline_related_sidebar", "scraper.extract.metadata", "_byline_names", lambda tree: [],
     ),
+    "innermost-bylines": Rule(
+        "of byline elements nested in one another only the innermost is read, not the bar around it ('AA + Small Large')",
+        "byline_in_toolbar", "scraper.extract.metadata", "_innermost", lambda elements: elements,
+    ),
     "time-elements": Rule(
         "<time datetime> elements nearest the headline are date candidates",
         "date_nearest_headline", "scraper.extract.metadata", "_time_dates", lambda tree: [],

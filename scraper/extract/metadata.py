@@ -446,7 +446,13 @@ def _byline_names(tree: lxml.html.HtmlElement) -> list[str]:
     headline = tree.find(".//h1")
     if headline is not None and found:
         found = _nearest_block(tree, headline, found)
-    return _present(*map(_byline_text, found))[:6]
+    return _present(*map(_byline_text, _innermost(found)))[:6]
+
+
+def _innermost(elements: list[lxml.html.HtmlElement]) -> list[lxml.html.HtmlElement]:
+    """The elements that hold none of the others: a byline, not the bar around it with its text-size and share buttons."""
+    holders = {ancestor for element in elements for ancestor in element.iterancestors()}
+    return [element for element in elements if element not in holders]
 
 
 def _byline_lines(tree: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
