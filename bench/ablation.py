@@ -144,6 +144,10 @@ RULES: dict[str, Rule] = {
         "of byline elements nested in one another only the innermost is read, not the bar around it ('AA + Small Large')",
         "byline_in_toolbar", "scraper.extract.metadata", "_innermost", lambda elements: elements,
     ),
+    "genre-labels": Rule(
+        "a piece's genre before the byline word is no part of the name ('Ein Kommentar von Jana Berger')",
+        "byline_genre_label", "scraper.extract.authors", "_GENRE_LABEL", _NEVER,
+    ),
     "time-elements": Rule(
         "<time datetime> elements nearest the headline are date candidates",
         "date_nearest_headline", "scraper.extract.metadata", "_time_dates", lambda tree: [],

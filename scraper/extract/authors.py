@@ -36,6 +36,13 @@ _PREFIX = re.compile(
     r"|作者|(?:本报|本報)?(?:记者|記者)|文(?=\s*[:：/]|$))\s*[:：/]?\s*",  # CJK: no word boundary between a label and a name
     re.IGNORECASE,
 )
+# A piece's genre named before the byline word ("Ein Kommentar von", "Analysis by"): a label, not a name's part.
+_GENRE_LABEL = re.compile(
+    r"^(?:(?:an?|ein|eine|un|une|una|uno)\s+)?(?:analysis|opinion|commentary|column|review|essay|kommentar|gastkommentar"
+    r"|gastbeitrag|analyse|kolumne|glosse|reportage|rezension|kritik|chronique|tribune|análisis|opinión|columna|commento"
+    r"|analisi|rubrica|recensione)\s+(?=(?:by|von|par|por|di|door|av|af)\s)",
+    re.IGNORECASE,
+)
 # The same words inside a byline, capitalised as only a byline word is ("Von", not "von der").
 _INNER_PREFIX = re.compile(r"\s(?:By|Von|Par|Por|Door|Av|Af)\s+")
 # Lists of names: semicolons, bars, slashes, commas, ampersands and the word "and" in many languages.
@@ -126,7 +133,7 @@ def _clean_name(part: str, glued: set[str] = frozenset()) -> str | None:
     part = part.strip(" \t-–—:|")
     previous = None
     while previous != part:  # "Text und Fotos: Von ..." has more than one prefix
-        previous, part = part, _PREFIX.sub("", _LEADING_AND.sub("", part)).strip()
+        previous, part = part, _PREFIX.sub("", _GENRE_LABEL.sub("", _LEADING_AND.sub("", part))).strip()
     if _AND_WORD.fullmatch(part):  # an "and" set in an element of its own
         return None
     part = _NOISE.sub("", _DATE.sub("", part)).strip(" \t-–—:|,.")
