@@ -32,6 +32,7 @@ from typing import Any
 
 from bench.corpus import COLLECTIONS, DEFAULT_ROOT, Page, load_corpus
 from bench.quality import ROWS, Fields, check_corpus, extract_all, score, split_indices
+from scraper.extract import metadata
 
 _NEVER = re.compile(r"(?!)")  # a pattern that matches nothing
 
@@ -147,6 +148,11 @@ RULES: dict[str, Rule] = {
     "genre-labels": Rule(
         "a piece's genre before the byline word is no part of the name ('Ein Kommentar von Jana Berger')",
         "byline_genre_label", "scraper.extract.authors", "_GENRE_LABEL", _NEVER,
+    ),
+    "headline-containers": Rule(
+        "a container holding the headline is never one of other stories, whatever its class ('site-main has-sidebar')",
+        "byline_in_main_with_sidebar", "scraper.extract.metadata", "_ELSEWHERE_XPATH",
+        metadata._ELSEWHERE_XPATH.removesuffix(metadata._HOLDS_NO_HEADLINE),
     ),
     "time-elements": Rule(
         "<time datetime> elements nearest the headline are date candidates",

@@ -401,11 +401,13 @@ MAX_BYLINE_LINES = 200
 _XPATH_SPACES = re.compile(r"[ \t\r\n]+")  # the white space XPath's normalize-space() collapses
 
 
-# Containers of other stories (related lists, teasers, sidebars): their bylines are not the article's.
+# A container holding the headline is the article's own, whatever its class says ("site-main has-sidebar").
+_HOLDS_NO_HEADLINE = "[not(.//h1)]"
+# Containers of other stories (related lists, teasers, sidebars): their bylines and dates are not the article's.
 _ELSEWHERE_XPATH = (
     "ancestor::*[self::aside or self::nav or contains(@class, 'comment') or contains(@class, 'related')"
     " or contains(@class, 'teaser') or contains(@class, 'recommend') or contains(@class, 'sidebar')"
-    " or contains(@class, 'promo') or contains(@class, 'most-read') or contains(@class, 'more-stories')]"
+    " or contains(@class, 'promo') or contains(@class, 'most-read') or contains(@class, 'more-stories')]" + _HOLDS_NO_HEADLINE
 )
 # Byline elements within this many levels above the one nearest the headline belong to the same byline.
 BYLINE_BLOCK_LEVELS = 2
