@@ -13,7 +13,9 @@ disagree on: a byline box, a newsletter note, a teaser), what lies between them 
 Between them, a sentence that trafilatura dropped and every competent voter holds goes
 back in where the voters place it (trafilatura cuts a paragraph it takes for a box), and so
 does a long sentence every competent voter holds right before the text's first line: the
-standfirst trafilatura left in the article's header.
+standfirst trafilatura left in the article's header. Texts are compared as word triples; in
+scripts written without spaces (Chinese, Japanese, Thai) a character is a word, so a voter
+that sets a link's words apart with spaces still holds the same text.
 """
 
 from __future__ import annotations
@@ -255,16 +257,33 @@ def voter_texts(tree: lxml.html.HtmlElement, html: str) -> list[str]:
     return texts
 
 
+# Scripts written without spaces between words (Chinese, Japanese, Thai): each character is a token there.
+_UNSPACED = "\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_TOKEN = re.compile(f"[{_UNSPACED}]|[^\\s{_UNSPACED}]+")
+_UNSPACED_CHAR = re.compile(f"[{_UNSPACED}]")
+
+
+def _words(text: str) -> list[str]:
+    """The text's folded tokens: its words, and each character of a script written without spaces."""
+    return _TOKEN.findall(fold(text))
+
+
+def _length(words: list[str]) -> int:
+    """How many words these tokens make, two characters of a script without spaces counting as one (as ``word_count``)."""
+    characters = sum(1 for word in words if _UNSPACED_CHAR.fullmatch(word))
+    return len(words) - characters + characters // 2
+
+
 class _Votes:
     """One voter's text as a set of word triples, to ask whether it contains a paragraph."""
 
     def __init__(self, text: str) -> None:
-        words = fold(text).split()
+        words = _words(text)
         self.triples = _triples(words)
         self.flat = f" {' '.join(words)} "
 
     def contains(self, paragraph: str) -> bool:
-        return self.holds(fold(paragraph).split())
+        return self.holds(_words(paragraph))
 
     def holds(self, words: list[str], triples: set[tuple[str, ...]] | None = None) -> bool:
         """Whether this text contains the paragraph of these (folded) words, whose triples may be given."""
@@ -337,20 +356,20 @@ def with_dropped_paragraphs(lines: list[str], competent: Sequence[tuple[str, _Vo
     teasers' headlines do not.
     """
     # Which line holds each word triple: a paragraph's place is the line holding most of its triples.
-    line_of = {triple: index for index, line in enumerate(lines) for triple in _triples(fold(line).split())}
+    line_of = {triple: index for index, line in enumerate(lines) for triple in _triples(_words(line))}
     whole = _Votes("\n".join(lines))
     placed: list[tuple[int, str, str]] = []  # (line it follows, -1 before the first; folded, paragraph), in the voters' order
     for text, _ in competent:
         anchor, pending = None, []  # pending: (folded, paragraph) waiting for the article's next line
         lead: tuple[str, str] | None = None  # the paragraph right before the voter's first line of the article
         for paragraph in text.split("\n"):
-            words = fold(paragraph).split()
-            if len(words) < MIN_ADDED_WORDS:
+            words = _words(paragraph)
+            if _length(words) < MIN_ADDED_WORDS:
                 continue
             triples = _triples(words)
             if not whole.holds(words, triples):
                 # Before the voter's first line of the article only a standfirst's length is worth the vote.
-                wanted = anchor is not None or len(words) >= MIN_LEAD_WORDS
+                wanted = anchor is not None or _length(words) >= MIN_LEAD_WORDS
                 held = wanted and bool(_SENTENCE_END.search(paragraph)) and all(votes.holds(words, triples) for _, votes in competent)
                 if anchor is not None:
                     if held:

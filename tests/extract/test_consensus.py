@@ -50,6 +50,21 @@ def test_a_sentence_every_voter_holds_goes_back_between_its_neighbours() -> None
     assert agreed_lines(ARTICLE, ["\n".join([*ARTICLE, dropped])] * 3) == ARTICLE
 
 
+def test_scripts_without_spaces_are_voted_on_by_their_characters() -> None:
+    """Japanese has no spaces between words: a voter setting spaces around a link's words still holds the same text."""
+    article = [
+        "市議会は火曜日、過去三年の冬に二度の嵐で壊れた古い港の防波堤を建て直すことを決めた。",
+        "工事は秋に始まり十八か月続く予定で、その間、島へのフェリーは湾の北側の仮桟橋から出航する。",
+        "海沿いに住む住民は工事を夕方六時までに終えるよう求め、市議会はこれに同意した。",
+        "費用の三分の一は港湾局が、三分の一は県が負担し、残りを市が支払う。",
+    ]
+    related = "関連記事：港の新しい灯台が完成、夜の漁船を導く"
+    promo = "港だより：海岸とフェリーと島々の一週間のニュースを、毎週金曜日の朝にお届けします。"
+    linked = ("防波堤", "フェリー", "市議会", "港湾局")  # inline links, which some extractors set apart with spaces
+    spaced = "\n".join(line.replace(word, f" {word} ") for line, word in zip(article, linked))
+    assert agreed_lines([related, *article, promo], [spaced, spaced, "\n".join(article)]) == article
+
+
 def test_a_voter_that_found_something_else_abstains() -> None:
     elsewhere = "The weather tomorrow will be dry with a light wind from the west over the islands."
     # Two voters hold none of trafilatura's text: fewer than two competent voters, nothing changes.
