@@ -89,6 +89,10 @@ RULES: dict[str, Rule] = {
         "a long sentence every competent voter holds right before the text's first line opens it (no description needed)",
         "standfirst_without_description", "scraper.extract.consensus", "MIN_LEAD_WORDS", float("inf"),
     ),
+    "dialogs": Rule(
+        "the page's dialogs (cookie notes, newsletter popups, lightboxes) are not read for the body",
+        "dialogs", "scraper.extract.body", "without_dialogs", lambda tree: tree,
+    ),
     "standfirst": Rule(
         "the page's description opens the text where the page shows it as a paragraph",
         "standfirst", "scraper.extract.body", "shown_lead", lambda tree, description: None,

@@ -1,7 +1,7 @@
 """The article body: trafilatura's precision or balanced result, or its fallback extractors when
 that result is clearly truncated or holds far less text; the article's later containers when
 the page split it; the standfirst the page shows; then the furniture safety net and a list of
-related links ending the text.
+related links ending the text. The page's dialogs (cookie notes, popups) are never read for it.
 
 Reader comments are always extracted apart (``include_comments=True`` makes trafilatura
 cut the comment section out of the body) and returned separately, never in the text.
@@ -104,6 +104,20 @@ def looks_padded(text: str) -> bool:
     return junk > PADDED_SHARE * len(lines)
 
 
+# Dialogs (a newsletter's or a cookie note's popup, a lightbox, another story opened over the page) are not
+# the article; one holding the headline is the article opened as a dialog.
+_DIALOGS_XPATH = "//*[@role='dialog' or @role='alertdialog' or @aria-modal='true'][not(.//h1)]"
+
+
+def without_dialogs(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    """A copy of the page without its dialogs; the metadata still reads the page as it is."""
+    tree = copy.deepcopy(tree)
+    for dialog in tree.xpath(_DIALOGS_XPATH):
+        if dialog.getparent() is not None:  # not already gone with a dialog around it
+            dialog.drop_tree()
+    return tree
+
+
 def extract_body(
     tree: lxml.html.HtmlElement,
     url: str,
@@ -123,6 +137,9 @@ def extract_body(
     read ``html``, the page as text) and of the ``declared_body`` (JSON-LD ``articleBody``),
     and the text's closing pitch by the site (named by ``publishers``) to its reader goes.
     """
+    if level != "fast" and tree.xpath(_DIALOGS_XPATH):
+        tree = without_dialogs(tree)
+        html = None if html is None else lxml.html.tostring(tree, encoding="unicode")
     balanced, comments = _run(tree, url, fast=True)
     text, extractor, options = balanced, f"{TRAFILATURA} (fast)", {"fast": True}
     if level != "fast":
