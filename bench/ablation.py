@@ -158,6 +158,10 @@ RULES: dict[str, Rule] = {
         "byline_in_main_with_sidebar", "scraper.extract.metadata", "_ELSEWHERE_XPATH",
         metadata._ELSEWHERE_XPATH.removesuffix(metadata._HOLDS_NO_HEADLINE),
     ),
+    "fuller-shown-bylines": Rule(
+        "a byline shown on the page naming everyone a meta tag names and more is taken over the meta tag",
+        "byline_fuller_than_meta", "scraper.extract.authors", "_fuller_byline", lambda *arguments: None,
+    ),
     "time-elements": Rule(
         "<time datetime> elements nearest the headline are date candidates",
         "date_nearest_headline", "scraper.extract.metadata", "_time_dates", lambda tree: [],

@@ -5,7 +5,8 @@ prefixes ("By"), dates, job titles, credentials ("PhD"), location phrases ("base
 Hong Kong") and month, weekday, section or site words glued to its ends; what is left is
 a name when it has the shape of one (1-5 tokens, each capitalised, an initial, a
 particle such as de/van/bin/al, or in a script without case, as CJK names are).
-Organisations are named only when no source names a person.
+Organisations are named only when no source names a person. A ``<meta>`` tag often names
+only the first of several authors; a byline shown on the page that names them all is taken instead.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ class AuthorSource(NamedTuple):
     names: list[str]  # bylines as stated, each possibly several names
     organisations: bool = False  # stated as organisations (JSON-LD Organization)
     shown: bool = False  # read from the page's text, not its metadata: one capitalised word there is a label, not a name
+    tagged: bool = False  # a <meta> tag's: analytics and SEO tags often name only the first of several authors
 
 # Labels naming a byline's author ("Autor: ...", "Text: ...", "Автор: ..."), in any case.
 BYLINE_LABELS = r"autor(?:in|a|ka|e)?|author|auteur|text|texto|testo|tekst|автор|текст|yazar|szerző"
@@ -234,16 +236,31 @@ def choose_authors(candidates: list[AuthorSource], site_names: list[str], sectio
     """
     fallback: list[str] = []
     affixes = [*site_names, *sections]
-    for bylines, organisations, shown in candidates:
+    for position, (bylines, organisations, shown, tagged) in enumerate(candidates):
         names = _unique(name for byline in bylines for name in split_byline(byline, affixes, shown))
         if not names:
             continue
         people = [] if organisations else [name for name in names if not is_organisation(name, site_names)]
         if people:
+            if tagged and (fuller := _fuller_byline(people, candidates[position + 1 :], affixes, site_names)):
+                return fuller
             # Keep an agency credited beside the people ("…, dpa") but not the site's own name.
             return [name for name in names if name in people or not _is_site(name, site_names)]
         fallback = fallback or names
     return fallback
+
+
+def _fuller_byline(people: list[str], later: list[AuthorSource], affixes: list[str], site_names: list[str]) -> list[str] | None:
+    """The people of a byline shown on the page that names everyone a meta tag names and more, if there is one."""
+    tagged = {fold(name) for name in people}
+    for bylines, organisations, shown, _ in later:
+        if not shown or organisations:
+            continue
+        names = _unique(name for byline in bylines for name in split_byline(byline, affixes, shown))
+        shown_people = [name for name in names if not is_organisation(name, site_names)]
+        if tagged < {fold(name) for name in shown_people}:
+            return shown_people
+    return None
 
 
 def _is_site(name: str, site_names: list[str]) -> bool:

@@ -139,7 +139,7 @@ def gather(tree: lxml.html.HtmlElement) -> Evidence:
     for key in AUTHOR_KEYS:
         values = [value for value in evidence.metas.get(key, []) if not value.startswith(("http://", "https://"))]
         if values:
-            evidence.authors.append(AuthorSource(values))
+            evidence.authors.append(AuthorSource(values, tagged=True))
     if bylines := _byline_names(tree):
         evidence.authors.append(AuthorSource(bylines, shown=True))
     modified_metas = (value for key in MODIFIED_KEYS for value in evidence.metas.get(key, []))
