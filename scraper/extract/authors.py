@@ -236,13 +236,10 @@ def choose_authors(candidates: list[AuthorSource], site_names: list[str], sectio
     """
     fallback: list[str] = []
     affixes = [*site_names, *sections]
-    for position, (bylines, organisations, shown, tagged) in enumerate(candidates):
-        names = _unique(name for byline in bylines for name in split_byline(byline, affixes, shown))
-        if not names:
-            continue
-        people = [] if organisations else [name for name in names if not is_organisation(name, site_names)]
+    for position, source in enumerate(candidates):
+        names, people = _names_and_people(source, affixes, site_names)
         if people:
-            if tagged and (fuller := _fuller_byline(people, candidates[position + 1 :], affixes, site_names)):
+            if source.tagged and (fuller := _fuller_byline(people, candidates[position + 1 :], affixes, site_names)):
                 return fuller
             # Keep an agency credited beside the people ("…, dpa") but not the site's own name.
             return [name for name in names if name in people or not _is_site(name, site_names)]
@@ -250,14 +247,17 @@ def choose_authors(candidates: list[AuthorSource], site_names: list[str], sectio
     return fallback
 
 
+def _names_and_people(source: AuthorSource, affixes: list[str], site_names: list[str]) -> tuple[list[str], list[str]]:
+    """The names a source gives, and those of them that are people's."""
+    names = _unique(name for byline in source.names for name in split_byline(byline, affixes, source.shown))
+    return names, [] if source.organisations else [name for name in names if not is_organisation(name, site_names)]
+
+
 def _fuller_byline(people: list[str], later: list[AuthorSource], affixes: list[str], site_names: list[str]) -> list[str] | None:
     """The people of a byline shown on the page that names everyone a meta tag names and more, if there is one."""
     tagged = {fold(name) for name in people}
-    for bylines, organisations, shown, _ in later:
-        if not shown or organisations:
-            continue
-        names = _unique(name for byline in bylines for name in split_byline(byline, affixes, shown))
-        shown_people = [name for name in names if not is_organisation(name, site_names)]
+    for source in later:
+        shown_people = _names_and_people(source, affixes, site_names)[1] if source.shown else []
         if tagged < {fold(name) for name in shown_people}:
             return shown_people
     return None
