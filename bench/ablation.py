@@ -32,7 +32,6 @@ from typing import Any
 
 from bench.corpus import COLLECTIONS, DEFAULT_ROOT, Page, load_corpus
 from bench.quality import ROWS, Fields, check_corpus, extract_all, score, split_indices
-from scraper.extract import metadata
 
 _NEVER = re.compile(r"(?!)")  # a pattern that matches nothing
 
@@ -155,8 +154,7 @@ RULES: dict[str, Rule] = {
     ),
     "headline-containers": Rule(
         "a container holding the headline is never one of other stories, whatever its class ('site-main has-sidebar')",
-        "byline_in_main_with_sidebar", "scraper.extract.metadata", "_ELSEWHERE_XPATH",
-        metadata._ELSEWHERE_XPATH.removesuffix(metadata._HOLDS_NO_HEADLINE),
+        "byline_in_main_with_sidebar", "scraper.extract.metadata", "_holds_headline", lambda element: False,
     ),
     "fuller-shown-bylines": Rule(
         "a byline shown on the page naming everyone a meta tag names and more is taken over the meta tag",

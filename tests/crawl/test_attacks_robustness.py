@@ -353,3 +353,11 @@ def test_export_never_writes_through_a_planted_part_file(marked_up_archive: Path
     assert victim.read_text() == "keep me"
     assert len(target.read_text().splitlines()) == 3 and not target.is_symlink()
     assert [path.name for path in tmp_path.glob("out.jsonl.*")] == ["out.jsonl.part"]  # the plant, untouched
+
+
+def test_tens_of_thousands_of_author_links_nested_deep_in_a_rail_cost_no_stall():
+    # Each author link once had its 200 ancestors tested for a rail of other stories, one XPath each.
+    rail = "<aside>" + ("<div class='byline'>" * 200 + "<a href='/author/ann-lee'>Ann Lee</a>" * 2000 + "</div>" * 200) * 20 + "</aside>"
+    page = f"<html><head><title>Rail</title></head><body>{rail}<article><h1>Rail</h1><p>By Jane Doe</p>{PARAGRAPHS}</article></body></html>"
+    article = extract(page.encode(), "http://127.0.0.1/rail.html", level="fast")
+    assert article.is_article and article.authors == ["Jane Doe"] and "Paragraph 9" in article.text
