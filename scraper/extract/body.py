@@ -104,17 +104,19 @@ def looks_padded(text: str) -> bool:
     return junk > PADDED_SHARE * len(lines)
 
 
-# Dialogs (a newsletter's or a cookie note's popup, a lightbox, another story opened over the page) are not
-# the article; one holding the headline is the article opened as a dialog.
-_DIALOGS_XPATH = "//*[@role='dialog' or @role='alertdialog' or @aria-modal='true'][not(.//h1)]"
+# Dialogs in the page's body (a newsletter's or a cookie note's popup, a lightbox, another story opened over
+# the page) are not the article; one holding the headline is the article opened as a dialog, and a <body>
+# marked as one is still the page.
+_DIALOGS_XPATH = "//body//*[@role='dialog' or @role='alertdialog' or @aria-modal='true'][not(.//h1)]"
 
 
 def without_dialogs(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
-    """A copy of the page without its dialogs; the metadata still reads the page as it is."""
+    """The page without its dialogs: a copy where it has any (the metadata still reads the page as it is), else the page."""
+    if not tree.xpath(_DIALOGS_XPATH):
+        return tree
     tree = copy.deepcopy(tree)
     for dialog in tree.xpath(_DIALOGS_XPATH):
-        if dialog.getparent() is not None:  # not already gone with a dialog around it
-            dialog.drop_tree()
+        dialog.drop_tree()  # a dialog inside another one goes from a subtree already out of the page: harmless
     return tree
 
 
@@ -137,9 +139,8 @@ def extract_body(
     read ``html``, the page as text) and of the ``declared_body`` (JSON-LD ``articleBody``),
     and the text's closing pitch by the site (named by ``publishers``) to its reader goes.
     """
-    if level != "fast" and tree.xpath(_DIALOGS_XPATH):
-        tree = without_dialogs(tree)
-        html = None if html is None else lxml.html.tostring(tree, encoding="unicode")
+    if level != "fast" and (readable := without_dialogs(tree)) is not tree:
+        tree, html = readable, None if html is None else lxml.html.tostring(readable, encoding="unicode")
     balanced, comments = _run(tree, url, fast=True)
     text, extractor, options = balanced, f"{TRAFILATURA} (fast)", {"fast": True}
     if level != "fast":

@@ -361,3 +361,11 @@ def test_tens_of_thousands_of_author_links_nested_deep_in_a_rail_cost_no_stall()
     page = f"<html><head><title>Rail</title></head><body>{rail}<article><h1>Rail</h1><p>By Jane Doe</p>{PARAGRAPHS}</article></body></html>"
     article = extract(page.encode(), "http://127.0.0.1/rail.html", level="fast")
     assert article.is_article and article.authors == ["Jane Doe"] and "Paragraph 9" in article.text
+
+
+@pytest.mark.parametrize("opening", ['<html><body aria-modal="true">', '<html role="dialog"><body role="dialog">'])
+def test_a_page_marked_as_a_dialog_as_a_whole_keeps_its_article(opening: str):
+    # Dialogs inside a page are not read for the body; the page's own <html> or <body> marked as one once lost all text.
+    page = f"{opening}<article><h2>No headline element</h2>{PARAGRAPHS}</article></body></html>"
+    article = extract(page.encode(), "http://127.0.0.1/modal.html")
+    assert article.is_article and "Paragraph 9" in article.text
