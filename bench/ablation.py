@@ -148,6 +148,10 @@ RULES: dict[str, Rule] = {
         "of byline elements nested in one another only the innermost is read, not the bar around it ('AA + Small Large')",
         "byline_in_toolbar", "scraper.extract.metadata", "_innermost", lambda elements: elements,
     ),
+    "listed-bylines": Rule(
+        "a byline holder whose own text only lists names is read whole, not just its links ('By A, <a>B</a> and C')",
+        "byline_listing_links", "scraper.extract.metadata", "_lists_names", lambda element: False,
+    ),
     "genre-labels": Rule(
         "a piece's genre before the byline word is no part of the name ('Ein Kommentar von Jana Berger')",
         "byline_genre_label", "scraper.extract.authors", "_GENRE_LABEL", _NEVER,

@@ -48,11 +48,11 @@ _GENRE_LABEL = re.compile(
 # The same words inside a byline, capitalised as only a byline word is ("Von", not "von der").
 _INNER_PREFIX = re.compile(r"\s(?:By|Von|Par|Por|Door|Av|Af)\s+")
 # Lists of names: semicolons, bars, slashes, commas, ampersands and the word "and" in many languages.
-_AND_WORDS = r"(?:and|und|et|y|e|og|och|en|i|és|ve|и|with|mit|avec|con)"
-_SEPARATORS = re.compile(rf"\s*(?:[;|/,&·•\n]|\s{_AND_WORDS}\s)\s*", re.IGNORECASE)
+AND_WORDS = r"(?:and|und|et|y|e|og|och|en|i|és|ve|и|with|mit|avec|con)"
+_SEPARATORS = re.compile(rf"\s*(?:[;|/,&·•\n]|\s{AND_WORDS}\s)\s*", re.IGNORECASE)
 # An "and" left at the start of a part by a comma before it ("A, B, and C").
-_LEADING_AND = re.compile(rf"^{_AND_WORDS}\s+")  # lower case: "E Jean Carroll" is a name
-_AND_WORD = re.compile(_AND_WORDS, re.IGNORECASE)
+_LEADING_AND = re.compile(rf"^{AND_WORDS}\s+")  # lower case: "E Jean Carroll" is a name
+_AND_WORD = re.compile(AND_WORDS, re.IGNORECASE)
 _EMAIL = re.compile(r"\S+@\S+\.\w+")
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _BRACKETS = re.compile(r"\s*[(\[{][^)\]}]*[)\]}]")
