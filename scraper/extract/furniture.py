@@ -31,7 +31,7 @@ MAX_LEAD_CHARS = 250
 # Under a related-content heading, teaser lines are at most this many words.
 MAX_TEASER_WORDS = 16
 # A comment heading after this many characters of text opens the comment section (nearer the top,
-# "Comments (3)" is a link in the article's header).
+# "Comments (3)" is a link in the article's header). A menu an extractor kept is no such text.
 MIN_CHARS_BEFORE_COMMENTS = 1000
 
 # Related-content headings, in many languages; also used as "Label: headline" leads.
@@ -238,7 +238,8 @@ def without_comment_section(lines: list[str]) -> list[str]:
     for position, line in enumerate(lines):
         if before >= MIN_CHARS_BEFORE_COMMENTS and _COMMENTS_HEADING.match(line.strip()):
             return lines[:position]
-        before += len(line)
+        if not is_teaser(line):  # a menu's words are no article text before the comments
+            before += len(line)
     return lines
 
 

@@ -1,0 +1,32 @@
+"""The furniture net's comment-section cut: after the article's text a comment heading ends it, never after a menu."""
+
+from __future__ import annotations
+
+from scraper.extract.furniture import MIN_CHARS_BEFORE_COMMENTS, strip_furniture
+
+ARTICLE = [
+    "The river ferry between the two banks will run again from the first week of October, the district said on Monday.",
+    "Officials said the landing stages on both banks had been rebuilt with steel pontoons that rise with the water.",
+    "About six thousand people crossed the river every day before the floods, most of them traders and students.",
+    "Fares will stay at ten rupees for a single crossing, and students with an identity card will travel free.",
+]
+# The cities of a site's menu, one link a line, as an extractor that kept the menu writes them.
+MENU = (
+    "agra ajmer amritsar bareilly bhopal chandigarh coimbatore cuttack dehradun erode faridabad ghaziabad goa gurgaon "
+    "guwahati imphal indore jaipur jammu kanpur kochi kolhapur lucknow madurai meerut mysuru nagpur nashik noida patna "
+    "puducherry pune raipur rajkot ranchi salem shimla surat thane trichy udaipur vadodara varanasi vijayawada"
+).split() * 4
+
+
+def test_a_comment_heading_after_the_article_text_ends_it() -> None:
+    article = ARTICLE * 4
+    assert sum(map(len, article)) >= MIN_CHARS_BEFORE_COMMENTS
+    comments = ["Comments", "What a relief for everyone on the northern bank, we waited all summer for this."]
+    assert strip_furniture([*article, *comments]) == article
+
+
+def test_a_menu_before_a_comments_link_is_no_article_text_and_the_article_after_it_stays() -> None:
+    # The menu alone is longer than the text that must come before a comment section.
+    assert sum(map(len, MENU)) >= MIN_CHARS_BEFORE_COMMENTS
+    kept = strip_furniture([*MENU, "Comments", *ARTICLE])
+    assert kept[-len(ARTICLE) :] == ARTICLE
