@@ -7,7 +7,8 @@ stop words), Resiliparse (a DOM main-content heuristic in C++; boilerpy3 voted a
 well on the dev pages at six times its CPU), and the ``articleBody`` the page declares in
 JSON-LD where it declares one. Each is one vote. A voter that misses most of trafilatura's text found a
 different part of the page (or nothing) and abstains. The paragraphs that a majority of
-trafilatura and the remaining voters contain mark the article; in trafilatura's order,
+trafilatura and the remaining voters contain mark the article (a one-word line only next
+to a longer one: voters hold a menu's words wherever the article uses them); in trafilatura's order,
 what lies before the first of them and after the last goes (furniture extractors
 disagree on: a byline box, a newsletter note, a teaser), what lies between them stays.
 Between them, a sentence that trafilatura dropped and every competent voter holds goes
@@ -312,12 +313,19 @@ def agreed_lines(lines: Sequence[str], voters: Sequence[str], wider: Sequence[st
         return list(lines)
     electorate = len(competent) + 1
     agreed = [1 + sum(votes.contains(line) for _, votes in competent) > electorate / 2 for line in lines]
-    if not any(agreed):
+    # A line of one word is in a voter's text wherever the voter uses the word (a menu's city
+    # names): it marks where the article begins or ends only next to an agreed line of several.
+    marks_edge = [held and len(_words(line)) > 1 for held, line in zip(agreed, lines)]
+    if not any(marks_edge):
         return list(lines)
     # Only the runs at the text's edges go: furniture leaks in before and after the article
     # (bylines, boxes, related links), while a paragraph between agreed ones is the article's
     # own even where the voters split it off (a box, a list, a quote).
-    first, last = agreed.index(True), len(agreed) - 1 - agreed[::-1].index(True)
+    first, last = marks_edge.index(True), len(marks_edge) - 1 - marks_edge[::-1].index(True)
+    while first and agreed[first - 1]:
+        first -= 1
+    while last < len(lines) - 1 and agreed[last + 1]:
+        last += 1
     kept = with_dropped_paragraphs(list(lines[first : last + 1]), competent)
     return with_wider_lines(kept, wider, competent) if wider else kept
 

@@ -50,6 +50,17 @@ def test_a_sentence_every_voter_holds_goes_back_between_its_neighbours() -> None
     assert agreed_lines(ARTICLE, ["\n".join([*ARTICLE, dropped])] * 3) == ARTICLE
 
 
+def test_a_menu_of_single_words_the_article_uses_marks_no_edge() -> None:
+    """Voters hold a menu's one-word lines wherever the article uses the words ("harbour"); an agreed line of
+    several words next to them marks where the article begins or ends, and a run of agreed words beside it stays."""
+    menu = ["Harbour", "Weather", "Council", "Islands", "Sport"]
+    article = "\n".join(ARTICLE)
+    voters = [f"{article}\nCouncil"] * 3
+    assert agreed_lines([*menu, *ARTICLE], voters) == ARTICLE
+    # "Council" right after the last agreed paragraph is held by every voter at that edge: it stays.
+    assert agreed_lines([*menu, *ARTICLE, "Council"], voters) == [*ARTICLE, "Council"]
+
+
 def test_scripts_without_spaces_are_voted_on_by_their_characters() -> None:
     """Japanese has no spaces between words: a voter setting spaces around a link's words still holds the same text."""
     article = [
