@@ -92,6 +92,10 @@ RULES: dict[str, Rule] = {
         "the page's dialogs (cookie notes, newsletter popups, lightboxes) are not read for the body",
         "dialogs", "scraper.extract.body", "without_dialogs", lambda tree: tree,
     ),
+    "headline-not-comments": Rule(
+        "a class naming comments on the headline's containers ('commentary', an opinion piece) is no comment section",
+        "opinion_marked_comment", "scraper.extract.body", "headline_not_comments", lambda tree: tree,
+    ),
     "standfirst": Rule(
         "the page's description opens the text where the page shows it as a paragraph",
         "standfirst", "scraper.extract.body", "shown_lead", lambda tree, description: None,

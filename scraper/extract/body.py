@@ -120,6 +120,28 @@ def without_dialogs(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
     return tree
 
 
+# Class words naming comments ("commentary", "comment-piece"), which trafilatura's comment search takes for a
+# comment section wherever they stand.
+_COMMENT_CLASS = re.compile(r"comment", re.IGNORECASE)
+
+
+def headline_not_comments(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    """The page with no class naming comments on the containers of its headline: a copy where it has any, else the page.
+
+    News sites mark an opinion piece's container "commentary" or "comment"; asked for the
+    comments apart, trafilatura then takes the article for them and the readers' comments
+    for the text. A container holding the headline is the article's, whatever its class says.
+    """
+    headline = tree.find(".//h1")
+    if headline is None or not any(_COMMENT_CLASS.search(element.get("class") or "") for element in headline.iterancestors()):
+        return tree
+    copied = copy.deepcopy(tree)
+    for element in copied.find(".//h1").iterancestors():
+        if _COMMENT_CLASS.search(classes := element.get("class") or ""):
+            element.set("class", " ".join(word for word in classes.split() if not _COMMENT_CLASS.search(word)))
+    return copied
+
+
 def extract_body(
     tree: lxml.html.HtmlElement,
     url: str,
@@ -139,7 +161,7 @@ def extract_body(
     read ``html``, the page as text) and of the ``declared_body`` (JSON-LD ``articleBody``),
     and the text's closing pitch by the site (named by ``publishers``) to its reader goes.
     """
-    if level != "fast" and (readable := without_dialogs(tree)) is not tree:
+    if level != "fast" and (readable := headline_not_comments(without_dialogs(tree))) is not tree:
         tree, html = readable, None if html is None else lxml.html.tostring(readable, encoding="unicode")
     balanced, comments = _run(tree, url, fast=True)
     text, extractor, options = balanced, f"{TRAFILATURA} (fast)", {"fast": True}
