@@ -90,11 +90,11 @@ RULES: dict[str, Rule] = {
     ),
     "dialogs": Rule(
         "the page's dialogs (cookie notes, newsletter popups, lightboxes) are not read for the body",
-        "dialogs", "scraper.extract.body", "without_dialogs", lambda tree: tree,
+        "dialogs", "scraper.extract.body", "_dialogs", lambda tree: [],
     ),
     "headline-not-comments": Rule(
         "a class naming comments on the headline's containers ('commentary', an opinion piece) is no comment section",
-        "opinion_marked_comment", "scraper.extract.body", "headline_not_comments", lambda tree: tree,
+        "opinion_marked_comment", "scraper.extract.body", "_marked_as_comments", lambda tree: [],
     ),
     "standfirst": Rule(
         "the page's description opens the text where the page shows it as a paragraph",

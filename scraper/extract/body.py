@@ -108,38 +108,39 @@ def looks_padded(text: str) -> bool:
 # the page) are not the article; one holding the headline is the article opened as a dialog, and a <body>
 # marked as one is still the page.
 _DIALOGS_XPATH = "//body//*[@role='dialog' or @role='alertdialog' or @aria-modal='true'][not(.//h1)]"
-
-
-def without_dialogs(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
-    """The page without its dialogs: a copy where it has any (the metadata still reads the page as it is), else the page."""
-    if not tree.xpath(_DIALOGS_XPATH):
-        return tree
-    tree = copy.deepcopy(tree)
-    for dialog in tree.xpath(_DIALOGS_XPATH):
-        dialog.drop_tree()  # a dialog inside another one goes from a subtree already out of the page: harmless
-    return tree
-
-
 # Class words naming comments ("commentary", "comment-piece"), which trafilatura's comment search takes for a
 # comment section wherever they stand.
 _COMMENT_CLASS = re.compile(r"comment", re.IGNORECASE)
 
 
-def headline_not_comments(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
-    """The page with no class naming comments on the containers of its headline: a copy where it has any, else the page.
+def readable_page(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    """The page as its body is read: without its dialogs, and without class words naming comments on its
+    headline's containers. A copy where it has either (the metadata still reads the page as it is), else the page.
 
-    News sites mark an opinion piece's container "commentary" or "comment"; asked for the
-    comments apart, trafilatura then takes the article for them and the readers' comments
-    for the text. A container holding the headline is the article's, whatever its class says.
+    News sites mark an opinion piece's container "commentary"; asked for the comments apart,
+    trafilatura then takes the article for them and the readers' comments for the text. A
+    container holding the headline is the article's, whatever its class says.
     """
-    headline = tree.find(".//h1")
-    if headline is None or not any(_COMMENT_CLASS.search(element.get("class") or "") for element in headline.iterancestors()):
+    if not _dialogs(tree) and not _marked_as_comments(tree):
         return tree
-    copied = copy.deepcopy(tree)
-    for element in copied.find(".//h1").iterancestors():
-        if _COMMENT_CLASS.search(classes := element.get("class") or ""):
-            element.set("class", " ".join(word for word in classes.split() if not _COMMENT_CLASS.search(word)))
-    return copied
+    tree = copy.deepcopy(tree)
+    for dialog in _dialogs(tree):
+        dialog.drop_tree()  # a dialog inside another one goes from a subtree already out of the page: harmless
+    for container in _marked_as_comments(tree):  # the dialogs gone held no headline: it is the same one
+        container.set("class", " ".join(word for word in container.get("class", "").split() if not _COMMENT_CLASS.search(word)))
+    return tree
+
+
+def _dialogs(tree: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    return tree.xpath(_DIALOGS_XPATH)
+
+
+def _marked_as_comments(tree: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """The headline's containers whose class names comments."""
+    headline = tree.find(".//h1")
+    if headline is None:
+        return []
+    return [element for element in headline.iterancestors() if _COMMENT_CLASS.search(element.get("class") or "")]
 
 
 def extract_body(
@@ -161,7 +162,7 @@ def extract_body(
     read ``html``, the page as text) and of the ``declared_body`` (JSON-LD ``articleBody``),
     and the text's closing pitch by the site (named by ``publishers``) to its reader goes.
     """
-    if level != "fast" and (readable := headline_not_comments(without_dialogs(tree))) is not tree:
+    if level != "fast" and (readable := readable_page(tree)) is not tree:
         tree, html = readable, None if html is None else lxml.html.tostring(readable, encoding="unicode")
     balanced, comments = _run(tree, url, fast=True)
     text, extractor, options = balanced, f"{TRAFILATURA} (fast)", {"fast": True}
