@@ -48,11 +48,14 @@ _GENRE_LABEL = re.compile(
 # The same words inside a byline, capitalised as only a byline word is ("Von", not "von der").
 _INNER_PREFIX = re.compile(r"\s(?:By|Von|Par|Por|Door|Av|Af)\s+")
 # Lists of names: semicolons, bars, slashes, commas, ampersands and the word "and" in many languages.
-AND_WORDS = r"(?:and|und|et|y|e|og|och|en|i|és|ve|и|with|mit|avec|con)"
-_SEPARATORS = re.compile(rf"\s*(?:[;|/,&·•\n]|\s{AND_WORDS}\s)\s*", re.IGNORECASE)
+_AND_WORDS = r"(?:and|und|et|y|e|og|och|en|i|és|ve|и|with|mit|avec|con)"
+_SEPARATORS = re.compile(rf"\s*(?:[;|/,&·•\n]|\s{_AND_WORDS}\s)\s*", re.IGNORECASE)
 # An "and" left at the start of a part by a comma before it ("A, B, and C").
-_LEADING_AND = re.compile(rf"^{AND_WORDS}\s+")  # lower case: "E Jean Carroll" is a name
-_AND_WORD = re.compile(AND_WORDS, re.IGNORECASE)
+_LEADING_AND = re.compile(rf"^{_AND_WORDS}\s+")  # lower case: "E Jean Carroll" is a name
+_AND_WORD = re.compile(_AND_WORDS, re.IGNORECASE)
+# What joins the names of one list: commas, semicolons, "&" and "and" (not the bars and slashes that set a name apart
+# from a desk or a date).
+_NAME_JOINER = re.compile(rf"\s*(?:[,;&]|\s{_AND_WORDS}\s)\s*", re.IGNORECASE)
 _EMAIL = re.compile(r"\S+@\S+\.\w+")
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _BRACKETS = re.compile(r"\s*[(\[{][^)\]}]*[)\]}]")
@@ -201,6 +204,15 @@ def has_name_shape(words: list[str]) -> bool:
             continue
         return False
     return not (len(words) == 1 and (fold(words[0]) in _CALENDAR_WORDS or _CREDENTIAL.match(words[0])))
+
+
+def lists_only_names(pieces: Iterable[str]) -> bool:
+    """Whether texts hold nothing but names and what joins them, and join some ("", ", ", " and Ruth Adeyemi")."""
+    padded = [f" {piece} " for piece in pieces]  # a joining word needs a space on either side
+    if not any(_NAME_JOINER.search(piece) for piece in padded):
+        return False
+    fragments = (fragment.split() for piece in padded for fragment in _NAME_JOINER.split(piece))
+    return all(not words or (has_name_shape(words) and not any(char.isdigit() for word in words for char in word)) for words in fragments)
 
 
 def _is_short_credit(text: str) -> bool:

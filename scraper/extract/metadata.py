@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import lxml.html
 from courlan import extract_domain
 
-from scraper.extract.authors import AND_WORDS, BYLINE_LABELS, AuthorSource, has_name_shape
+from scraper.extract.authors import BYLINE_LABELS, AuthorSource, lists_only_names
 from scraper.extract.dates import moment
 from scraper.extract.furniture import is_furniture
 
@@ -499,22 +499,9 @@ def _innermost(elements: list[lxml.html.HtmlElement]) -> list[lxml.html.HtmlElem
     ]
 
 
-# What joins names in a byline: commas, semicolons, "&" and the word "and" in many languages.
-_NAME_JOINER = re.compile(rf"\s*(?:[,;&]|\s{AND_WORDS}\s)\s*", re.IGNORECASE)
-
-
 def _lists_names(element: lxml.html.HtmlElement) -> bool:
-    """Whether an element's own text, outside the elements it holds, is only names and what joins them."""
-    pieces = [piece for piece in (element.text, *(child.tail for child in element)) if piece and piece.strip()]
-    if not any(_NAME_JOINER.search(f" {piece} ") for piece in pieces):
-        return False
-    pieces[0] = _BYLINE_WORD.sub("", pieces[0]) if element.text and element.text.strip() else pieces[0]
-    for piece in pieces:
-        for fragment in _NAME_JOINER.split(f" {piece} "):
-            words = fragment.split()
-            if words and (any(char.isdigit() for char in fragment) or not has_name_shape(words)):
-                return False
-    return True
+    """Whether an element's own text, outside the elements it holds and after a byline word, only lists names."""
+    return lists_only_names([_BYLINE_WORD.sub("", element.text or ""), *(child.tail or "" for child in element)])
 
 
 def _byline_lines(tree: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
