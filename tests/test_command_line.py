@@ -12,6 +12,7 @@ import os
 import pty
 import re
 import signal
+import sqlite3
 import struct
 import subprocess
 import sys
@@ -311,6 +312,30 @@ def test_a_signal_to_the_process_group_stops_the_crawl_cleanly(slow_crawl, tmp_p
     assert row["status"] == "interrupted" and row["finished"]
     assert 2 <= row["new"] < 60 and row["new"] == rows(tmp_path / "archive.db", "SELECT count(*) AS n FROM articles")[0]["n"]
     wait_for(lambda: not session_processes(slow_crawl.pid), timeout=10, what="the extraction processes to exit")
+
+
+def test_pages_written_after_a_second_signal_are_counted(slow_crawl, tmp_path):
+    # Another writer holds the archive while the two signals arrive: pages wait in the writer's
+    # queue when the event loop stops, and are committed only once the crawl closes its writer.
+    archive = tmp_path / "archive.db"
+    blocker = sqlite3.connect(archive, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    held = rows(archive, "SELECT count(*) AS n FROM articles")[0]["n"]
+    try:
+        time.sleep(1.5)  # the crawl goes on fetching and extracting; its writes queue up
+        for _ in range(2):
+            os.killpg(slow_crawl.pid, signal.SIGINT)
+            time.sleep(0.3)
+        time.sleep(1)
+    finally:
+        blocker.rollback()
+        blocker.close()
+    stdout, stderr = slow_crawl.communicate(timeout=60)
+    assert slow_crawl.returncode == 1 and "Traceback" not in stderr, stderr
+    [row] = rows(archive, "SELECT * FROM crawls")
+    stored = rows(archive, "SELECT count(*) AS n FROM articles")[0]["n"]
+    assert stored > held  # pages were waiting for the archive when the loop stopped
+    assert row["status"] == "interrupted" and row["new"] == stored
 
 
 def test_extraction_processes_exit_when_the_crawl_is_killed(slow_crawl):

@@ -11,6 +11,7 @@ import asyncio
 import logging
 import sqlite3
 from collections.abc import Callable
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from scrapy.exceptions import NotConfigured
 
 from archive.batch import acquire_writer, release_writer
 from archive.store import CRAWL_COUNTS, Archive, acquire_shared, fatal_write_error, release_shared
-from scraper.crawl.counts import counter, source_prefix
+from scraper.crawl.counts import Count, counter, source_prefix
 from scraper.crawl.faults import count_fault
 from scraper.crawl.items import PageItem
 from scraper.crawl.middlewares import ROBOTS_BLOCKED_URLS
@@ -76,6 +77,7 @@ class ArchivePipeline:
         self.writer = acquire_writer(path)
         self.own_crawl_ids: dict[str, int] = {}
         self.closing: asyncio.Future | None = None  # the engine closing the spider after a fatal write error
+        self.unsettled: dict[Future, Count] = {}  # pages handed to the writer whose outcome is not counted yet
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
@@ -106,12 +108,31 @@ class ArchivePipeline:
     async def process_item(self, item: PageItem) -> PageItem:
         count = counter(self.crawler.stats, item.source)
         outcome = count_outcome(item, count)
+        write = self.writer.submit(page_record(item, outcome))
+        self.unsettled[write] = count
+        # Counted and forgotten in the same step; never in a `finally`, which a coroutine closed
+        # unfinished would run, losing the count of a page the writer still commits.
         try:
-            count_stored(await asyncio.wrap_future(self.writer.submit(page_record(item, outcome))), count)
+            stored = await asyncio.wrap_future(write)
         except Exception as exc:  # logged here by URL: Scrapy's own log line would hold the whole page
+            del self.unsettled[write]
             self.write_failed(item, exc, count)
+        else:
+            del self.unsettled[write]
+            count_stored(stored, count)
         item.body = None
         return item
+
+    def count_unsettled(self) -> None:
+        """Count the writes the crawl never saw finish: a second signal stops the event loop with
+        pages still queued, which :func:`~archive.batch.close_writers` then commits. Call it once
+        the writers are closed, so that the counts say what the archive holds."""
+        for write, count in self.unsettled.items():
+            if write.done() and write.exception() is None:
+                count_stored(write.result(), count)
+            elif write.done():
+                count_fault(count, fatal_write_error(write.exception()) or "write_failed")
+        self.unsettled.clear()
 
     def write_failed(self, item: PageItem, exc: Exception, count: Callable[[str], Any]) -> None:
         """Count a page the archive did not take; after a fatal error (disk full), stop the crawl."""
@@ -128,6 +149,17 @@ class ArchivePipeline:
             self.closing = asyncio.ensure_future(self.crawler.engine.close_spider_async(reason=ARCHIVE_FAILED))
         else:
             logger.info("%s: %s not recorded: %s", item.source, item.url, kind)
+
+
+def count_unsettled_writes(crawler: Crawler) -> None:
+    """After the writers are closed, count the pages the crawler's archive pipeline handed them
+    and never saw written (see :meth:`ArchivePipeline.count_unsettled`)."""
+    try:
+        pipeline = crawler.get_item_pipeline(ArchivePipeline)
+    except RuntimeError:  # stopped before its engine was built: it handed over nothing
+        return
+    if pipeline is not None:
+        pipeline.count_unsettled()
 
 
 # The finish reason of a crawl stopped by a fatal archive write error, and the stats key of that error.

@@ -30,7 +30,7 @@ from archive.store import DiskReserve, acquire_shared, release_shared
 from scraper.config import Config, Source
 from scraper.crawl.configure import crawl_settings, page_budget
 from scraper.crawl.logs import quiet_expected_faults
-from scraper.crawl.pipelines import FATAL_WRITE_ERROR, crawl_counts
+from scraper.crawl.pipelines import FATAL_WRITE_ERROR, count_unsettled_writes, crawl_counts
 from scraper.crawl.pool import release_freed_memory, shutdown_pools, start_pool
 from scraper.crawl.progress import CrawlProgress
 from spiders import SPIDERS
@@ -169,6 +169,10 @@ def _crawl_locked(
             for crawl_id in crawl_ids.values():
                 archive.finish_crawl(crawl_id, {}, interrupted=True)
             return CrawlReport(run, [SourceReport(name, "interrupted") for name in crawl_ids])
+        # A second signal stops the event loop with pages still queued: write them, then count them.
+        close_writers()
+        for crawler, _ in crawlers:
+            count_unsettled_writes(crawler)
         reports = []
         for source in sources:
             serving = [crawler for crawler, names in crawlers if source.name in names]

@@ -51,9 +51,24 @@ def feed_site(site: Site, articles: list[Article], slow: Article | None = None, 
     return f"{site.base}/feed.xml"
 
 
+def command_line(process: psutil.Process) -> str:
+    """A process's command line; empty for one that ended while we looked (short-lived helpers come and go)."""
+    try:
+        return " ".join(process.cmdline())
+    except psutil.NoSuchProcess:
+        return ""
+
+
 def extraction_workers(crawl: psutil.Process) -> list[psutil.Process]:
     """The crawl's extraction workers: the forkserver's children."""
-    return [process for child in crawl.children() if "forkserver" in " ".join(child.cmdline()) for process in child.children()]
+    workers = []
+    for child in crawl.children():
+        if "forkserver" in command_line(child):
+            try:
+                workers += child.children()
+            except psutil.NoSuchProcess:
+                pass
+    return workers
 
 
 def wait_for(condition, timeout: float, what: str) -> None:
@@ -133,7 +148,7 @@ def test_a_sigkilled_crawl_leaves_no_worker_forkserver_or_resource_tracker(make_
         wait_for(lambda: len(extraction_workers(process)) == 2 and site.hits(articles[0].path), 60, "busy workers")
         time.sleep(1)
         descendants = process.children(recursive=True)
-        names = " ".join(" ".join(child.cmdline()) for child in descendants)
+        names = " ".join(command_line(child) for child in descendants)
         assert "forkserver" in names and "resource_tracker" in names
         crawl.send_signal(signal.SIGKILL)
         crawl.wait(10)
@@ -146,7 +161,7 @@ def test_a_sigkilled_crawl_leaves_no_worker_forkserver_or_resource_tracker(make_
     _, alive = psutil.wait_procs(descendants, timeout=10)
     for survivor in alive:
         survivor.kill()  # do not leave them to the next test
-    assert not alive, [" ".join(p.cmdline()) for p in alive]
+    assert not alive, [command_line(p) for p in alive]
 
 
 # -- listings once per run ---------------------------------------------------------------
