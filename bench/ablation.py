@@ -100,6 +100,10 @@ RULES: dict[str, Rule] = {
         "the page's description opens the text where the page shows it as a paragraph",
         "standfirst", "scraper.extract.body", "shown_lead", lambda tree, description: None,
     ),
+    "headline-standfirst": Rule(
+        "a sentence trafilatura's balanced pass keeps between the headline and the text's first line opens it",
+        "standfirst_under_headline", "scraper.extract.body", "headline_lead", lambda balanced, text, titles: None,
+    ),
     "headline-line": Rule(
         "a first line repeating the headline goes", "shown_headline", "scraper.extract.body", "_without_title", _stripped,
     ),

@@ -21,6 +21,7 @@ import trafilatura
 from scraper.extract.consensus import agreed_lines, voter_texts
 from scraper.extract.folding import fold
 from scraper.extract.furniture import strip_furniture, without_self_promotion
+from scraper.extract.text import ends_sentence, word_count
 
 TRAFILATURA = f"trafilatura {trafilatura.__version__}"
 # The precision result wins unless it kept less than this share of the balanced one.
@@ -191,7 +192,7 @@ def extract_body(
             agreed = agreed_lines(lines, [*voters, declared_body or ""], wider)
             if agreed != lines:
                 text, extractor = "\n".join(agreed), f"{extractor} (consensus)"
-        if (lead := shown_lead(tree, description)) and not _holds(text, lead):
+        if (lead := shown_lead(tree, description) or headline_lead(balanced, text, titles)) and not _holds(text, lead):
             text = f"{lead}\n{text}"
     lines = strip_furniture(_without_title(text.split("\n"), titles), authors)
     if level != "fast":
@@ -216,6 +217,25 @@ def shown_lead(tree: lxml.html.HtmlElement, description: str | None) -> str | No
         if fold(text).startswith(wanted) and not element.xpath(_OUTSIDE_LEAD):
             return text
     return None
+
+
+def headline_lead(balanced: str, text: str, titles: Sequence[str]) -> str | None:
+    """The standfirst set between the headline and the text's first line in trafilatura's balanced pass.
+
+    Where the page states no description, nothing names the standfirst; the other
+    extractors leave the article's header out, and the vote cuts it. A sentence the
+    balanced pass keeps right under the headline and right before the text's first
+    line is the header's own paragraph: the standfirst (a kicker or a byline there
+    is short, or ends without a sentence's mark).
+    """
+    lines = [line.strip() for line in balanced.split("\n") if line.strip()]
+    first = next((fold(line) for line in text.split("\n") if line.strip()), None)
+    headlines = {fold(title) for title in titles}
+    at = next((index for index, line in enumerate(lines) if fold(line) in headlines), None)
+    if first is None or at is None or at + 2 >= len(lines) or fold(lines[at + 2]) != first:
+        return None
+    lead = lines[at + 1]
+    return lead if word_count(lead) >= MIN_LEAD_WORDS and ends_sentence(lead) else None
 
 
 def without_trailing_links(tree: lxml.html.HtmlElement, lines: list[str]) -> list[str]:

@@ -38,6 +38,7 @@ from readability import Document
 from resiliparse.extract.html2text import extract_plain_text
 
 from scraper.extract.folding import fold
+from scraper.extract.text import ends_sentence
 
 # A paragraph is in a voter's text when this share of its word triples is.
 CONTAINED_SHARE = 0.5
@@ -50,8 +51,6 @@ SHINGLE = 3
 MIN_ADDED_WORDS = 6
 # A standfirst the voters put back before the text's first line is a sentence of at least this many words.
 MIN_LEAD_WORDS = 20
-# A paragraph the voters add ends like a sentence: a caption, a label or a teaser's headline does not.
-_SENTENCE_END = re.compile(r"[.!?…][\"'”’»)]*\s*$")
 # Block elements that end a line when a voter's HTML result is turned into text.
 _BLOCKS = {
     "p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "tr", "br", "section",
@@ -378,7 +377,7 @@ def with_dropped_paragraphs(lines: list[str], competent: Sequence[tuple[str, _Vo
             if not whole.holds(words, triples):
                 # Before the voter's first line of the article only a standfirst's length is worth the vote.
                 wanted = anchor is not None or _length(words) >= MIN_LEAD_WORDS
-                held = wanted and bool(_SENTENCE_END.search(paragraph)) and all(votes.holds(words, triples) for _, votes in competent)
+                held = wanted and ends_sentence(paragraph) and all(votes.holds(words, triples) for _, votes in competent)
                 if anchor is not None:
                     if held:
                         pending.append((" ".join(words), paragraph))

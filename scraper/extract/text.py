@@ -1,4 +1,5 @@
-"""Text measured and made safe alike in every script: words counted where none are spaced, lone surrogates replaced."""
+"""Text measured and made safe alike in every script: words counted where none are spaced, sentences' ends
+found, lone surrogates replaced."""
 
 from __future__ import annotations
 
@@ -8,12 +9,19 @@ import unicodedata
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 # No East Asian wide character lies below U+1100: only these need looking up, not every letter.
 _MAYBE_WIDE = re.compile("[\u1100-\U0010ffff]")
+# A sentence's mark, then any closing quotes or brackets.
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’»)]*\s*$")
 
 
 def word_count(text: str) -> int:
     """Words of a text; in scripts written without spaces (Chinese, Japanese), every two characters count as one."""
     wide = sum(1 for char in _MAYBE_WIDE.findall(text) if unicodedata.east_asian_width(char) == "W")
     return len(text.split()) + wide // 2
+
+
+def ends_sentence(text: str) -> bool:
+    """Whether the text ends as a sentence does (a label, a caption's credit or a headline mostly does not)."""
+    return bool(_SENTENCE_END.search(text))
 
 
 def without_surrogates(text: str) -> str:
