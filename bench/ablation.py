@@ -104,6 +104,10 @@ RULES: dict[str, Rule] = {
         "a sentence trafilatura's balanced pass keeps between the headline and the text's first line opens it",
         "standfirst_under_headline", "scraper.extract.body", "headline_lead", lambda balanced, text, titles: None,
     ),
+    "no-markup": Rule(
+        "HTML written into the text (a JSON-LD articleBody trafilatura fell back on) is read as HTML, never kept as markup",
+        "markup_in_declared_body", "scraper.extract.body", "without_markup", lambda lines: lines,
+    ),
     "headline-line": Rule(
         "a first line repeating the headline goes", "shown_headline", "scraper.extract.body", "_without_title", _stripped,
     ),

@@ -18,7 +18,7 @@ from typing import Any
 import lxml.html
 import trafilatura
 
-from scraper.extract.consensus import agreed_lines, voter_texts
+from scraper.extract.consensus import agreed_lines, html_to_lines, voter_texts
 from scraper.extract.folding import fold
 from scraper.extract.furniture import strip_furniture, without_self_promotion
 from scraper.extract.text import ends_sentence, word_count
@@ -46,6 +46,12 @@ _LIST_ITEM = "- "  # how trafilatura writes a list item
 # An article split into containers: at most this many, each later one with this many long paragraphs.
 MAX_CONTAINERS = 4
 MIN_CONTINUATION_PARAGRAPHS = 2
+# A tag of the elements an article's HTML is written with, opening or closing.
+_MARKUP = re.compile(
+    r"</?(?:p|div|span|a|b|i|u|em|strong|br|hr|img|iframe|video|audio|source|figure|figcaption|picture|blockquote"
+    r"|h[1-6]|ul|ol|li|table|tr|td|th|script|style|noscript|section|article)(?:\s[^<>]*)?/?>",
+    re.IGNORECASE,
+)
 _DEBRIS = re.compile(r"^\s*https?://\S*\s*$|^[\W\d_]*$|^\s*\d{4}-\d\d-\d\dT[\d:.+-]+\s*$")
 _NOT_PROSE = {"script", "style", "noscript", "template", "svg", "head", "title"}
 # Elements a standfirst is set in; a description shown as a heading (<h2>) is the headline's subtitle.
@@ -194,7 +200,8 @@ def extract_body(
                 text, extractor = "\n".join(agreed), f"{extractor} (consensus)"
         if (lead := shown_lead(tree, description) or headline_lead(balanced, text, titles)) and not _holds(text, lead):
             text = f"{lead}\n{text}"
-    lines = strip_furniture(_without_title(text.split("\n"), titles), authors)
+    lines = text.split("\n") if level == "fast" else without_markup(text.split("\n"))
+    lines = strip_furniture(_without_title(lines, titles), authors)
     if level != "fast":
         lines = without_self_promotion(without_linked_ending(tree, without_trailing_links(tree, lines)), publishers)
     return Body("\n\n".join(lines), comments.strip() or None, extractor)
@@ -236,6 +243,22 @@ def headline_lead(balanced: str, text: str, titles: Sequence[str]) -> str | None
         return None
     lead = lines[at + 1]
     return lead if word_count(lead) >= MIN_LEAD_WORDS and ends_sentence(lead) else None
+
+
+def without_markup(lines: list[str]) -> list[str]:
+    """The lines with HTML written into their text read as HTML: its text, a line per block, no embed code.
+
+    Where the page's own text eludes it, trafilatura falls back on the JSON-LD articleBody,
+    which some sites fill with HTML (paragraphs, an infographic's <iframe>); a reader
+    must never find markup in the archive.
+    """
+    read: list[str] = []
+    for line in lines:
+        if _MARKUP.search(line):
+            read.extend(part for part in html_to_lines(line).split("\n") if part)
+        else:
+            read.append(line)
+    return read
 
 
 def without_trailing_links(tree: lxml.html.HtmlElement, lines: list[str]) -> list[str]:

@@ -234,10 +234,12 @@ VOTERS: dict[str, Callable[[lxml.html.HtmlElement, str], str]] = {
 
 
 def html_to_lines(fragment: str) -> str:
-    """An HTML fragment's text, one line per block element."""
+    """An HTML fragment's text, one line per block element; no script or style code."""
     if not fragment.strip():
         return ""
     tree = lxml.html.fromstring(fragment)
+    for code in tree.xpath("//script | //style | //noscript | //template"):
+        code.drop_tree()  # its tail, the text after it, stays
     for element in tree.iter():
         if isinstance(element.tag, str) and element.tag in _BLOCKS:
             element.tail = "\n" + (element.tail or "")

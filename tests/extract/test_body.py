@@ -1,8 +1,9 @@
-"""The standfirst under the headline: put back where no description names it, and only a sentence right before the text."""
+"""Steps of the body: the standfirst under the headline (only a sentence right before the text), and HTML
+written into the text read as HTML."""
 
 from __future__ import annotations
 
-from scraper.extract.body import headline_lead
+from scraper.extract.body import headline_lead, without_markup
 
 HEADLINE = "Valley orchards brace for a late frost"
 LEAD = "Growers lit fires between the rows, hoping to save the blossoms from a night below freezing."
@@ -28,3 +29,17 @@ def test_a_byline_or_a_label_under_the_headline_is_no_standfirst() -> None:
 def test_no_headline_in_the_balanced_pass_means_no_standfirst() -> None:
     assert headline_lead(f"{LEAD}\n{TEXT}", TEXT, [HEADLINE]) is None
     assert headline_lead(f"{HEADLINE}\n{LEAD}", "", [HEADLINE]) is None
+
+
+def test_markup_in_the_text_is_read_as_html_and_embed_code_goes() -> None:
+    lines = [
+        "<p>The dams are at 31 percent.</p><p>Households must cut their use.</p>",
+        'A chart: <iframe src="https://charts.example/x1/" height="400"></iframe><script>draw("x1")</script> as shown.',
+        "Prices rose where supply < demand and fell where supply > demand.",
+    ]
+    assert without_markup(lines) == [
+        "The dams are at 31 percent.",
+        "Households must cut their use.",
+        "A chart: as shown.",
+        "Prices rose where supply < demand and fell where supply > demand.",
+    ]
