@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import lxml.etree
 import lxml.html
 import trafilatura
 
@@ -254,10 +255,13 @@ def without_markup(lines: list[str]) -> list[str]:
     """
     read: list[str] = []
     for line in lines:
-        if _MARKUP.search(line):
-            read.extend(part for part in html_to_lines(line).split("\n") if part)
-        else:
+        if not _MARKUP.search(line):
             read.append(line)
+            continue
+        try:
+            read.extend(part for part in html_to_lines(line).split("\n") if part)
+        except (lxml.etree.ParserError, ValueError):  # a lone closing tag, a control character: no document
+            read.extend(filter(None, [" ".join(_MARKUP.sub(" ", line).split())]))
     return read
 
 

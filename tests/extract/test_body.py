@@ -43,3 +43,7 @@ def test_markup_in_the_text_is_read_as_html_and_embed_code_goes() -> None:
         "A chart: as shown.",
         "Prices rose where supply < demand and fell where supply > demand.",
     ]
+
+
+def test_markup_no_parser_takes_loses_its_tags_and_never_raises() -> None:
+    assert without_markup(["</p>", "<p>\x0b</p>", "An odd \x0b byte <b>here</b>"]) == ["An odd byte here"]
