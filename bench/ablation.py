@@ -106,7 +106,7 @@ RULES: dict[str, Rule] = {
     ),
     "no-markup": Rule(
         "HTML written into the text (a JSON-LD articleBody trafilatura fell back on) is read as HTML, never kept as markup",
-        "markup_in_declared_body", "scraper.extract.body", "without_markup", lambda lines: lines,
+        "markup_in_declared_body", "scraper.extract.body", "without_markup", lambda tree, lines: lines,
     ),
     "headline-line": Rule(
         "a first line repeating the headline goes", "shown_headline", "scraper.extract.body", "_without_title", _stripped,

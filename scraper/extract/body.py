@@ -53,6 +53,7 @@ _MARKUP = re.compile(
     r"|h[1-6]|ul|ol|li|table|tr|td|th|script|style|noscript|section|article)(?:\s[^<>]*)?/?>",
     re.IGNORECASE,
 )
+_SHOWN_TEXT = "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template)]"
 _DEBRIS = re.compile(r"^\s*https?://\S*\s*$|^[\W\d_]*$|^\s*\d{4}-\d\d-\d\dT[\d:.+-]+\s*$")
 _NOT_PROSE = {"script", "style", "noscript", "template", "svg", "head", "title"}
 # Elements a standfirst is set in; a description shown as a heading (<h2>) is the headline's subtitle.
@@ -201,7 +202,7 @@ def extract_body(
                 text, extractor = "\n".join(agreed), f"{extractor} (consensus)"
         if (lead := shown_lead(tree, description) or headline_lead(balanced, text, titles)) and not _holds(text, lead):
             text = f"{lead}\n{text}"
-    lines = text.split("\n") if level == "fast" else without_markup(text.split("\n"))
+    lines = text.split("\n") if level == "fast" else without_markup(tree, text.split("\n"))
     lines = strip_furniture(_without_title(lines, titles), authors)
     if level != "fast":
         lines = without_self_promotion(without_linked_ending(tree, without_trailing_links(tree, lines)), publishers)
@@ -246,16 +247,21 @@ def headline_lead(balanced: str, text: str, titles: Sequence[str]) -> str | None
     return lead if word_count(lead) >= MIN_LEAD_WORDS and ends_sentence(lead) else None
 
 
-def without_markup(lines: list[str]) -> list[str]:
+def without_markup(tree: lxml.html.HtmlElement, lines: list[str]) -> list[str]:
     """The lines with HTML written into their text read as HTML: its text, a line per block, no embed code.
 
     Where the page's own text eludes it, trafilatura falls back on the JSON-LD articleBody,
     which some sites fill with HTML (paragraphs, an infographic's <iframe>); a reader
-    must never find markup in the archive.
+    must never find that markup in the archive. Markup the page shows as text (an
+    article quoting a tag) is the article's own and stays.
     """
     read: list[str] = []
+    shown: str | None = None  # the page's text outside scripts, read once a line holds markup
     for line in lines:
-        if not _MARKUP.search(line):
+        tags = _MARKUP.findall(line)
+        if tags and shown is None:
+            shown = " ".join(tree.xpath(_SHOWN_TEXT))
+        if not tags or all(tag in shown for tag in tags):
             read.append(line)
             continue
         try:

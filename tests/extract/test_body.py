@@ -1,7 +1,9 @@
 """Steps of the body: the standfirst under the headline (only a sentence right before the text), and HTML
-written into the text read as HTML."""
+written into the text read as HTML unless the page shows it as text."""
 
 from __future__ import annotations
+
+import lxml.html
 
 from scraper.extract.body import headline_lead, without_markup
 
@@ -9,6 +11,11 @@ HEADLINE = "Valley orchards brace for a late frost"
 LEAD = "Growers lit fires between the rows, hoping to save the blossoms from a night below freezing."
 FIRST = "The regional weather office warned on Friday that temperatures could fall to minus three degrees."
 TEXT = f"{FIRST}\nGrowers say that a frost at this stage can cost them most of a year's harvest."
+# A page whose scripts hold markup (a JSON-LD articleBody) and whose text quotes a tag.
+PAGE = lxml.html.fromstring(
+    '<html><head><script>{"articleBody": "<p>The dams</p>"}</script></head><body>'
+    "<p>The guide says: wrap each quote in &lt;blockquote&gt; and nothing else.</p></body></html>"
+)
 
 
 def test_the_sentence_between_the_headline_and_the_text_is_its_standfirst() -> None:
@@ -37,7 +44,7 @@ def test_markup_in_the_text_is_read_as_html_and_embed_code_goes() -> None:
         'A chart: <iframe src="https://charts.example/x1/" height="400"></iframe><script>draw("x1")</script> as shown.',
         "Prices rose where supply < demand and fell where supply > demand.",
     ]
-    assert without_markup(lines) == [
+    assert without_markup(PAGE, lines) == [
         "The dams are at 31 percent.",
         "Households must cut their use.",
         "A chart: as shown.",
@@ -46,4 +53,9 @@ def test_markup_in_the_text_is_read_as_html_and_embed_code_goes() -> None:
 
 
 def test_markup_no_parser_takes_loses_its_tags_and_never_raises() -> None:
-    assert without_markup(["</p>", "<p>\x0b</p>", "An odd \x0b byte <b>here</b>"]) == ["An odd byte here"]
+    assert without_markup(PAGE, ["</p>", "<p>\x0b</p>", "An odd \x0b byte <b>here</b>"]) == ["An odd byte here"]
+
+
+def test_markup_the_page_shows_as_text_is_the_articles_own() -> None:
+    quoted = "The guide says: wrap each quote in <blockquote> and nothing else."
+    assert without_markup(PAGE, [quoted, "<p>The dams</p>"]) == [quoted, "The dams"]
