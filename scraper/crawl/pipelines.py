@@ -128,16 +128,17 @@ class ArchivePipeline:
         pages still queued, which :func:`~archive.batch.close_writers` then commits. Call it once
         the writers are closed, so that the counts say what the archive holds."""
         for write, count in self.unsettled.items():
-            if write.done() and write.exception() is None:
+            if not write.done() or write.cancelled():  # never written, or its outcome was given up
+                continue
+            if (exc := write.exception()) is None:
                 count_stored(write.result(), count)
-            elif write.done():
-                count_fault(count, fatal_write_error(write.exception()) or "write_failed")
+            else:
+                count_write_failure(exc, count)
         self.unsettled.clear()
 
     def write_failed(self, item: PageItem, exc: Exception, count: Callable[[str], Any]) -> None:
         """Count a page the archive did not take; after a fatal error (disk full), stop the crawl."""
-        kind = fatal_write_error(exc)
-        count_fault(count, kind or "write_failed")
+        kind = count_write_failure(exc, count)
         if kind is None:
             logger.warning("%s: %s not recorded: %s", item.source, item.url, exc)
             return
@@ -149,6 +150,13 @@ class ArchivePipeline:
             self.closing = asyncio.ensure_future(self.crawler.engine.close_spider_async(reason=ARCHIVE_FAILED))
         else:
             logger.info("%s: %s not recorded: %s", item.source, item.url, kind)
+
+
+def count_write_failure(exc: BaseException, count: Callable[[str], Any]) -> str | None:
+    """Count a write the archive refused under its kind; returns the kind of a fatal error (disk full), else None."""
+    kind = fatal_write_error(exc)
+    count_fault(count, kind or "write_failed")
+    return kind
 
 
 def count_unsettled_writes(crawler: Crawler) -> None:

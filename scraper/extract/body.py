@@ -53,9 +53,10 @@ _MARKUP = re.compile(
     r"|h[1-6]|ul|ol|li|table|tr|td|th|script|style|noscript|section|article)(?:\s[^<>]*)?/?>",
     re.IGNORECASE,
 )
-_SHOWN_TEXT = "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::template)]"
 _DEBRIS = re.compile(r"^\s*https?://\S*\s*$|^[\W\d_]*$|^\s*\d{4}-\d\d-\d\dT[\d:.+-]+\s*$")
 _NOT_PROSE = {"script", "style", "noscript", "template", "svg", "head", "title"}
+# The text a reader sees: none of the page's code (scripts, so a JSON-LD articleBody).
+_SHOWN_TEXT = "//body//text()[not(" + " or ".join(f"ancestor::{tag}" for tag in sorted(_NOT_PROSE)) + ")]"
 # Elements a standfirst is set in; a description shown as a heading (<h2>) is the headline's subtitle.
 _LEAD_XPATH = (
     "//*[self::p or self::div or self::span or self::strong or self::section or self::header]"
