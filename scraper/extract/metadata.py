@@ -478,10 +478,13 @@ def _byline_names(tree: lxml.html.HtmlElement) -> list[str]:
         for element in found
         if (text := clean(element.text_content())) and len(text) <= 120 and not _in_teaser_link(element, text)
     ]
+    # The block is measured from the byline itself, not from a holder around it: two levels above
+    # a holder of the byline and its photo can be the whole article, teaser cards' bylines and all.
+    found = _innermost(found)
     headline = tree.find(".//h1")
     if headline is not None and found:
         found = _nearest_block(tree, headline, found)
-    return _present(*map(_byline_text, _innermost(found)))[:6]
+    return _present(*map(_byline_text, found))[:6]
 
 
 def _innermost(elements: list[lxml.html.HtmlElement]) -> list[lxml.html.HtmlElement]:
