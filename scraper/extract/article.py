@@ -20,7 +20,7 @@ from scraper.extract.authors import AuthorSource, choose_authors, is_organisatio
 from scraper.extract.body import extract_body
 from scraper.extract.charset import decode_html
 from scraper.extract.dates import choose_published, normalise_date, url_date
-from scraper.extract.metadata import Evidence, clean, gather, host_names
+from scraper.extract.metadata import Evidence, clean, gather, host_names, only_in_other_stories
 from scraper.extract.parsing import parse_html
 from scraper.extract.text import without_surrogates, word_count
 from scraper.extract.titles import choose_title, strip_site_name, title_dates
@@ -117,9 +117,11 @@ def extract(
     # What trafilatura and htmldate infer, only for what the page leaves unstated, and not at the fast level.
     dated = any(map(normalise_date, evidence.published)) or url_date(url) is not None
     inferred = _inferred_metadata(tree, url, search_date=not dated) if level != "fast" and not (title and named and dated) else {}
-    if not named and inferred.get("author"):
-        # A person trafilatura finds in the byline beats an organisation the metadata names.
-        authors = choose_authors([*evidence.authors, AuthorSource([inferred["author"]], shown=True)], publishers, sections)
+    inferred_authors = [name for name in (inferred.get("author") or "").split("; ") if name and not only_in_other_stories(tree, name)]
+    if not named and inferred_authors:
+        # A person trafilatura finds in the byline beats an organisation the metadata names; one it
+        # finds only on a related story's card is that story's.
+        authors = choose_authors([*evidence.authors, AuthorSource(inferred_authors, shown=True)], publishers, sections)
     if not authors and not evidence.article and (site := evidence.meta("og:site_name")):
         # No byline and no article data (a page saved without its scripts): the publisher is credited.
         authors = [site]

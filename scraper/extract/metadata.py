@@ -322,7 +322,7 @@ def _time_dates(tree: lxml.html.HtmlElement) -> list[str]:
     Without a headline (<h1>), the article's header first (pubdate, or inside <article> or
     <header>), else the page's first <time>.
     """
-    elsewhere = _elsewhere()
+    elsewhere = _elsewhere(tree)
     times = [
         element
         for element in tree.xpath("//time[@datetime or normalize-space()]")
@@ -413,14 +413,16 @@ def _holds_headline(element: lxml.html.HtmlElement) -> bool:
     return element.find(".//h1") is not None
 
 
-def _elsewhere() -> Callable[[lxml.html.HtmlElement], bool]:
-    """A test of whether an element lies inside a container of other stories.
+def _elsewhere(tree: lxml.html.HtmlElement) -> Callable[[lxml.html.HtmlElement], bool]:
+    """A test of whether an element of the page lies inside a container of other stories.
 
     Each ancestor is judged once for the whole page: asked of each byline candidate in
     turn (an XPath ``ancestor::`` test each), a hostile page of 40,000 author links
     nested 200 deep took 20 s.
     """
     inside: dict[lxml.html.HtmlElement, bool] = {}  # the element is such a container or lies in one
+    headline = tree.find(".//h1")
+    headline_holders = set() if headline is None else set(headline.iterancestors())
 
     def test(element: lxml.html.HtmlElement) -> bool:
         unknown, node = [], element.getparent()
@@ -429,16 +431,20 @@ def _elsewhere() -> Callable[[lxml.html.HtmlElement], bool]:
             node = node.getparent()
         verdict = node is not None and inside[node]
         for ancestor in reversed(unknown):
-            verdict = inside[ancestor] = verdict or _is_elsewhere(ancestor)
+            verdict = inside[ancestor] = verdict or _is_elsewhere(ancestor, headline_holders)
         return verdict
 
     return test
 
 
-def _is_elsewhere(element: lxml.html.HtmlElement) -> bool:
+def _is_elsewhere(element: lxml.html.HtmlElement, headline_holders: set[lxml.html.HtmlElement]) -> bool:
     classes = element.get("class") or ""
-    marked = element.tag in _ELSEWHERE_TAGS or any(word in classes for word in _ELSEWHERE_CLASSES)
-    return marked and not _holds_headline(element)
+    if element.tag in _ELSEWHERE_TAGS or any(word in classes for word in _ELSEWHERE_CLASSES):
+        return not _holds_headline(element)
+    # An <article> inside another is a composition of its own (HTML's meaning): a teaser card, a comment,
+    # whatever headings it holds, unless it holds the page's headline.
+    nested = element.tag == "article" and next(element.iterancestors("article"), None) is not None
+    return nested and element not in headline_holders
 
 
 # Byline elements within this many levels above the one nearest the headline belong to the same byline.
@@ -467,7 +473,7 @@ def _byline_names(tree: lxml.html.HtmlElement) -> list[str]:
     the article's; without a headline (<h1>) every remaining byline counts, in page order.
     """
     opening = _byline_lines(tree)
-    elsewhere = _elsewhere()
+    elsewhere = _elsewhere(tree)
     found = [
         element
         for element in [*filter(_is_byline, tree.xpath(_BYLINE_CANDIDATES_XPATH)), *opening]
@@ -485,6 +491,17 @@ def _byline_names(tree: lxml.html.HtmlElement) -> list[str]:
     if headline is not None and found:
         found = _nearest_block(tree, headline, found)
     return _present(*map(_byline_text, found))[:6]
+
+
+def only_in_other_stories(tree: lxml.html.HtmlElement, name: str) -> bool:
+    """Whether every place the page shows this name is inside another story's container or teaser link.
+
+    For a byline found by another tool (trafilatura's), which reads related-story cards too.
+    A name the page does not show as written (the tool reworded it) is not judged.
+    """
+    elsewhere = _elsewhere(tree)
+    holders = [text.getparent() for text in tree.xpath("//body//text()[contains(., $name)]", name=name)]
+    return bool(holders) and all(elsewhere(holder) or _in_teaser_link(holder, name) for holder in holders)
 
 
 def _innermost(elements: list[lxml.html.HtmlElement]) -> list[lxml.html.HtmlElement]:
