@@ -365,7 +365,8 @@ _BYLINE_CANDIDATES_XPATH = (
     '//*[@rel="author" or @itemprop="author" or @itemprop="name" or contains(@class, "byline") or contains(@class, "uthor")'
     ' or contains(@class, "autor") or contains(@class, "auteur")'
     ' or (self::a and (contains(@href, "uthor") or contains(@href, "/autor") or contains(@href, "/redakte")'
-    ' or contains(@href, "/journalist") or contains(@href, "team/") or contains(@href, "/staff/")))]'
+    ' or contains(@href, "/journalist") or contains(@href, "team/") or contains(@href, "/staff/")'
+    " or @title or @aria-label))]"
 )
 _BYLINE_CLASSES = ("byline", "author-name", "authorName", "author__name")
 # A class that is only the word "author", in the languages that name the byline so.
@@ -378,16 +379,27 @@ _PROFILE_PATH = re.compile(
 )
 
 
+# A link's label naming the author whose articles it lists ("Alle Inhalte von Jane Doe", "Se alla artiklar av ...").
+_PROFILE_LABEL = re.compile(r"\b(?:by|von|av|af|de|di|door|par|por)\s+(\w.*?)(?:\s+anzeigen)?\s*$", re.IGNORECASE)
+
+
 def _is_byline(element: lxml.html.HtmlElement) -> bool:
     classes = element.get("class")
     if element.get("rel") == "author" or classes in _AUTHOR_CLASSES or (classes and any(c in classes for c in _BYLINE_CLASSES)):
         return True
-    if element.tag == "a" and _PROFILE_PATH.search(urlsplit(element.get("href") or "").path):
+    if element.tag == "a" and (_PROFILE_PATH.search(urlsplit(element.get("href") or "").path) or _labels_author(element)):
         return True
     prop = element.get("itemprop")
     if prop == "name":
         return bool(element.xpath('ancestor::*[@itemprop="author"]'))
     return prop == "author" and not element.xpath('.//*[@itemprop="name"]')
+
+
+def _labels_author(link: lxml.html.HtmlElement) -> bool:
+    """Whether a link's label says it lists one author's articles and its text shows that author's name."""
+    label = next(filter(None, (link.get("title"), link.get("aria-label"))), "")
+    named = _PROFILE_LABEL.search(" ".join(label.split()))
+    return bool(named) and named.group(1) in " ".join(link.text_content().split())
 
 
 # Where short lines opening like a byline ("By ...", "Von ...", "Par ...") are looked for:
@@ -582,7 +594,8 @@ def _byline_text(element: lxml.html.HtmlElement) -> str:
     Set apart, a name is not run together with the job title, the time or the button
     beside it ("Jane Doe Political Editor", "Jane Doe Listen").
     """
-    pieces = (" ".join(piece.split()) for piece in element.itertext())
+    # An icon's <svg><title> ("chevron-right") names a drawing, not a person.
+    pieces = (" ".join(piece.split()) for piece in element.xpath(".//text()[not(ancestor::svg)]"))
     return " | ".join(piece for piece in pieces if piece and (_opens_byline(piece) or not is_furniture(piece)))
 
 
