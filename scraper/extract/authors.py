@@ -126,12 +126,21 @@ def split_byline(byline: str, affixes: Iterable[str] = (), shown: bool = False) 
     glued = {fold(affix) for affix in affixes if fold(affix)}
     byline = _URL.sub(" ", _EMAIL.sub(" ", _BRACKETS.sub("", byline)))
     byline = _INNER_PREFIX.split(byline)[-1]  # "Capital Von Jemima Kelly": the names follow the word
-    names = []
+    names: list[str] = []
     for part in _SEPARATORS.split(byline):
         name = _clean_name(part, glued)
-        if name and not (shown and _is_label(name)):
+        if name and not (shown and _is_label(name)) and not _is_place_of(name, names):
             names.append(name)
     return names
+
+
+def _is_place_of(name: str, before: list[str]) -> bool:
+    """Whether a one-word name follows a newsroom's in its byline: its address ("hessenschau.de, Frankfurt, Germany")."""
+    return (
+        " " not in name
+        and fold(name) not in _AGENCIES
+        and any(_DOMAIN.search(earlier) or _ORGANISATION_WORDS.search(earlier) or fold(earlier) in _AGENCIES for earlier in before)
+    )
 
 
 def _clean_name(part: str, glued: set[str] = frozenset()) -> str | None:
