@@ -163,7 +163,11 @@ def gather(tree: lxml.html.HtmlElement) -> Evidence:
     canonical = next((link.get("href") for link in tree.iter("link") if (link.get("rel") or "").lower() == "canonical"), None)
     evidence.canonical_url = clean(canonical) or metas("og:url")
     evidence.language = clean(tree.get("lang")) or clean(article.get("inLanguage")) or metas("og:locale", "dc.language", "language")
-    evidence.description = clean(article.get("description")) or metas("og:description", "description", "twitter:description")
+    evidence.description = (
+        clean(article.get("description"))
+        or metas("og:description", "description", "twitter:description")
+        or _shown_description(tree)
+    )
     evidence.tags = (
         _keywords(article.get("keywords")) or evidence.metas.get("article:tag", []) or _keywords(metas("keywords", "news_keywords"))
     )
@@ -277,6 +281,19 @@ def _metas(tree: lxml.html.HtmlElement) -> dict[str, list[str]]:
         if key and value:
             metas.setdefault(key, []).append(value)
     return metas
+
+
+# A shown element holding the article's microdata description (not an author's, an image's or a video's).
+_SHOWN_DESCRIPTION_XPATH = (
+    '//body//*[@itemprop="description"][not(self::meta)]'
+    '[ancestor::*[@itemscope][1][contains(@itemtype, "Article") or contains(@itemtype, "BlogPosting")]]'
+)
+
+
+def _shown_description(tree: lxml.html.HtmlElement) -> str | None:
+    """The summary the page marks in its text with an article's microdata (``itemprop="description"``)."""
+    shown = tree.xpath(_SHOWN_DESCRIPTION_XPATH)
+    return clean(" ".join(shown[0].text_content().split())) if shown else None
 
 
 def _title_tag(tree: lxml.html.HtmlElement) -> str | None:
