@@ -129,7 +129,7 @@ def gather(tree: lxml.html.HtmlElement) -> Evidence:
     evidence = Evidence(article={}, metas=_metas(tree))
     article = evidence.article = _main_article([node for node in nodes if _types(node) & ARTICLE_TYPES], tree, evidence)
     metas = evidence.meta
-    stated = _present(clean(article.get("headline")), *(metas(key) for key in TITLE_KEYS))
+    stated = _present(clean(article.get("headline")) or _shown_microdata(tree, "headline"), *(metas(key) for key in TITLE_KEYS))
     title_tag = _title_tag(tree)
     evidence.titles = _present(*stated, title_tag)
     evidence.title_tag_only = None if stated else clean(title_tag)
@@ -166,7 +166,7 @@ def gather(tree: lxml.html.HtmlElement) -> Evidence:
     evidence.description = (
         clean(article.get("description"))
         or metas("og:description", "description", "twitter:description")
-        or _shown_description(tree)
+        or _shown_microdata(tree, "description")
     )
     evidence.tags = (
         _keywords(article.get("keywords")) or evidence.metas.get("article:tag", []) or _keywords(metas("keywords", "news_keywords"))
@@ -283,16 +283,16 @@ def _metas(tree: lxml.html.HtmlElement) -> dict[str, list[str]]:
     return metas
 
 
-# A shown element holding the article's microdata description (not an author's, an image's or a video's).
-_SHOWN_DESCRIPTION_XPATH = (
-    '//body//*[@itemprop="description"][not(self::meta)]'
+# A shown element holding a property of the article's microdata (not an author's, an image's or a video's).
+_SHOWN_MICRODATA_XPATH = (
+    "//body//*[@itemprop=$name][not(self::meta)]"
     '[ancestor::*[@itemscope][1][contains(@itemtype, "Article") or contains(@itemtype, "BlogPosting")]]'
 )
 
 
-def _shown_description(tree: lxml.html.HtmlElement) -> str | None:
-    """The summary the page marks in its text with an article's microdata (``itemprop="description"``)."""
-    shown = tree.xpath(_SHOWN_DESCRIPTION_XPATH)
+def _shown_microdata(tree: lxml.html.HtmlElement, name: str) -> str | None:
+    """The text of a property the page marks in its text with an article's microdata (``itemprop="description"``)."""
+    shown = tree.xpath(_SHOWN_MICRODATA_XPATH, name=name)
     return clean(" ".join(shown[0].text_content().split())) if shown else None
 
 
