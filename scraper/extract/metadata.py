@@ -152,6 +152,7 @@ def gather(tree: lxml.html.HtmlElement) -> Evidence:
         clean(article.get("dateCreated")),
         # A <time> showing the stated modified moment is the change's, not the publication's.
         *(stamp for stamp in _time_dates(tree) if moment(stamp) not in modified),
+        *_labelled_dates(tree),
     )
     publisher = _resolve(article.get("publisher"), by_id)
     evidence.site_names = _present(
@@ -323,6 +324,27 @@ def _itemprop_dates(tree: lxml.html.HtmlElement) -> list[str]:
         element.get("datetime") or element.get("content") or element.text_content()
         for element in tree.xpath('//*[@itemprop="datePublished"]')
     ]
+
+
+# A label the page sets before the day it published the article ("Publié le 18 juil. 2024", "Veröffentlicht am ...").
+_PUBLISHED_LABEL = re.compile(
+    r"^\s*(?:published(?:\s+on)?|posted(?:\s+on)?|publié\s+le|publicado(?:\s+el)?|publicada(?:\s+el)?|pubblicato(?:\s+il)?"
+    r"|veröffentlicht(?:\s+am)?|erschienen(?:\s+am)?|gepubliceerd(?:\s+op)?|opublikowano|publikováno|publicerad|publisert"
+    r"|publiceret|julkaistu|yayınlanma(?:\s+tarihi)?|опубликовано)\s*:?\s+(?=\d)",
+    re.IGNORECASE,
+)
+MAX_LABELLED_DATE_CHARS = 80
+
+
+def _labelled_dates(tree: lxml.html.HtmlElement) -> list[str]:
+    """Days the page's text states after a "published" label, outside other stories' containers (first one only)."""
+    elsewhere = _elsewhere(tree)
+    for text in tree.xpath("//body//text()"):
+        if len(text) <= MAX_LABELLED_DATE_CHARS and _PUBLISHED_LABEL.match(text):
+            holder = text.getparent()
+            if not elsewhere(holder):
+                return [_PUBLISHED_LABEL.sub("", " ".join(text.split()))]
+    return []
 
 
 # A <time> that states when the article was changed, not when it was published.
