@@ -18,7 +18,7 @@ import lxml.html
 from courlan import extract_domain
 
 from scraper.extract.authors import BYLINE_LABELS, AuthorSource, lists_only_names
-from scraper.extract.dates import moment
+from scraper.extract.dates import moment, normalise_date
 from scraper.extract.furniture import is_furniture
 
 # JSON-LD types that mean "this page is one article".
@@ -337,13 +337,13 @@ MAX_LABELLED_DATE_CHARS = 80
 
 
 def _labelled_dates(tree: lxml.html.HtmlElement) -> list[str]:
-    """Days the page's text states after a "published" label, outside other stories' containers (first one only)."""
+    """The first day the page's text states after a "published" label, outside other stories' containers."""
     elsewhere = _elsewhere(tree)
     for text in tree.xpath("//body//text()"):
         if len(text) <= MAX_LABELLED_DATE_CHARS and _PUBLISHED_LABEL.match(text):
-            holder = text.getparent()
-            if not elsewhere(holder):
-                return [_PUBLISHED_LABEL.sub("", " ".join(text.split()))]
+            stated = _PUBLISHED_LABEL.sub("", " ".join(text.split()))
+            if normalise_date(stated) and not elsewhere(text.getparent()):
+                return [stated]
     return []
 
 
