@@ -154,7 +154,7 @@ RULES: dict[str, Rule] = {
     ),
     "shown-bylines": Rule(
         "bylines read from the page's text (byline classes, 'By ...' lines near the headline)",
-        "byline_related_sidebar", "scraper.extract.metadata", "_byline_names", lambda tree: [],
+        "byline_related_sidebar", "scraper.extract.metadata", "_byline_names", lambda tree, elsewhere: [],
     ),
     "innermost-bylines": Rule(
         "of byline elements nested in one another only the innermost is read, not the bar around it ('AA + Small Large')",
@@ -178,7 +178,7 @@ RULES: dict[str, Rule] = {
     ),
     "time-elements": Rule(
         "<time datetime> elements nearest the headline are date candidates",
-        "date_nearest_headline", "scraper.extract.metadata", "_time_dates", lambda tree: [],
+        "date_nearest_headline", "scraper.extract.metadata", "_time_dates", lambda tree, elsewhere: [],
     ),
     "inferred-metadata": Rule(
         "trafilatura and htmldate are asked for what the page leaves unstated",

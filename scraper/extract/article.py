@@ -117,10 +117,8 @@ def extract(
     # What trafilatura and htmldate infer, only for what the page leaves unstated, and not at the fast level.
     dated = any(map(normalise_date, evidence.published)) or url_date(url) is not None
     inferred = _inferred_metadata(tree, url, search_date=not dated) if level != "fast" and not (title and named and dated) else {}
-    inferred_authors = [name for name in (inferred.get("author") or "").split("; ") if name and not only_in_other_stories(tree, name)]
-    if not named and inferred_authors:
-        # A person trafilatura finds in the byline beats an organisation the metadata names; one it
-        # finds only on a related story's card is that story's.
+    if not named and (inferred_authors := _inferred_authors(tree, inferred)):
+        # A person trafilatura finds in the byline beats an organisation the metadata names.
         authors = choose_authors([*evidence.authors, AuthorSource(inferred_authors, shown=True)], publishers, sections)
     if not authors and not evidence.article and (site := evidence.meta("og:site_name")):
         # No byline and no article data (a page saved without its scripts): the publisher is credited.
@@ -184,6 +182,11 @@ def _inferred_metadata(tree: lxml.html.HtmlElement, url: str, search_date: bool)
     all on some pages) runs only when neither the page nor its URL states a date.
     """
     return extract_metadata(tree, default_url=url, extensive=search_date).as_dict()
+
+
+def _inferred_authors(tree: lxml.html.HtmlElement, inferred: dict[str, Any]) -> list[str]:
+    """The names trafilatura finds, but one it finds only on a related story's card or teaser link (that story's)."""
+    return [name for name in (inferred.get("author") or "").split("; ") if name and not only_in_other_stories(tree, name)]
 
 
 def _inferred_title(inferred: dict[str, Any], evidence: Evidence, hosts: list[str]) -> str | None:

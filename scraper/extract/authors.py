@@ -139,7 +139,7 @@ def _is_place_of(name: str, before: list[str]) -> bool:
     return (
         " " not in name
         and fold(name) not in _AGENCIES
-        and any(_DOMAIN.search(earlier) or _ORGANISATION_WORDS.search(earlier) or fold(earlier) in _AGENCIES for earlier in before)
+        and any(is_organisation(earlier, []) or fold(earlier) in _AGENCIES for earlier in before)
     )
 
 

@@ -141,7 +141,8 @@ def gather(tree: lxml.html.HtmlElement) -> Evidence:
         values = [value for value in evidence.metas.get(key, []) if not value.startswith(("http://", "https://"))]
         if values:
             evidence.authors.append(AuthorSource(values, tagged=True))
-    if bylines := _byline_names(tree):
+    elsewhere = _elsewhere(tree)  # one judgement of the page's containers, for its bylines and its dates
+    if bylines := _byline_names(tree, elsewhere):
         evidence.authors.append(AuthorSource(bylines, shown=True))
     modified_metas = (value for key in MODIFIED_KEYS for value in evidence.metas.get(key, []))
     modified = {moment(value) for value in _present(clean(article.get("dateModified")), *modified_metas)} - {None}
@@ -151,8 +152,8 @@ def gather(tree: lxml.html.HtmlElement) -> Evidence:
         *_itemprop_dates(tree),
         clean(article.get("dateCreated")),
         # A <time> showing the stated modified moment is the change's, not the publication's.
-        *(stamp for stamp in _time_dates(tree) if moment(stamp) not in modified),
-        *_labelled_dates(tree),
+        *(stamp for stamp in _time_dates(tree, elsewhere) if moment(stamp) not in modified),
+        *_labelled_dates(tree, elsewhere),
     )
     publisher = _resolve(article.get("publisher"), by_id)
     evidence.site_names = _present(
@@ -334,13 +335,14 @@ _PUBLISHED_LABEL = re.compile(
     re.IGNORECASE,
 )
 MAX_LABELLED_DATE_CHARS = 80
+# Short texts holding a digit: the only ones a label and a day can make (XPath sifts them without Python).
+_LABELLED_DATE_XPATH = f"//body//text()[string-length() <= {MAX_LABELLED_DATE_CHARS}][translate(., '0123456789', '') != .]"
 
 
-def _labelled_dates(tree: lxml.html.HtmlElement) -> list[str]:
+def _labelled_dates(tree: lxml.html.HtmlElement, elsewhere: Callable[[lxml.html.HtmlElement], bool]) -> list[str]:
     """The first day the page's text states after a "published" label, outside other stories' containers."""
-    elsewhere = _elsewhere(tree)
-    for text in tree.xpath("//body//text()"):
-        if len(text) <= MAX_LABELLED_DATE_CHARS and _PUBLISHED_LABEL.match(text):
+    for text in tree.xpath(_LABELLED_DATE_XPATH):
+        if _PUBLISHED_LABEL.match(text):
             stated = _PUBLISHED_LABEL.sub("", " ".join(text.split()))
             if normalise_date(stated) and not elsewhere(text.getparent()):
                 return [stated]
@@ -354,14 +356,13 @@ _MODIFIED_XPATH = (
 )
 
 
-def _time_dates(tree: lxml.html.HtmlElement) -> list[str]:
+def _time_dates(tree: lxml.html.HtmlElement, elsewhere: Callable[[lxml.html.HtmlElement], bool]) -> list[str]:
     """<time> elements (their datetime, else their text) nearest the headline first, none that states a change
     or stands in another story's teaser.
 
     Without a headline (<h1>), the article's header first (pubdate, or inside <article> or
-    <header>), else the page's first <time>.
+    <header>), else the page's first <time>. ``elsewhere`` tells an element inside other stories' containers.
     """
-    elsewhere = _elsewhere(tree)
     times = [
         element
         for element in tree.xpath("//time[@datetime or normalize-space()]")
@@ -517,14 +518,13 @@ def _in_teaser_link(element: lxml.html.HtmlElement, text: str) -> bool:
     return link is not None and len(" ".join(link.text_content().split())) > len(text) + TEASER_LINK_SURPLUS
 
 
-def _byline_names(tree: lxml.html.HtmlElement) -> list[str]:
+def _byline_names(tree: lxml.html.HtmlElement, elsewhere: Callable[[lxml.html.HtmlElement], bool]) -> list[str]:
     """Texts of the article's byline: the byline element nearest the headline, with those beside it.
 
     Bylines in related-story lists, teasers, sidebars and comment sections are never
     the article's; without a headline (<h1>) every remaining byline counts, in page order.
     """
     opening = _byline_lines(tree)
-    elsewhere = _elsewhere(tree)
     found = [
         element
         for element in [*filter(_is_byline, tree.xpath(_BYLINE_CANDIDATES_XPATH)), *opening]
