@@ -359,13 +359,15 @@ def with_dropped_paragraphs(lines: list[str], competent: Sequence[tuple[str, _Vo
 
     A voter's paragraph missing from the lines goes in where that voter places it between
     two of them, never after the last (the edges are where furniture is) and before the
-    first only when it is the voter's paragraph right before it and a long sentence
-    (a standfirst; a teaser or a caption there is short). Every competent voter must
-    hold it, and it must read as a sentence of some length: labels, captions and
-    teasers' headlines do not.
+    first only when it is the voter's paragraph right before it, short lines aside ("Jane
+    Roe reports."), and a long sentence (a standfirst; a teaser or a caption there is
+    short). Every competent voter must hold it, and it must read as a sentence of some
+    length: labels, captions and teasers' headlines do not.
     """
     # Which line holds each word triple: a paragraph's place is the line holding most of its triples.
     line_of = {triple: index for index, line in enumerate(lines) for triple in _triples(_words(line))}
+    # The text's first line long enough to place a paragraph by: voters' short lines are skipped above it too.
+    first_long = next((index for index, line in enumerate(lines) if _length(_words(line)) >= MIN_ADDED_WORDS), 0)
     whole = _Votes("\n".join(lines))
     placed: list[tuple[int, str, str]] = []  # (line it follows, -1 before the first; folded, paragraph), in the voters' order
     for text, _ in competent:
@@ -392,7 +394,7 @@ def with_dropped_paragraphs(lines: list[str], competent: Sequence[tuple[str, _Vo
             found = places.most_common(1)[0][0]
             if anchor is not None and found > anchor:  # between two of the article's lines: its own
                 placed.extend((anchor, key, dropped) for key, dropped in pending)
-            elif anchor is None and found == 0 and lead:  # right before the article's first line: its standfirst
+            elif anchor is None and found <= first_long and lead:  # right before the article's first line: its standfirst
                 placed.append((-1, *lead))
             anchor, pending = found, []
     added: dict[int, list[str]] = {}

@@ -50,6 +50,23 @@ def test_a_sentence_every_voter_holds_goes_back_between_its_neighbours() -> None
     assert agreed_lines(ARTICLE, ["\n".join([*ARTICLE, dropped])] * 3) == ARTICLE
 
 
+def test_a_long_sentence_every_voter_holds_before_the_first_line_is_the_standfirst() -> None:
+    """Right before the text's first line, or before the short lines opening it (voters skip those
+    too), a long sentence every voter holds is the standfirst trafilatura left in the header."""
+    lead = (
+        "Storms damaged the old harbour wall twice this winter, and the council has now agreed to pay for a new one"
+        " that will stand two metres higher and protect the houses along the northern side of the bay."
+    )
+    short = "Jane Roe reports."
+    voters = ["\n".join([lead, short, *ARTICLE])] * 3
+    assert agreed_lines(ARTICLE, voters) == [lead, *ARTICLE]
+    assert agreed_lines([short, *ARTICLE], voters) == [lead, short, *ARTICLE]
+    # A teaser's line of fewer words, or one not every voter holds, is left out.
+    teaser = "Read more: the harbour wall plans in full."
+    assert agreed_lines([short, *ARTICLE], ["\n".join([teaser, short, *ARTICLE])] * 3) == [short, *ARTICLE]
+    assert agreed_lines([short, *ARTICLE], [*voters[:2], "\n".join([short, *ARTICLE])]) == [short, *ARTICLE]
+
+
 def test_a_menu_of_single_words_the_article_uses_marks_no_edge() -> None:
     """Voters hold a menu's one-word lines wherever the article uses the words ("harbour"); an agreed line of
     several words next to them marks where the article begins or ends, and a run of agreed words beside it stays."""
