@@ -172,6 +172,10 @@ RULES: dict[str, Rule] = {
         "a container holding the headline is never one of other stories, whatever its class ('site-main has-sidebar')",
         "byline_in_main_with_sidebar", "scraper.extract.metadata", "_holds_headline", lambda element: False,
     ),
+    "topic-bylines": Rule(
+        "a one-word byline that is one of the page's sections (stated or shown as a category link) is a topic, not a person",
+        "byline_category_label", "scraper.extract.authors", "_is_topic", lambda name, sections: False,
+    ),
     "fuller-shown-bylines": Rule(
         "a byline shown on the page naming everyone a meta tag names and more is taken over the meta tag",
         "byline_fuller_than_meta", "scraper.extract.authors", "_fuller_byline", lambda *arguments: None,

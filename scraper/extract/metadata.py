@@ -84,6 +84,8 @@ MODIFIED_KEYS = (
 )
 SITE_NAME_KEYS = ("og:site_name", "application-name", "publisher", "dc.publisher", "dcterms.publisher", "sitename", "twitter:site")
 _TAG = re.compile(r"<[^>]+>")
+# Links to the category an article is filed under, as blog and news systems mark them (WordPress: rel="category tag").
+_CATEGORY_LINKS = "//a[contains(concat(' ', normalize-space(@rel), ' '), ' category ')]"
 
 
 @dataclass
@@ -103,11 +105,12 @@ class Evidence:
     description: str | None = None
     tags: list[str] = field(default_factory=list)
     image: str | None = None
+    categories: list[str] = field(default_factory=list)  # the texts of the category links the page shows (rel="category")
 
     def sections(self) -> list[str]:
-        """The section names the page states (JSON-LD ``articleSection``, ``article:section``)."""
+        """The section names the page states (JSON-LD ``articleSection``, ``article:section``) and shows as category links."""
         stated = self.article.get("articleSection")
-        return _present(*(stated if isinstance(stated, list) else [stated]), *self.metas.get("article:section", []))
+        return _present(*(stated if isinstance(stated, list) else [stated]), *self.metas.get("article:section", []), *self.categories)
 
     def meta(self, *keys: str) -> str | None:
         """The first value of the first of these meta keys that the page has."""
@@ -174,6 +177,7 @@ def gather(tree: lxml.html.HtmlElement) -> Evidence:
         _keywords(article.get("keywords")) or evidence.metas.get("article:tag", []) or _keywords(metas("keywords", "news_keywords"))
     )
     evidence.image = metas("og:image", "twitter:image") or _ld_image(article.get("image"))
+    evidence.categories = [text for link in tree.xpath(_CATEGORY_LINKS) if (text := clean(link.text_content()))]
     return evidence
 
 

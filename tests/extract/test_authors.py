@@ -1,10 +1,10 @@
-"""How one byline string splits into names (the byline model's part that needs no page)."""
+"""How one byline string splits into names, and which source's names are chosen (the byline model's part that needs no page)."""
 
 from __future__ import annotations
 
 import pytest
 
-from scraper.extract.authors import split_byline
+from scraper.extract.authors import AuthorSource, choose_authors, split_byline
 
 
 @pytest.mark.parametrize(
@@ -20,3 +20,14 @@ from scraper.extract.authors import split_byline
 )
 def test_a_byline_splits_into_names_without_a_newsrooms_address(byline: str, names: list[str]) -> None:
     assert split_byline(byline) == names
+
+
+def test_a_section_name_filling_a_byline_field_is_a_topic_not_a_person() -> None:
+    """A meta author that is one of the page's sections ("Lokales") names no one: the shown byline's person is taken,
+    and the section word glued to that byline goes; a person's two-word name never matches a topic."""
+    tagged = AuthorSource(["Lokales"], tagged=True)
+    shown = AuthorSource(["Von Katrin Maurer Lokales"], shown=True)
+    assert choose_authors([tagged, shown], ["Kreisbote"], ["Lokales"]) == ["Katrin Maurer"]
+    assert choose_authors([tagged], ["Kreisbote"], ["Lokales"]) == []
+    assert choose_authors([tagged], ["Kreisbote"]) == ["Lokales"]  # no section named so: it may be a name
+    assert choose_authors([AuthorSource(["Jan Fleischhauer"], tagged=True)], [], ["Jan Fleischhauer"]) == ["Jan Fleischhauer"]
