@@ -64,10 +64,25 @@ _DATE = re.compile(
     r"(?:updated|published|aktualisiert|veröffentlicht|publié|mis à jour)\b.*)",
     re.IGNORECASE,
 )
+# A journalist's job title's last word ("Political Editor", "Washington Correspondent", "ARD-Korrespondentin",
+# "Wirtschaftsredakteur"): a title before a name ("Senior Reporter Jane Doe") or after it.
+_JOB_TITLE = re.compile(
+    r"(?:[\w.]+-)?(?:correspondent|reporter|editor|columnist|writer|contributor|journalist|"
+    r"\w*(?:korrespondent|redakteur|reporter|journalist)(?:in)?|redaktor(?:ka)?|korespondent(?:ka)?|dziennikar(?:z|ka)|"
+    r"novinář(?:ka)?|muhabir(?:i)?|корреспондент|журналист(?:ка)?|toimittaja|periodista|giornalista|jornalista|"
+    r"verslaggever|corresponsal|correspondente|inviato)",
+    re.IGNORECASE,
+)
+# A date written with its month's name after a byline ("By Jane Doe March 3, 2024", "Jane Doe, 3. März 2024 10:12"),
+# or a time ago ("Jane Doe 5 hours ago"): it and what follows go before the byline splits at its commas. A month's
+# name that is as often a given name ("May", "Maja") is not read as one.
+_DAY_BESIDE_WORD = re.compile(r"\b([^\W\d_]+)\.?\s+\d{1,2}\b|\b\d{1,2}\.?\s+([^\W\d_]+)")
+_DATE_MONTHS = set(MONTHS) - {"may", "mai", "maj", "maja"}
+_TIME_AGO = re.compile(r"\b\d+\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?)\s+ago\b", re.IGNORECASE)
 # Words that are never part of a person's name in a byline.
 _NOISE = re.compile(
     r"\b(?:staff(?: writer| reporter)?|email the author|e-mail|follow|contributor|correspondent|reporter|"
-    r"senior|editor(?:-at-large)?|columnist|redakteur(?:in)?|korrespondent(?:in)?|journalist(?:in)?|"
+    r"senior|chief|deputy|associate|managing|contributing|editor(?:-at-large)?|columnist|redakteur(?:in)?|korrespondent(?:in)?|journalist(?:in)?|"
     r"more articles|view all posts|all articles|about the author|autorenprofil|mehr von|redaktor(?:ka)?|korespondent(?:ka)?|"
     r"dziennikar(?:z|ka)|novinář(?:ka)?|muhabir(?:i)?|корреспондент|журналист(?:ка)?|toimittaja|periodista|giornalista|"
     r"jornalista|verslaggever|corresponsal|correspondente|inviato)\b.*|\s*(?:기자|특파원|記者|特派員|记者|特派员)$",
@@ -125,13 +140,21 @@ def split_byline(byline: str, affixes: Iterable[str] = (), shown: bool = False) 
     """
     glued = {fold(affix) for affix in affixes if fold(affix)}
     byline = _URL.sub(" ", _EMAIL.sub(" ", _BRACKETS.sub("", byline)))
-    byline = _INNER_PREFIX.split(byline)[-1]  # "Capital Von Jemima Kelly": the names follow the word
+    byline = _before_spelled_date(_INNER_PREFIX.split(byline)[-1])  # "Capital Von Jemima Kelly": the names follow the word
     names: list[str] = []
     for part in _SEPARATORS.split(byline):
-        name = _clean_name(part, glued)
+        name = _clean_name(part, glued, after_name=bool(names))
         if name and not (shown and _is_label(name)) and not _is_place_of(name, names):
             names.append(name)
     return names
+
+
+def _before_spelled_date(byline: str) -> str:
+    """The byline up to a date written with its month's name or a time ago, if it states one."""
+    ends = [match.start() for match in _DAY_BESIDE_WORD.finditer(byline) if (match.group(1) or match.group(2)).casefold() in _DATE_MONTHS]
+    if ago := _TIME_AGO.search(byline):
+        ends.append(ago.start())
+    return byline[: min(ends)] if ends else byline
 
 
 def _is_place_of(name: str, before: list[str]) -> bool:
@@ -143,14 +166,15 @@ def _is_place_of(name: str, before: list[str]) -> bool:
     )
 
 
-def _clean_name(part: str, glued: set[str] = frozenset()) -> str | None:
+def _clean_name(part: str, glued: set[str] = frozenset(), after_name: bool = False) -> str | None:
+    """One part of a byline as a name, or None; ``after_name`` where a name came before it in the byline."""
     part = part.strip(" \t-–—:|")
     previous = None
     while previous != part:  # "Text und Fotos: Von ..." has more than one prefix
         previous, part = part, _PREFIX.sub("", _GENRE_LABEL.sub("", _LEADING_AND.sub("", part))).strip()
     if _AND_WORD.fullmatch(part):  # an "and" set in an element of its own
         return None
-    part = _NOISE.sub("", _DATE.sub("", part)).strip(" \t-–—:|,.")
+    part = _NOISE.sub("", _DATE.sub("", _without_job_title(part, after_name))).strip(" \t-–—:|,.")
     part = _LOCATION.sub("", part).strip(" \t-–—:|,.")
     words = _without_glued_words(part.split(), glued)
     part = " ".join(words)
@@ -159,6 +183,20 @@ def _clean_name(part: str, glued: set[str] = frozenset()) -> str | None:
     if not any(char.isalpha() for char in part) or (len(words) == 1 and len(part) < 3 and not _is_short_credit(part)):
         return None
     return part if has_name_shape(words) or _is_credit(part) else None
+
+
+def _without_job_title(part: str, after_name: bool) -> str:
+    """The part without a journalist's job title: the name following a title ("Political Editor Jane Doe"), nothing
+    where the part describes the name before it ("Jane Doe, Washington Correspondent"), else the part as it is."""
+    words = part.split()
+    at = next((index for index, word in enumerate(words) if _JOB_TITLE.fullmatch(word.strip(",.:"))), None)
+    if at is None:
+        return part
+    if at + 1 < len(words) and has_name_shape(words[at + 1 :]):
+        return " ".join(words[at + 1 :])
+    # A title of one or two words after a name ("…, Political Editor") describes it; one after a name in its own
+    # part ("Piotr Zieliński Dziennikarz") is cut by the noise words.
+    return "" if after_name and (at <= 1 or words[at][0].islower()) else part
 
 
 def _is_credit(text: str) -> bool:

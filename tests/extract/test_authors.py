@@ -22,6 +22,27 @@ def test_a_byline_splits_into_names_without_a_newsrooms_address(byline: str, nam
     assert split_byline(byline) == names
 
 
+
+@pytest.mark.parametrize(
+    ("byline", "names"),
+    [
+        ("Political Editor Jane Doe", ["Jane Doe"]),  # a title before the name
+        ("Von ARD-Korrespondentin Jana Berger", ["Jana Berger"]),
+        ("Von Wirtschaftsredakteurin Jana Berger", ["Jana Berger"]),
+        ("Jane Doe, Political Editor", ["Jane Doe"]),  # a title describing the name before it
+        ("By Jane Doe, Chief Political Correspondent", ["Jane Doe"]),
+        ("Jane Doe, Hong Kong correspondent", ["Jane Doe"]),
+        ("By Jane Doe, Washington Correspondent, and John Roe, Foreign Editor", ["Jane Doe", "John Roe"]),
+        ("Tekst: Anna Maria Kowalska, Piotr Zieliński Dziennikarz", ["Anna Maria Kowalska", "Piotr Zieliński"]),
+        ("By Jane Doe March 3, 2024", ["Jane Doe"]),  # a date with its month's name, split by its comma
+        ("Jane Doe, 3. März 2024 10:12", ["Jane Doe"]),
+        ("Jane Doe 5 hours ago", ["Jane Doe"]),
+        ("By Jane Doe and May Lee", ["Jane Doe", "May Lee"]),  # a month's name without a day is no date
+    ],
+)
+def test_job_titles_and_dates_around_a_name_are_no_names(byline: str, names: list[str]) -> None:
+    assert split_byline(byline) == names
+
 def test_a_section_name_filling_a_byline_field_is_a_topic_not_a_person() -> None:
     """A meta author that is one of the page's sections ("Lokales") names no one: the shown byline's person is taken,
     and the section word glued to that byline goes; a person's two-word name never matches a topic."""
