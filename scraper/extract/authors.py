@@ -76,12 +76,24 @@ _JOB_TITLE = re.compile(
 # A date written with its month's name after a byline ("By Jane Doe March 3, 2024", "Jane Doe, 3. März 2024 10:12"),
 # or a time ago ("Jane Doe 5 hours ago"): it and what follows go before the byline splits at its commas. A month's
 # name that is as often a given name ("May", "Maja") is not read as one.
-_DAY_BESIDE_WORD = re.compile(r"\b([^\W\d_]+)\.?\s+\d{1,2}\b|\b\d{1,2}\.?\s+([^\W\d_]+)")
+_DAY_BESIDE_WORD = re.compile(r"(?=\b([^\W\d_]+)\.?\s+\d{1,2}\b|\b\d{1,2}\.?\s+([^\W\d_]+))")  # overlapping: "Mon 3 Mar"
 _DATE_MONTHS = set(MONTHS) - {"may", "mai", "maj", "maja"}
-_TIME_AGO = re.compile(r"\b\d+\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?)\s+ago\b", re.IGNORECASE)
+# A time ago or a reading time ("4 min read", "Lesezeit: 3 Minuten") after the names.
+_TIME_AGO = re.compile(
+    r"\b\d+\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?)\s+ago\b"
+    r"|\b\d+\s*(?:min|mins|minutes?|minuten|minutos|minuti)\.?\s+(?:read|reading|lesezeit|de lecture|de lectura|di lettura|leestijd)\b"
+    r"|\b(?:lesezeit|reading time|temps de lecture|tiempo de lectura)\s*:?\s*\d",
+    re.IGNORECASE,
+)
+# A handle on a social network ("@janedoe") beside the name.
+_HANDLE = re.compile(r"(?<!\S)@\w+")
+# A photo's credit in a byline ("Fotos: John Roe", "AP Photo"): its photographer is not the text's author; the
+# label alone before the first name is the writer's too ("Text und Fotos: Jane Doe").
+_PHOTO_CREDIT = re.compile(r"\b(?:photos?|fotos?|photography|fotografie|photographer|fotograf(?:in)?)\b", re.IGNORECASE)
+_PHOTO_LABEL = re.compile(r"^(?:photos?|fotos?)\s*[:：]\s*", re.IGNORECASE)
 # Words that are never part of a person's name in a byline.
 _NOISE = re.compile(
-    r"\b(?:staff(?: writer| reporter)?|email the author|e-mail|follow|contributor|correspondent|reporter|"
+    r"\b(?:staff(?: writer| reporter)?|email the author|e-mail|email|twitter|facebook|linkedin|instagram|follow|contributor|correspondent|reporter|"
     r"senior|chief|deputy|associate|managing|contributing|editor(?:-at-large)?|columnist|redakteur(?:in)?|korrespondent(?:in)?|journalist(?:in)?|"
     r"more articles|view all posts|all articles|about the author|autorenprofil|mehr von|redaktor(?:ka)?|korespondent(?:ka)?|"
     r"dziennikar(?:z|ka)|novinář(?:ka)?|muhabir(?:i)?|корреспондент|журналист(?:ка)?|toimittaja|periodista|giornalista|"
@@ -139,7 +151,7 @@ def split_byline(byline: str, affixes: Iterable[str] = (), shown: bool = False) 
     single word only where it is a credit ("dpa", "AP") or in a script without case.
     """
     glued = {fold(affix) for affix in affixes if fold(affix)}
-    byline = _URL.sub(" ", _EMAIL.sub(" ", _BRACKETS.sub("", byline)))
+    byline = _HANDLE.sub(" ", _URL.sub(" ", _EMAIL.sub(" ", _BRACKETS.sub("", byline))))
     byline = _before_spelled_date(_INNER_PREFIX.split(byline)[-1])  # "Capital Von Jemima Kelly": the names follow the word
     names: list[str] = []
     for part in _SEPARATORS.split(byline):
@@ -169,9 +181,11 @@ def _is_place_of(name: str, before: list[str]) -> bool:
 def _clean_name(part: str, glued: set[str] = frozenset(), after_name: bool = False) -> str | None:
     """One part of a byline as a name, or None; ``after_name`` where a name came before it in the byline."""
     part = part.strip(" \t-–—:|")
+    if after_name and _PHOTO_CREDIT.search(part):  # a photo's credit after the writer's name ("Text: A; Fotos: B")
+        return None
     previous = None
     while previous != part:  # "Text und Fotos: Von ..." has more than one prefix
-        previous, part = part, _PREFIX.sub("", _GENRE_LABEL.sub("", _LEADING_AND.sub("", part))).strip()
+        previous, part = part, _PREFIX.sub("", _PHOTO_LABEL.sub("", _GENRE_LABEL.sub("", _LEADING_AND.sub("", part)))).strip()
     if _AND_WORD.fullmatch(part):  # an "and" set in an element of its own
         return None
     part = _NOISE.sub("", _DATE.sub("", _without_job_title(part, after_name))).strip(" \t-–—:|,.")

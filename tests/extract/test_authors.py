@@ -38,9 +38,19 @@ def test_a_byline_splits_into_names_without_a_newsrooms_address(byline: str, nam
         ("Jane Doe, 3. März 2024 10:12", ["Jane Doe"]),
         ("Jane Doe 5 hours ago", ["Jane Doe"]),
         ("By Jane Doe and May Lee", ["Jane Doe", "May Lee"]),  # a month's name without a day is no date
+        ("Jane Doe Mon 3 Mar 2025 10.00 GMT", ["Jane Doe"]),
+        ("Jane Doe – 4 min read", ["Jane Doe"]),  # a reading time
+        ("Jane Doe, Lesezeit: 3 Minuten", ["Jane Doe"]),
+        ("Jane Doe @janedoe", ["Jane Doe"]),  # a handle and a network's name beside the name
+        ("Jane Doe Twitter", ["Jane Doe"]),
+        ("Text: Jane Doe; Fotos: John Roe", ["Jane Doe"]),  # the photographer after the writer
+        ("Von Jane Doe, Fotos: dpa", ["Jane Doe"]),
+        ("Jane Doe, AP Photo", ["Jane Doe"]),
+        ("Text und Fotos: Jane Doe", ["Jane Doe"]),  # the writer took the photos too
+        ("Jane Doe, Daily Mail", ["Jane Doe", "Daily Mail"]),
     ],
 )
-def test_job_titles_and_dates_around_a_name_are_no_names(byline: str, names: list[str]) -> None:
+def test_job_titles_dates_and_credits_around_a_name_are_no_names(byline: str, names: list[str]) -> None:
     assert split_byline(byline) == names
 
 def test_a_section_name_filling_a_byline_field_is_a_topic_not_a_person() -> None:
