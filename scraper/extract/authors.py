@@ -93,8 +93,9 @@ _PHOTO_CREDIT = re.compile(r"\b(?:photos?|fotos?|photography|fotografie|photogra
 _PHOTO_LABEL = re.compile(r"^(?:photos?|fotos?)\s*[:：]\s*", re.IGNORECASE)
 # Words that are never part of a person's name in a byline.
 _NOISE = re.compile(
-    r"\b(?:staff(?: writer| reporter)?|email the author|e-mail|email|twitter|facebook|linkedin|instagram|follow|contributor|correspondent|reporter|"
-    r"senior|chief|deputy|associate|managing|contributing|editor(?:-at-large)?|columnist|redakteur(?:in)?|korrespondent(?:in)?|journalist(?:in)?|"
+    r"\b(?:staff(?: writer| reporter)?|email the author|e-mail|email|twitter|facebook|linkedin|instagram|follow|"
+    r"contributor|correspondent|reporter|senior|chief|deputy|associate|managing|contributing|editor(?:-at-large)?|"
+    r"columnist|redakteur(?:in)?|korrespondent(?:in)?|journalist(?:in)?|"
     r"more articles|view all posts|all articles|about the author|autorenprofil|mehr von|redaktor(?:ka)?|korespondent(?:ka)?|"
     r"dziennikar(?:z|ka)|novinář(?:ka)?|muhabir(?:i)?|корреспондент|журналист(?:ка)?|toimittaja|periodista|giornalista|"
     r"jornalista|verslaggever|corresponsal|correspondente|inviato)\b.*|\s*(?:기자|특파원|記者|特派員|记者|特派员)$",
