@@ -184,6 +184,10 @@ RULES: dict[str, Rule] = {
         "<time datetime> elements nearest the headline are date candidates",
         "date_nearest_headline", "scraper.extract.metadata", "_time_dates", lambda tree, elsewhere: [],
     ),
+    "shown-zones": Rule(
+        "a <time>'s UTC datetime is restated in the zone its text shows, so the day is the one a reader sees",
+        "date_utc_shown_local", "scraper.extract.metadata", "in_shown_zone", lambda stated, shown: stated,
+    ),
     "inferred-metadata": Rule(
         "trafilatura and htmldate are asked for what the page leaves unstated",
         "date_from_url", "scraper.extract.article", "_inferred_metadata", lambda tree, url, search_date: {},

@@ -26,6 +26,10 @@ ZONE_OFFSETS = {
         "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
     }.items()
 }
+# A time of day as pages show it ("01:30", "1.30 Uhr", "9:05 pm").
+_CLOCK = re.compile(r"(?<![\d.:])(\d{1,2})[:.h](\d{2})(?![\d.:]\d)(?:\s*([ap])\.?m\b\.?)?", re.IGNORECASE)
+# The zones people live in lie within fourteen hours of UTC.
+MAX_ZONE_OFFSET = timedelta(hours=14)
 _NO_YEAR = datetime(1, 1, 1)  # a parse that keeps this year found no year in the text
 # Month names and their short forms in the archive's common languages (Polish, Czech, Russian, Greek and
 # Finnish also as dates spell them: "28 czerwca"), January first.
@@ -126,6 +130,32 @@ def moment(value: str | None) -> str | None:
         return date
     parsed = datetime.fromisoformat(date)
     return (parsed.astimezone(timezone.utc) if parsed.tzinfo else parsed).isoformat()
+
+
+def in_shown_zone(stated: str, shown: str) -> str:
+    """A moment stated in UTC as the zone of the day and time shown beside it tells, else as stated.
+
+    A <time> whose datetime is "2024-04-25T23:30:00Z" and whose text reads "26. April
+    2024, 01:30 Uhr" was published on the 26th in a zone two hours ahead: the day a
+    reader sees. The shown text must state both its day and its time.
+    """
+    date = normalise_date(stated)
+    if date is None or not date.endswith("+00:00"):
+        return stated
+    day, clock = normalise_date(shown), _CLOCK.search(shown)
+    if day is None or clock is None:
+        return stated
+    hour, minute = int(clock.group(1)), int(clock.group(2))
+    if clock.group(3):  # "1:30 p.m."
+        hour = hour % 12 + (12 if clock.group(3).lower().startswith("p") else 0)
+    if hour > 23 or minute > 59:
+        return stated
+    utc = datetime.fromisoformat(date)
+    local = datetime.fromisoformat(day[:10]).replace(hour=hour, minute=minute)
+    offset = local - utc.replace(tzinfo=None, second=0, microsecond=0)
+    if not offset or abs(offset) > MAX_ZONE_OFFSET or offset % timedelta(minutes=15):
+        return stated
+    return utc.astimezone(timezone(offset)).isoformat()
 
 
 def url_date(url: str | None) -> str | None:

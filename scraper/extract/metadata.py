@@ -18,7 +18,7 @@ import lxml.html
 from courlan import extract_domain
 
 from scraper.extract.authors import BYLINE_LABELS, AuthorSource, lists_only_names
-from scraper.extract.dates import moment, normalise_date
+from scraper.extract.dates import in_shown_zone, moment, normalise_date
 from scraper.extract.furniture import is_furniture
 
 # JSON-LD types that mean "this page is one article".
@@ -360,9 +360,13 @@ _MODIFIED_XPATH = (
 )
 
 
+# The zone a <time>'s UTC datetime was shown in is read from the nearest few: one restates the page's UTC dates.
+ZONED_TIMES = 3
+
+
 def _time_dates(tree: lxml.html.HtmlElement, elsewhere: Callable[[lxml.html.HtmlElement], bool]) -> list[str]:
-    """<time> elements (their datetime, else their text) nearest the headline first, none that states a change
-    or stands in another story's teaser.
+    """<time> elements (their datetime, restated in the zone their text shows where it is UTC, else their text)
+    nearest the headline first, none that states a change or stands in another story's teaser.
 
     Without a headline (<h1>), the article's header first (pubdate, or inside <article> or
     <header>), else the page's first <time>. ``elsewhere`` tells an element inside other stories' containers.
@@ -378,7 +382,12 @@ def _time_dates(tree: lxml.html.HtmlElement, elsewhere: Callable[[lxml.html.Html
     else:
         marked = [time for time in times if time.get("pubdate") is not None or time.xpath("ancestor::article or ancestor::header")]
         times = marked or times[:1]
-    return [element.get("datetime") or element.text_content() for element in times]
+    return [
+        (in_shown_zone(stated, element.text_content()) if index < ZONED_TIMES else stated)
+        if (stated := element.get("datetime"))
+        else element.text_content()
+        for index, element in enumerate(times)
+    ]
 
 
 def _by_distance(
