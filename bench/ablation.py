@@ -184,6 +184,10 @@ RULES: dict[str, Rule] = {
         "<time datetime> elements nearest the headline are date candidates",
         "date_nearest_headline", "scraper.extract.metadata", "_time_dates", lambda tree, elsewhere: [],
     ),
+    "site-titles": Rule(
+        "a stated title that is the site's name, a date or one word beside a shown headline names no article",
+        "title_site_or_section_stated", "scraper.extract.titles", "_names_no_article", lambda title, keys, headline_shown: False,
+    ),
     "shown-zones": Rule(
         "a <time>'s UTC datetime is restated in the zone its text shows, so the day is the one a reader sees",
         "date_utc_shown_local", "scraper.extract.metadata", "in_shown_zone", lambda stated, shown: stated,

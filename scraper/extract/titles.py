@@ -46,6 +46,11 @@ def _is_headline(text: str) -> bool:
     return word_count(text) > 1
 
 
+def _names_no_article(title: str, keys: list[str], headline_shown: bool) -> bool:
+    """Whether a stated title is the site's name or a date, or a single word beside a headline the page shows."""
+    return bool(_DATE_ONLY.match(title)) or _squash(title) in keys or (headline_shown and not _is_headline(title))
+
+
 def title_dates(titles: list[str]) -> list[str]:
     """Dates a title carries as a segment of their own ("Headline | Site | 28.04.2023")."""
     return [piece for title in titles for piece in _SEPARATOR.split(title)[1:] if _FULL_DATE.match(piece)]
@@ -93,7 +98,11 @@ def choose_title(
         # holds (a logo's <h1> holds the site's name) or else the first.
         inside = [h1 for h1 in shown if fold(h1) in fold(page_title)]
         return max(inside, key=len) if inside else shown[0]
+    keys = _site_keys(site_names, hosts)
     stated = [strip_site_name(title, site_names, hosts) for title in candidates]
+    # A stated title that is only the site's name, a date, or one word where the page shows a headline names a
+    # page of the site or a section ("Politics"), not this article: a list page's title the template kept.
+    stated = [title for title in stated if not _names_no_article(title, keys, bool(shown))]
     chosen = next(filter(None, stated), None)
     if chosen is None:
         return next(iter(shown), None)
