@@ -654,9 +654,16 @@ def _byline_text(element: lxml.html.HtmlElement) -> str:
 def _nearest_block(
     tree: lxml.html.HtmlElement, headline: lxml.html.HtmlElement, found: list[lxml.html.HtmlElement]
 ) -> list[lxml.html.HtmlElement]:
-    """The byline element nearest the headline in page order, and the byline elements of its block."""
+    """The byline element nearest the headline in page order, and the byline elements of its block.
+
+    The block reaches no higher than the container the byline shares with the headline: above
+    it (a page's <main> or <body>) stand other stories' cards.
+    """
     block = _by_distance(tree, headline, found)[0]
+    shared = {headline, *headline.iterancestors()}
     for _ in range(BYLINE_BLOCK_LEVELS):
-        block = block.getparent() if block.getparent() is not None else block
+        if block in shared or block.getparent() is None:
+            break
+        block = block.getparent()
     wanted = set(found)
     return [element for element in block.iter() if element in wanted]
