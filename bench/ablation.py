@@ -188,6 +188,10 @@ RULES: dict[str, Rule] = {
         "a stated title that is the site's name, a date or one word beside a shown headline names no article",
         "title_site_or_section_stated", "scraper.extract.titles", "_names_no_article", lambda title, keys, headline_shown: False,
     ),
+    "update-labels": Rule(
+        "a <time> right after an 'Updated' label states a change, not the publication",
+        "date_updated_label_before_time", "scraper.extract.metadata", "_after_update_label", lambda element: False,
+    ),
     "shown-zones": Rule(
         "a <time>'s UTC datetime is restated in the zone its text shows, so the day is the one a reader sees",
         "date_utc_shown_local", "scraper.extract.metadata", "in_shown_zone", lambda stated, shown: stated,

@@ -360,13 +360,30 @@ _MODIFIED_XPATH = (
 )
 
 
+# A label set right before a <time> that states a change ("Updated", "Aktualisiert am", "Mis à jour le").
+_UPDATED_LABEL = re.compile(
+    r"(?:updated|modified|edited|aktualisiert|geändert|mis à jour|actualizado|actualizada|aggiornato|bijgewerkt"
+    r"|zaktualizowano|aktualizováno|uppdaterad|oppdatert|opdateret|päivitetty|güncellendi|güncelleme|обновлено)"
+    r"(?:\s+(?:on|at|am|le|el|il|op|den))?\s*:?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _after_update_label(element: lxml.html.HtmlElement) -> bool:
+    """Whether the text right before an element (its preceding sibling's tail, or its parent's text) labels a change."""
+    before = element.getprevious()
+    text = before.tail if before is not None else element.getparent().text if element.getparent() is not None else None
+    return bool(_UPDATED_LABEL.search((text or "")[-40:]))
+
+
 # The zone a <time>'s UTC datetime was shown in is read from the nearest few: one restates the page's UTC dates.
 ZONED_TIMES = 3
 
 
 def _time_dates(tree: lxml.html.HtmlElement, elsewhere: Callable[[lxml.html.HtmlElement], bool]) -> list[str]:
     """<time> elements (their datetime, restated in the zone their text shows where it is UTC, else their text)
-    nearest the headline first, none that states a change or stands in another story's teaser.
+    nearest the headline first, none that states a change (by its class or the label before it) or stands in
+    another story's teaser.
 
     Without a headline (<h1>), the article's header first (pubdate, or inside <article> or
     <header>), else the page's first <time>. ``elsewhere`` tells an element inside other stories' containers.
@@ -374,7 +391,7 @@ def _time_dates(tree: lxml.html.HtmlElement, elsewhere: Callable[[lxml.html.Html
     times = [
         element
         for element in tree.xpath("//time[@datetime or normalize-space()]")
-        if not element.xpath(_MODIFIED_XPATH) and not elsewhere(element)
+        if not element.xpath(_MODIFIED_XPATH) and not _after_update_label(element) and not elsewhere(element)
     ]
     headline = tree.find(".//h1")
     if headline is not None and times:
