@@ -132,14 +132,18 @@ _CALENDAR_WORDS = (set(MONTHS) - _NAME_LIKE_MONTHS) | set(
 )
 # Academic and professional credentials written after a name ("Jane Doe, PhD").
 _CREDENTIAL = re.compile(
-    r"^(?:ph\.?\s?d|d\.?phil|m\.?a|m\.?d|m\.?s|m\.?sc|b\.?sc|b\.?a|mba|mph|llm|ll\.?b|j\.?d|rn|cpa|cfa|esq|frcp|mrcp)\.?$",
+    r"^(?:ph\.?\s?d|d\.?phil|m\.?a|m\.?d|m\.?s|m\.?sc|b\.?sc|b\.?a|mba|mph|ll\.?m|ll\.?b|j\.?d|rn|cpa|cfa|esq|frcp|mrcp"
+    r"|bsn|msn|dnp|dvm|dds|dmd|pharm\.?d|psy\.?d|ed\.?d|frcs|facp|rdn?|cfp|caia|lcsw|lmft|pmp|mfa|msw|mpp|mpa)\.?[®™]?$",
     re.IGNORECASE,
 )
 # A location phrase after or instead of a name ("Jane Doe in London", "based in Hong Kong").
-_LOCATION = re.compile(r"(?:^|\s)(?:(?:based|reporting|writing)\s+(?:in|from)|in|from|aus|desde|depuis|vanuit|från)\s+[A-Z].*$")
+_LOCATION = re.compile(r"(?:^|\s)(?:(?i:based|reporting|writing)\s+(?:in|from)|in|from|aus|desde|depuis|vanuit|från)\s+[A-Z].*$")
 _DOMAIN = re.compile(r"\w\.(?:[a-z]{2,3}|info|online|news)$", re.IGNORECASE)
 # News agencies credited by one word of any case ("Reuters", "dpa").
-_AGENCIES = set("reuters afp ap dpa epd kna apa sda ats ansa efe anadolu xinhua kyodo yonhap tass pap ctk bloomberg belga anp".split())
+_AGENCIES = set(
+    """reuters afp ap dpa epd kna apa sda ats ansa efe anadolu xinhua kyodo yonhap tass pap ctk bloomberg belga anp
+    pti ians aap upi ntb tt stt mti agi lusa bta hina tasr bns elta leta interfax irna wam qna kuna mena jiji""".split()
+)
 MAX_NAME_WORDS = 5
 MAX_AGENCY_CHARS = 5  # "dpa", "afp", "kna": agencies credited in lower case
 
@@ -171,11 +175,14 @@ def _before_spelled_date(byline: str) -> str:
 
 
 def _is_place_of(name: str, before: list[str]) -> bool:
-    """Whether a one-word name follows a newsroom's in its byline: its address ("hessenschau.de, Frankfurt, Germany")."""
+    """Whether a one-word name follows a full name or a newsroom's in its byline: its place ("hessenschau.de,
+    Frankfurt, Germany", "Jane Doe, Kyiv"). An agency's credit is no place, nor is a short word in capitals (an
+    agency this list lacks); after one-word names it is one more of them ("Anna, Ben und Carl")."""
     return (
         " " not in name
         and fold(name) not in _AGENCIES
-        and any(is_organisation(earlier, []) or fold(earlier) in _AGENCIES for earlier in before)
+        and not (name.isupper() and len(name) <= MAX_AGENCY_CHARS)
+        and any(" " in earlier or is_organisation(earlier, []) or fold(earlier) in _AGENCIES for earlier in before)
     )
 
 
@@ -218,7 +225,9 @@ def _is_credit(text: str) -> bool:
     """Whether a text is an agency's or site's credit written as one short word or a domain ("dpa", "mbl.is")."""
     if text.upper() in ZONE_OFFSETS:  # "IST" after a byline's time
         return False
-    return bool(_DOMAIN.search(text)) or (" " not in text and len(text) <= MAX_AGENCY_CHARS and not _CREDENTIAL.match(text))
+    if _CREDENTIAL.match(text):  # "M.Sc" is spelled like a domain
+        return False
+    return bool(_DOMAIN.search(text)) or (" " not in text and len(text) <= MAX_AGENCY_CHARS)
 
 
 def _is_label(name: str) -> bool:

@@ -48,6 +48,15 @@ def test_a_byline_splits_into_names_without_a_newsrooms_address(byline: str, nam
         ("Jane Doe, AP Photo", ["Jane Doe"]),
         ("Text und Fotos: Jane Doe", ["Jane Doe"]),  # the writer took the photos too
         ("Jane Doe, Daily Mail", ["Jane Doe", "Daily Mail"]),
+        ("Jane Doe, RN, BSN", ["Jane Doe"]),  # credentials
+        ("Jane Doe, M.Sc.", ["Jane Doe"]),
+        ("Jane Doe, CFP®", ["Jane Doe"]),
+        ("Jane Doe, Kyiv", ["Jane Doe"]),  # a place after a full name
+        ("Jane Doe, Reporting from Kyiv", ["Jane Doe"]),
+        ("Jane Doe, Berlin, und John Roe, Paris", ["Jane Doe", "John Roe"]),
+        ("Jane Doe, PTI", ["Jane Doe", "PTI"]),  # an agency's credit
+        ("Jane Doe, KYIV", ["Jane Doe", "KYIV"]),  # a short word in capitals may be an agency's
+        ("Anna, Ben und Carl", ["Anna", "Ben", "Carl"]),  # one-word names listed
     ],
 )
 def test_job_titles_dates_and_credits_around_a_name_are_no_names(byline: str, names: list[str]) -> None:
