@@ -28,6 +28,8 @@ ZONE_OFFSETS = {
 }
 # A time of day as pages show it ("01:30", "1.30 Uhr", "9:05 pm").
 _CLOCK = re.compile(r"(?<![\d.:])(\d{1,2})[:.h](\d{2})(?![\d.:]\d)(?:\s*([ap])\.?m\b\.?)?", re.IGNORECASE)
+# A <time>'s text longer than this shows more than its moment (a hostile page's, read by no one).
+MAX_SHOWN_DATE_CHARS = 100
 # The zones people live in lie within fourteen hours of UTC.
 MAX_ZONE_OFFSET = timedelta(hours=14)
 _NO_YEAR = datetime(1, 1, 1)  # a parse that keeps this year found no year in the text
@@ -140,7 +142,7 @@ def in_shown_zone(stated: str, shown: str) -> str:
     reader sees. The shown text must state both its day and its time.
     """
     date = normalise_date(stated)
-    if date is None or not date.endswith("+00:00"):
+    if date is None or not date.endswith("+00:00") or len(shown) > MAX_SHOWN_DATE_CHARS:
         return stated
     day, clock = normalise_date(shown), _CLOCK.search(shown)
     if day is None or clock is None:
