@@ -64,15 +64,15 @@ _DATE = re.compile(
     r"(?:updated|published|aktualisiert|veröffentlicht|publié|mis à jour)\b.*)",
     re.IGNORECASE,
 )
-# A journalist's job title's last word ("Political Editor", "Washington Correspondent", "ARD-Korrespondentin",
-# "Wirtschaftsredakteur"): a title before a name ("Senior Reporter Jane Doe") or after it.
-_JOB_TITLE = re.compile(
-    r"(?:[\w.]+-)?(?:correspondent|reporter|editor|columnist|writer|contributor|journalist|"
+# A journalist's job title's last word, in many languages ("Political Editor", "Washington Correspondent",
+# "ARD-Korrespondentin", "Wirtschaftsredakteur"): a title before a name ("Senior Reporter Jane Doe") or after it.
+_TITLE_WORDS = (
+    r"correspondent|reporter|editor(?:-at-large)?|columnist|writer|contributor|journalist|"
     r"\w*(?:korrespondent|redakteur|reporter|journalist)(?:in)?|redaktor(?:ka)?|korespondent(?:ka)?|dziennikar(?:z|ka)|"
     r"novinář(?:ka)?|muhabir(?:i)?|корреспондент|журналист(?:ка)?|toimittaja|periodista|giornalista|jornalista|"
-    r"verslaggever|corresponsal|correspondente|inviato)",
-    re.IGNORECASE,
+    r"verslaggever|corresponsal|correspondente|inviato"
 )
+_JOB_TITLE = re.compile(rf"(?:[\w.]+-)?(?:{_TITLE_WORDS})", re.IGNORECASE)
 # A date written with its month's name after a byline ("By Jane Doe March 3, 2024", "Jane Doe, 3. März 2024 10:12"),
 # or a time ago ("Jane Doe 5 hours ago"): it and what follows go before the byline splits at its commas. A month's
 # name that is as often a given name ("May", "Maja") is not read as one.
@@ -91,14 +91,11 @@ _HANDLE = re.compile(r"(?<!\S)@\w+")
 # label alone before the first name is the writer's too ("Text und Fotos: Jane Doe").
 _PHOTO_CREDIT = re.compile(r"\b(?:photos?|fotos?|photography|fotografie|photographer|fotograf(?:in)?)\b", re.IGNORECASE)
 _PHOTO_LABEL = re.compile(r"^(?:photos?|fotos?)\s*[:：]\s*", re.IGNORECASE)
-# Words that are never part of a person's name in a byline.
+# Words that are never part of a person's name in a byline: a job title or its rank, a profile link's or a network's.
 _NOISE = re.compile(
-    r"\b(?:staff(?: writer| reporter)?|email the author|e-mail|email|twitter|facebook|linkedin|instagram|follow|"
-    r"contributor|correspondent|reporter|senior|chief|deputy|associate|managing|contributing|editor(?:-at-large)?|"
-    r"columnist|redakteur(?:in)?|korrespondent(?:in)?|journalist(?:in)?|"
-    r"more articles|view all posts|all articles|about the author|autorenprofil|mehr von|redaktor(?:ka)?|korespondent(?:ka)?|"
-    r"dziennikar(?:z|ka)|novinář(?:ka)?|muhabir(?:i)?|корреспондент|журналист(?:ка)?|toimittaja|periodista|giornalista|"
-    r"jornalista|verslaggever|corresponsal|correspondente|inviato)\b.*|\s*(?:기자|특파원|記者|特派員|记者|特派员)$",
+    r"\b(?:staff|email the author|e-mail|email|twitter|facebook|linkedin|instagram|follow|senior|chief|deputy|associate|"
+    rf"managing|contributing|more articles|view all posts|all articles|about the author|autorenprofil|mehr von|{_TITLE_WORDS})"
+    r"\b.*|\s*(?:기자|특파원|記者|特派員|记者|特派员)$",
     re.IGNORECASE,
 )
 # Words that make a name an organisation's (a newsroom, an agency, a site).
@@ -145,6 +142,8 @@ _AGENCIES = set(
     pti ians aap upi ntb tt stt mti agi lusa bta hina tasr bns elta leta interfax irna wam qna kuna mena jiji""".split()
 )
 MAX_NAME_WORDS = 5
+# A byline longer than this is no byline: only its start is read (an address pattern is quadratic in a long run of text).
+MAX_BYLINE_CHARS = 500
 MAX_AGENCY_CHARS = 5  # "dpa", "afp", "kna": agencies credited in lower case
 
 
@@ -156,6 +155,7 @@ def split_byline(byline: str, affixes: Iterable[str] = (), shown: bool = False) 
     single word only where it is a credit ("dpa", "AP") or in a script without case.
     """
     glued = {fold(affix) for affix in affixes if fold(affix)}
+    byline = byline[:MAX_BYLINE_CHARS]
     byline = _HANDLE.sub(" ", _URL.sub(" ", _EMAIL.sub(" ", _BRACKETS.sub("", byline))))
     byline = _before_spelled_date(_INNER_PREFIX.split(byline)[-1])  # "Capital Von Jemima Kelly": the names follow the word
     names: list[str] = []

@@ -71,3 +71,8 @@ def test_a_section_name_filling_a_byline_field_is_a_topic_not_a_person() -> None
     assert choose_authors([tagged], ["Kreisbote"], ["Lokales"]) == []
     assert choose_authors([tagged], ["Kreisbote"]) == ["Lokales"]  # no section named so: it may be a name
     assert choose_authors([AuthorSource(["Jan Fleischhauer"], tagged=True)], [], ["Jan Fleischhauer"]) == ["Jan Fleischhauer"]
+
+
+def test_only_a_bylines_start_is_read() -> None:
+    """A "byline" of a whole page's length (a hostile meta tag's) is read to its first hundreds of characters."""
+    assert split_byline("Jane Doe, John Roe " + "x" * 60000 + "@example.com") == ["Jane Doe"]
