@@ -174,7 +174,7 @@ RULES: dict[str, Rule] = {
     ),
     "topic-bylines": Rule(
         "a one-word byline that is one of the page's sections (stated or shown as a category link) is a topic, not a person",
-        "byline_category_label", "scraper.extract.authors", "_is_topic", lambda name, sections: False,
+        "byline_category_label", "scraper.extract.authors", "_is_topic", lambda name, topics: False,
     ),
     "fuller-shown-bylines": Rule(
         "a byline shown on the page naming everyone a meta tag names and more is taken over the meta tag",

@@ -319,10 +319,11 @@ def choose_authors(candidates: list[AuthorSource], site_names: list[str], sectio
     """
     fallback: list[str] = []
     sections = list(sections)
+    affixes, topics = [*site_names, *sections], frozenset(map(fold, sections))
     for position, source in enumerate(candidates):
-        names, people = _names_and_people(source, site_names, sections)
+        names, people = _names_and_people(source, site_names, affixes, topics)
         if people:
-            if source.tagged and (fuller := _fuller_byline(people, candidates[position + 1 :], site_names, sections)):
+            if source.tagged and (fuller := _fuller_byline(people, candidates[position + 1 :], site_names, affixes, topics)):
                 return fuller
             # Keep an agency credited beside the people ("…, dpa") but not the site's own name.
             return [name for name in names if name in people or not _is_site(name, site_names)]
@@ -330,27 +331,32 @@ def choose_authors(candidates: list[AuthorSource], site_names: list[str], sectio
     return fallback
 
 
-def _names_and_people(source: AuthorSource, site_names: list[str], sections: list[str]) -> tuple[list[str], list[str]]:
-    """The names a source gives, and those of them that are people's."""
-    bylines = (split_byline(byline, [*site_names, *sections], source.shown) for byline in source.names)
-    names = _unique(name for names in bylines for name in names if not _is_topic(name, sections))
+def _names_and_people(
+    source: AuthorSource, site_names: list[str], affixes: list[str], topics: frozenset[str]
+) -> tuple[list[str], list[str]]:
+    """The names a source gives, and those of them that are people's; ``affixes`` may be glued to a name,
+    ``topics`` are the folded section names a one-word "name" may be."""
+    bylines = (split_byline(byline, affixes, source.shown) for byline in source.names)
+    names = _unique(name for names in bylines for name in names if not _is_topic(name, topics))
     return names, [] if source.organisations else [name for name in names if not is_organisation(name, site_names)]
 
 
-def _fuller_byline(people: list[str], later: list[AuthorSource], site_names: list[str], sections: list[str]) -> list[str] | None:
+def _fuller_byline(
+    people: list[str], later: list[AuthorSource], site_names: list[str], affixes: list[str], topics: frozenset[str]
+) -> list[str] | None:
     """The people of a byline shown on the page that names everyone a meta tag names and more, if there is one."""
     tagged = {fold(name) for name in people}
     for source in later:
-        shown_people = _names_and_people(source, site_names, sections)[1] if source.shown else []
+        shown_people = _names_and_people(source, site_names, affixes, topics)[1] if source.shown else []
         if tagged < {fold(name) for name in shown_people}:
             return shown_people
     return None
 
 
-def _is_topic(name: str, sections: list[str]) -> bool:
-    """Whether a one-word name is one of the page's sections: a topic label a byline field was filled with
+def _is_topic(name: str, topics: frozenset[str]) -> bool:
+    """Whether a one-word name is one of the page's (folded) sections: a topic label a byline field was filled with
     ("Nachrichten" on an article filed under Nachrichten), not a person."""
-    return " " not in name and fold(name) in {fold(section) for section in sections}
+    return " " not in name and fold(name) in topics
 
 
 def _is_site(name: str, site_names: list[str]) -> bool:

@@ -371,8 +371,11 @@ _UPDATED_LABEL = re.compile(
 
 def _after_update_label(element: lxml.html.HtmlElement) -> bool:
     """Whether the text right before an element (its preceding sibling's tail, or its parent's text) labels a change."""
-    before = element.getprevious()
-    text = before.tail if before is not None else element.getparent().text if element.getparent() is not None else None
+    before, parent = element.getprevious(), element.getparent()
+    if before is not None:
+        text = before.tail
+    else:
+        text = parent.text if parent is not None else None
     return bool(_UPDATED_LABEL.search((text or "")[-40:]))
 
 
@@ -399,12 +402,14 @@ def _time_dates(tree: lxml.html.HtmlElement, elsewhere: Callable[[lxml.html.Html
     else:
         marked = [time for time in times if time.get("pubdate") is not None or time.xpath("ancestor::article or ancestor::header")]
         times = marked or times[:1]
-    return [
-        (in_shown_zone(stated, element.text_content()) if index < ZONED_TIMES else stated)
-        if (stated := element.get("datetime"))
-        else element.text_content()
-        for index, element in enumerate(times)
-    ]
+    dates = []
+    for index, element in enumerate(times):
+        stated = element.get("datetime")
+        if not stated:
+            dates.append(element.text_content())
+        else:
+            dates.append(in_shown_zone(stated, element.text_content()) if index < ZONED_TIMES else stated)
+    return dates
 
 
 def _by_distance(

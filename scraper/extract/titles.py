@@ -58,7 +58,11 @@ def title_dates(titles: list[str]) -> list[str]:
 
 def strip_site_name(title: str, site_names: list[str], hosts: Sequence[str] = ()) -> str:
     """The title without site-name (or date) segments at its start or end; ``hosts`` as :func:`host_names` gives them."""
-    keys = _site_keys(site_names, hosts)
+    return _without_affixes(title, _site_keys(site_names, hosts))
+
+
+def _without_affixes(title: str, keys: list[str]) -> str:
+    """The title without the segments at its start or end that are site names of these keys, or dates."""
     pieces = _SEPARATOR.split(title)
     separators = _SEPARATOR.findall(title)
     start, end = 0, len(pieces)
@@ -99,7 +103,7 @@ def choose_title(
         inside = [h1 for h1 in shown if fold(h1) in fold(page_title)]
         return max(inside, key=len) if inside else shown[0]
     keys = _site_keys(site_names, hosts)
-    stated = [strip_site_name(title, site_names, hosts) for title in candidates]
+    stated = [_without_affixes(title, keys) for title in candidates]
     # A stated title that is only the site's name, a date, or one word where the page shows a headline names a
     # page of the site or a section ("Politics"), not this article: a list page's title the template kept.
     stated = [title for title in stated if not _names_no_article(title, keys, bool(shown))]
@@ -108,7 +112,7 @@ def choose_title(
         return next(iter(shown), None)
     seen = {fold(h1) for h1 in shown}
     if structured and not curated and social and fold(chosen) not in seen:
-        shared = strip_site_name(social[0], site_names, hosts)
+        shared = _without_affixes(social[0], keys)
         if fold(shared) in seen:
             chosen = shared
     return chosen
