@@ -26,6 +26,12 @@ ZONE_OFFSETS = {
         "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
     }.items()
 }
+# Words labelling when an article was changed, in the archive's common languages ("Updated", "Aktualisiert",
+# "Mis à jour", "Zaktualizowano", ...): a date after one is no publication date, a short line opening with one is furniture.
+UPDATED_WORDS = (
+    "updated|modified|edited|aktualisiert|geändert|mis à jour|actualizado|actualizada|aggiornato|bijgewerkt"
+    "|zaktualizowano|aktualizováno|uppdaterad|oppdatert|opdateret|päivitetty|güncellendi|güncelleme|обновлено"
+)
 # A time of day as pages show it ("01:30", "1.30 Uhr", "9:05 pm").
 _CLOCK = re.compile(r"(?<![\d.:])(\d{1,2})[:.h](\d{2})(?![\d.:]\d)(?:\s*([ap])\.?m\b\.?)?", re.IGNORECASE)
 # A <time>'s text longer than this shows more than its moment (a hostile page's, read by no one).

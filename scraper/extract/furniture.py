@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterable
 
 from scraper.extract.authors import split_byline
+from scraper.extract.dates import UPDATED_WORDS
 from scraper.extract.folding import fold
 
 # A furniture line is short; anything longer is prose and is never touched.
@@ -168,9 +169,8 @@ _LEADS = [
     r"(follow|folgen sie|suivez)\b.{0,100}\b(twitter|facebook|instagram|linkedin|youtube|x\.com|@\w+)",
     r"(write to|email|e-mail|contact|reach|kontakt)\b.{0,120}[\w.+-]+@[\w-]+\.\w+",
     r"(have a tip|got a tip|tips\?)\b",
-    r"(updated|published|posted|stand|aktualisiert|veröffentlicht|publié|mis à jour|actualizado|publicado|pubblicato|aggiornato"
-    r"|bijgewerkt|gepubliceerd|opublikowano|zaktualizowano|publikováno|aktualizováno|опубликовано|обновлено|julkaistu|päivitetty"
-    r"|güncelleme|yayınlanma)\b[^.!?]{0,60}$",
+    r"(published|posted|stand|veröffentlicht|publié|publicado|pubblicato|gepubliceerd|opublikowano|publikováno|опубликовано"
+    rf"|julkaistu|yayınlanma|{UPDATED_WORDS})\b[^.!?]{{0,60}}$",
 ]
 # Headings that open a reader-comment section; everything under one is comments.
 _COMMENTS_HEADINGS = [

@@ -18,7 +18,7 @@ import lxml.html
 from courlan import extract_domain
 
 from scraper.extract.authors import BYLINE_LABELS, AuthorSource, lists_only_names
-from scraper.extract.dates import in_shown_zone, moment, normalise_date
+from scraper.extract.dates import UPDATED_WORDS, in_shown_zone, moment, normalise_date
 from scraper.extract.furniture import is_furniture
 
 # JSON-LD types that mean "this page is one article".
@@ -361,12 +361,7 @@ _MODIFIED_XPATH = (
 
 
 # A label set right before a <time> that states a change ("Updated", "Aktualisiert am", "Mis à jour le").
-_UPDATED_LABEL = re.compile(
-    r"(?:updated|modified|edited|aktualisiert|geändert|mis à jour|actualizado|actualizada|aggiornato|bijgewerkt"
-    r"|zaktualizowano|aktualizováno|uppdaterad|oppdatert|opdateret|päivitetty|güncellendi|güncelleme|обновлено)"
-    r"(?:\s+(?:on|at|am|le|el|il|op|den))?\s*:?\s*$",
-    re.IGNORECASE,
-)
+_UPDATED_LABEL = re.compile(rf"(?:{UPDATED_WORDS})(?:\s+(?:on|at|am|le|el|il|op|den))?\s*:?\s*$", re.IGNORECASE)
 
 
 def _after_update_label(element: lxml.html.HtmlElement) -> bool:

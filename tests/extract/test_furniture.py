@@ -1,8 +1,11 @@
-"""The furniture net's comment-section cut: after the article's text a comment heading ends it, never after a menu."""
+"""The furniture net's comment-section cut: after the article's text a comment heading ends it, never after a menu;
+and its change notes, in the languages the date rules read them in."""
 
 from __future__ import annotations
 
-from scraper.extract.furniture import MIN_CHARS_BEFORE_COMMENTS, strip_furniture
+import pytest
+
+from scraper.extract.furniture import MIN_CHARS_BEFORE_COMMENTS, is_furniture, strip_furniture
 
 ARTICLE = [
     "The river ferry between the two banks will run again from the first week of October, the district said on Monday.",
@@ -30,3 +33,17 @@ def test_a_menu_before_a_comments_link_is_no_article_text_and_the_article_after_
     assert sum(map(len, MENU)) >= MIN_CHARS_BEFORE_COMMENTS
     kept = strip_furniture([*MENU, "Comments", *ARTICLE])
     assert kept[-len(ARTICLE) :] == ARTICLE
+
+
+@pytest.mark.parametrize(
+    ("line", "furniture"),
+    [
+        ("Updated 3 May 2024", True),
+        ("Edited by Jane Doe", True),  # a change's word the <time> rule reads too
+        ("Geändert am Montag", True),
+        ("Published Monday", True),
+        ("Updated ministers said the plan would work.", False),  # a sentence
+    ],
+)
+def test_a_short_line_noting_a_change_or_the_publication_is_furniture(line: str, furniture: bool) -> None:
+    assert is_furniture(line) is furniture
