@@ -168,6 +168,10 @@ RULES: dict[str, Rule] = {
         "a piece's genre before the byline word is no part of the name ('Ein Kommentar von Jana Berger')",
         "byline_genre_label", "scraper.extract.authors", "_GENRE_LABEL", _NEVER,
     ),
+    "byline-labels": Rule(
+        "one word and a colon opening a byline is a label in any language ('Wartawan: Siti Nurhaliza')",
+        "byline_label_other_language", "scraper.extract.authors", "_LABEL", _NEVER,
+    ),
     "headline-containers": Rule(
         "a container holding the headline is never one of other stories, whatever its class ('site-main has-sidebar')",
         "byline_in_main_with_sidebar", "scraper.extract.metadata", "_holds_headline", lambda element: False,

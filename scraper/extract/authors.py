@@ -29,12 +29,12 @@ class AuthorSource(NamedTuple):
     tagged: bool = False  # a <meta> tag's: analytics and SEO tags often name only the first of several authors
 
 # Labels naming a byline's author ("Autor: ...", "Text: ...", "Автор: ..."), in any case.
-BYLINE_LABELS = r"autor(?:in|a|ka|e)?|author|auteur|text|texto|testo|tekst|автор|текст|yazar|szerző"
+BYLINE_LABELS = r"autor(?:in|a|ka|e)?|author|auteur|text|texto|testo|tekst|автор|текст|yazar|szerző|penulis"
 # "By", "Von", "Par", ... and "Author:"-style labels in front of a byline.
 _PREFIX = re.compile(
     r"^(?:(?:written|reported|text|words|story|interview|posted|published|escrito|escrita|scritto|écrit|geschreven|skrevet|skriven)\s+)?"
     rf"(?:(?:by|von|vom|par|por|di|da|door|av|af|przez|od|от|{BYLINE_LABELS}|redaktion|bearbeitet von"
-    r"|yazan|kirjoittanut|بقلم|كتب|كتبت|מאת)\b"
+    r"|yazan|kirjoittanut|oleh|του|της|โดย|بقلم|كتب|كتبت|מאת)\b"
     r"|作者|(?:本报|本報)?(?:记者|記者)|文(?=\s*[:：/]|$))\s*[:：/]?\s*",  # CJK: no word boundary between a label and a name
     re.IGNORECASE,
 )
@@ -87,10 +87,11 @@ _TIME_AGO = re.compile(
 )
 # A handle on a social network ("@janedoe") beside the name.
 _HANDLE = re.compile(r"(?<!\S)@\w+")
-# A photo's credit in a byline ("Fotos: John Roe", "AP Photo"): its photographer is not the text's author; the
-# label alone before the first name is the writer's too ("Text und Fotos: Jane Doe").
+# A photo's credit in a byline ("Fotos: John Roe", "AP Photo"): its photographer is not the text's author.
 _PHOTO_CREDIT = re.compile(r"\b(?:photos?|fotos?|photography|fotografie|photographer|fotograf(?:in)?)\b", re.IGNORECASE)
-_PHOTO_LABEL = re.compile(r"^(?:photos?|fotos?)\s*[:：]\s*", re.IGNORECASE)
+# One word and a colon opening a byline is a label in any language ("Penulis: ...", "लेखक: ...", "Fotos: ..."):
+# a name never ends in a colon. The label alone before the first name is the writer's ("Fotos: Jane Doe").
+_LABEL = re.compile(r"^[^\s\d:：]+\s*[:：]\s*(?=\S)")
 # Words that are never part of a person's name in a byline: a job title or its rank, a profile link's or a network's.
 _NOISE = re.compile(
     r"\b(?:staff|email the author|e-mail|email|twitter|facebook|linkedin|instagram|follow|senior|chief|deputy|associate|"
@@ -193,7 +194,7 @@ def _clean_name(part: str, glued: set[str] = frozenset(), after_name: bool = Fal
         return None
     previous = None
     while previous != part:  # "Text und Fotos: Von ..." has more than one prefix
-        previous, part = part, _PREFIX.sub("", _PHOTO_LABEL.sub("", _GENRE_LABEL.sub("", _LEADING_AND.sub("", part)))).strip()
+        previous, part = part, _PREFIX.sub("", _LABEL.sub("", _GENRE_LABEL.sub("", _LEADING_AND.sub("", part)))).strip()
     if _AND_WORD.fullmatch(part):  # an "and" set in an element of its own
         return None
     part = _NOISE.sub("", _DATE.sub("", _without_job_title(part, after_name))).strip(" \t-–—:|,.")

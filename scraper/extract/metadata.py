@@ -478,7 +478,7 @@ _BYLINE_SCOPES_XPATH = "//article | //main | (//h1)[1]/ancestor::*[3]"
 _BYLINE_LINE_TAGS = ("p", "div", "span", "address")  # <address>: HTML's element for an article's author
 MAX_BYLINE_LINE_CHARS = 120
 # The word opening a byline and a space, or a label naming its author and a colon ("Autor:", "Text:", "Автор:").
-_BYLINE_WORDS = rf"^\s*(?:(?:By|BY|Von|VON|Par|PAR|Por|POR|Door|Di|Av|Af)(?=\s|$)|(?i:{BYLINE_LABELS})\s*:)"
+_BYLINE_WORDS = rf"^\s*(?:(?:By|BY|Von|VON|Par|PAR|Por|POR|Door|Di|Av|Af|Oleh|OLEH|โดย)(?=\s|$)|(?i:{BYLINE_LABELS})\s*:)"
 _BYLINE_START = re.compile(_BYLINE_WORDS + r"\s*(\w)")  # the word and the name's first letter
 _BYLINE_WORD = re.compile(_BYLINE_WORDS)  # the word, the name perhaps in the next element
 MAX_BYLINE_LINES = 200

@@ -62,6 +62,23 @@ def test_a_byline_splits_into_names_without_a_newsrooms_address(byline: str, nam
 def test_job_titles_dates_and_credits_around_a_name_are_no_names(byline: str, names: list[str]) -> None:
     assert split_byline(byline) == names
 
+@pytest.mark.parametrize(
+    ("byline", "names"),
+    [
+        ("Wartawan: Siti Nurhaliza", ["Siti Nurhaliza"]),  # one word and a colon: a label, whatever its language
+        ("लेखक: राहुल शर्मा", ["राहुल शर्मा"]),
+        ("نویسنده: علی رضایی", ["علی رضایی"]),
+        ("文・写真：山田太郎", ["山田太郎"]),
+        ("Oleh Siti Nurhaliza", ["Siti Nurhaliza"]),  # "by" in Indonesian, Greek and Thai
+        ("Του Γιώργου Παπαδόπουλου", ["Γιώργου Παπαδόπουλου"]),
+        ("โดย สมชาย ใจดี", ["สมชาย ใจดี"]),
+        ("10:30 Jane Doe", ["Jane Doe"]),  # a time is no label
+    ],
+)
+def test_a_bylines_label_in_any_language_is_no_part_of_the_name(byline: str, names: list[str]) -> None:
+    assert split_byline(byline) == names
+
+
 def test_a_section_name_filling_a_byline_field_is_a_topic_not_a_person() -> None:
     """A meta author that is one of the page's sections ("Lokales") names no one: the shown byline's person is taken,
     and the section word glued to that byline goes; a person's two-word name never matches a topic."""
