@@ -168,6 +168,10 @@ RULES: dict[str, Rule] = {
         "a piece's genre before the byline word is no part of the name ('Ein Kommentar von Jana Berger')",
         "byline_genre_label", "scraper.extract.authors", "_GENRE_LABEL", _NEVER,
     ),
+    "author-notes": Rule(
+        "a heading naming the author with at most three lines after it, closing the text, is the writer's biography",
+        "author_note_closing", "scraper.extract.furniture", "without_author_note", lambda lines: lines,
+    ),
     "byline-labels": Rule(
         "one word and a colon opening a byline is a label in any language ('Wartawan: Siti Nurhaliza')",
         "byline_label_other_language", "scraper.extract.authors", "_LABEL", _NEVER,

@@ -1,7 +1,8 @@
 """The last safety net: drop lines of page furniture that an extractor let through.
 
-Only short lines are ever touched, so an article sentence that merely contains one
-of these words is kept. Six kinds of lines go:
+Lines are judged only when short, so an article sentence that merely contains one of
+these words is kept (a heading found so may take the few lines under it along). Seven
+kinds of lines go:
 
 - lines that are nothing but a known furniture phrase ("Share this", "Back to top");
 - short lines that start like furniture ("Read more: <headline>", "Subscribe to ...",
@@ -10,6 +11,7 @@ of these words is kept. Six kinds of lines go:
 - a related-content heading ("You may also like", "Mehr zum Thema") and the run of
   short teaser lines under it;
 - bylines repeated inside the text, when the caller knows the authors;
+- a note about the author closing the text ("About the author" and the few lines of the writer's biography);
 - the lines closing the text in which the publisher, naming itself, speaks to the reader
   ("Sign up for our newsletters from the Daily Star"), when the caller knows its names.
 
@@ -108,6 +110,8 @@ _PHRASES = [
     r"(tags?|schlagworte|schlagwörter|kategorien|categories|themen|topics|inhaltsverzeichnis|table of contents)",
     r"(rate|bewerten|rate this)",
     r"(kontakt|contact|quellen|quellenangaben|sources|last modified|letzte änderung|release date|more info(rmation)?)",
+    r"((presse|medien)kontakt|ansprechpartner(in|innen)?( zum thema| für (die )?presse)?|(media|press) contacts?"
+    r"|contact (presse|média)|contacto de prensa|contatto stampa|perscontact)",
     r"(sie sind|you are) (aktuell |currently )?(nicht|not) (eingeloggt|logged in)",
     r"(listen( to (this|the) (article|story))?|(artikel )?(anhören|vorlesen)|écouter( l'article)?|escuchar( la noticia)?|ascolta)",
     r"(text size|schriftgröße|a\+|aa\+)",
@@ -169,6 +173,9 @@ _LEADS = [
     r"(follow|folgen sie|suivez)\b.{0,100}\b(twitter|facebook|instagram|linkedin|youtube|x\.com|@\w+)",
     r"(write to|email|e-mail|contact|reach|kontakt)\b.{0,120}[\w.+-]+@[\w-]+\.\w+",
     r"(have a tip|got a tip|tips\?)\b",
+    # a contact's labelled telephone number on a line of its own (a press release's closing contact block); a bare
+    # address or number can be the article's own (a shop's, a campaign's)
+    r"(telefon|telephone|tel|phone|fon|fax|mobil|mobile|téléphone|teléfono|telefono|telefone)\.?\s*[:.]?\s*\+?[\d\s()/.-]{6,}$",
     r"(published|posted|stand|veröffentlicht|publié|publicado|pubblicato|gepubliceerd|opublikowano|publikováno|опубликовано"
     rf"|julkaistu|yayınlanma|{UPDATED_WORDS})\b[^.!?]{{0,60}}$",
 ]
@@ -180,6 +187,15 @@ _COMMENTS_HEADINGS = [
     r"((\d+ )?(leser)?kommentare?|diskussion|commentaires?|comentarios?|comentários?|commenti|reacties|komentarze"
     r"|komentáře|комментарии|yorumlar|kommentarer|kommentit|hozzászólások)( \(\d+\))?",
 ]
+# A note about the author closing the text is its heading and at most this many lines (a photo, a name, a biography).
+MAX_AUTHOR_NOTE_LINES = 3
+# Headings of a note about the article's author, in many languages ("About the author", "Über die Autorin").
+_AUTHOR_NOTE_HEADINGS = (
+    r"(about|meet) the (authors?|writers?)|(the )?authors?|über (den|die) autor(in|en|innen)?|zu[mr] autor(in)?"
+    r"|(der |die )?autor(in|en|innen)?|(à propos de )?l'auteur(e)?|(sobre )?(el|la) autor(a)?|(sull')?l'autore"
+    r"|(over de )?auteur|o autorze|autor|об авторе|автор|yazar hakkında|om (forfatteren|skribenten|författaren)"
+    r"|kirjoittajasta|a szerzőről|o autorovi"
+)
 _DATE_OR_TIME = r"[\d\s.,:/-]*(\d{1,2}:\d{2}|\d{4})[\d\s.,:/-]*(\s*[ap]\.?m\.?)?(\s*uhr)?"
 
 _FURNITURE = re.compile(r"^\W*(?:" + "|".join(_PHRASES) + r"|" + _DATE_OR_TIME + r")[\W\d]*$", re.IGNORECASE)
@@ -187,6 +203,7 @@ _LEAD = re.compile(r"^\W*(?:" + "|".join(_LEADS) + r")", re.IGNORECASE)
 _RELATED_HEADING = re.compile(r"^\W*(?:" + "|".join(_RELATED) + r")(\s+\S+){0,5}\W*$", re.IGNORECASE)
 # Only words, counts and a closing colon: a line of code or markup naming comments is no heading.
 _COMMENTS_HEADING = re.compile(r"^(?:" + "|".join(_COMMENTS_HEADINGS) + r")\s*:?$", re.IGNORECASE)
+_AUTHOR_NOTE_HEADING = re.compile(r"^\W*(?:" + _AUTHOR_NOTE_HEADINGS + r")\W*$", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?…:;]\W*$")
 # A photo's caption ends with its credit ("Mikaela Shiffrin. © AFP / JEFF PACHOUD", "... Foto: Jane Doe").
 _CREDIT_ENDING = re.compile(
@@ -243,10 +260,25 @@ def without_comment_section(lines: list[str]) -> list[str]:
     return lines
 
 
+def without_author_note(lines: list[str]) -> list[str]:
+    """The lines before a note about the author closing the text, else all of them.
+
+    A heading naming the author after the article's text, with at most ``MAX_AUTHOR_NOTE_LINES``
+    lines after it, opens the box of the writer's biography ("AUTOR / ist Gründungspartner der
+    Kanzlei ..."): the writer's, not the article's.
+    """
+    filled = [position for position, line in enumerate(lines) if line.strip()]
+    for position in filled[-MAX_AUTHOR_NOTE_LINES - 1 :]:
+        if _AUTHOR_NOTE_HEADING.match(lines[position].strip()):
+            before = sum(len(line) for line in lines[:position])
+            return lines[:position] if before >= MIN_CHARS_BEFORE_COMMENTS else lines
+    return lines
+
+
 def strip_furniture(lines: Iterable[str], authors: Iterable[str] = ()) -> list[str]:
     """The lines without furniture lines, related-content blocks, a trailing comment section and repeated bylines."""
     authors = list(authors)
-    lines = without_comment_section(list(lines))
+    lines = without_author_note(without_comment_section(list(lines)))
     kept: list[str] = []
     in_related_block = False
     for line in lines:

@@ -1,5 +1,5 @@
 """The furniture net's comment-section cut: after the article's text a comment heading ends it, never after a menu;
-and its change notes, in the languages the date rules read them in."""
+a note about the author closing the text goes; and its change notes, in the languages the date rules read them in."""
 
 from __future__ import annotations
 
@@ -35,6 +35,19 @@ def test_a_menu_before_a_comments_link_is_no_article_text_and_the_article_after_
     assert kept[-len(ARTICLE) :] == ARTICLE
 
 
+@pytest.mark.parametrize("heading", ["About the author", "AUTOR", "Über die Autorin", "À propos de l'auteur"])
+def test_a_note_about_the_author_closing_the_text_goes(heading: str) -> None:
+    article = ARTICLE * 4
+    note = [heading, "Jane Doe has reported on the river towns for the paper since 2009 and lives in Patna.", "Jane Doe"]
+    assert strip_furniture([*article, *note]) == article
+
+
+def test_an_author_heading_followed_by_more_than_a_note_or_after_little_text_stays() -> None:
+    longer = ["About the author", *ARTICLE]  # an article section, not a closing note
+    assert strip_furniture([*ARTICLE * 4, *longer]) == [*ARTICLE * 4, *longer]
+    assert strip_furniture(["Author", ARTICLE[0]]) == ["Author", ARTICLE[0]]  # nothing before it: a label
+
+
 @pytest.mark.parametrize(
     ("line", "furniture"),
     [
@@ -46,4 +59,20 @@ def test_a_menu_before_a_comments_link_is_no_article_text_and_the_article_after_
     ],
 )
 def test_a_short_line_noting_a_change_or_the_publication_is_furniture(line: str, furniture: bool) -> None:
+    assert is_furniture(line) is furniture
+
+
+@pytest.mark.parametrize(
+    ("line", "furniture"),
+    [
+        ("Pressekontakt", True),  # a press release's closing contact block
+        ("Ansprechpartnerin zum Thema:", True),
+        ("Media contact:", True),
+        ("Telefon +49 (0)40 / 49 07 11 06", True),
+        ("Tel.: 040 1234567", True),
+        ("jane.doe@example.org", False),  # a bare address can be the article's own (a campaign's)
+        ("Tickets are sold by phone on 040 1234567 until Friday.", False),
+    ],
+)
+def test_a_contact_blocks_heading_and_labelled_numbers_are_furniture(line: str, furniture: bool) -> None:
     assert is_furniture(line) is furniture
