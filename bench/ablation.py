@@ -192,6 +192,14 @@ RULES: dict[str, Rule] = {
         "<time datetime> elements nearest the headline are date candidates",
         "date_nearest_headline", "scraper.extract.metadata", "_time_dates", lambda tree, elsewhere: [],
     ),
+    "header-dates": Rule(
+        "the first day shown as a short text of its own between the headline and the text is a date candidate",
+        "date_shown_in_header", "scraper.extract.metadata", "_header_dates", lambda tree, elsewhere, order_known: [],
+    ),
+    "day-first-languages": Rule(
+        "a numeric date ('11/05/2022') opens with its day on a page in any language but American English",
+        "date_numeric_day_first", "scraper.extract.article", "writes_day_first", lambda language: False,
+    ),
     "site-titles": Rule(
         "a stated title that is the site's name, a date or one word beside a shown headline names no article",
         "title_site_or_section_stated", "scraper.extract.titles", "_names_no_article", lambda title, keys, headline_shown: False,

@@ -19,7 +19,7 @@ from trafilatura.metadata import extract_metadata
 from scraper.extract.authors import AuthorSource, choose_authors, is_organisation
 from scraper.extract.body import extract_body
 from scraper.extract.charset import decode_html
-from scraper.extract.dates import choose_published, normalise_date, url_date
+from scraper.extract.dates import choose_published, normalise_date, url_date, writes_day_first
 from scraper.extract.metadata import Evidence, clean, gather, host_names, only_in_other_stories
 from scraper.extract.parsing import parse_html
 from scraper.extract.text import without_surrogates, word_count
@@ -148,7 +148,11 @@ def extract(
         title=title or _inferred_title(inferred, evidence, hosts) or clean(hints.get("title")),
         authors=authors,
         published=choose_published(
-            evidence.published + title_dates(evidence.titles), hints.get("published"), inferred.get("date"), url
+            evidence.published + title_dates(evidence.titles),
+            hints.get("published"),
+            inferred.get("date"),
+            url,
+            day_first=writes_day_first(evidence.language or hints.get("language")),
         ),
         language=_language(evidence.language or hints.get("language")),
         description=evidence.description or clean(inferred.get("description")),

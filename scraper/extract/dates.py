@@ -16,6 +16,11 @@ from dateutil import parser as dateparser
 EARLIEST_YEAR = 1990
 # A date written with dots is day-first everywhere it is used (24.04.2023).
 _DOTTED = re.compile(r"\b\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}\b")
+# A numeric date opening with its day or its month ("12/03/2024"): which one is the writer's convention.
+_DAY_OR_MONTH_FIRST = re.compile(r"(?<![\d/-])\d{1,2}[/-]\d{1,2}[/-]\d{2,4}\b")
+# Language tags whose numeric dates put the month first ("03/12/2024" is 12 March): American English's. A page
+# in English without a region is read so too, as dateutil reads every date.
+_MONTH_FIRST_LANGUAGES = ("en", "en-us", "en-ph")
 _HAS_TIME = re.compile(r"\d{1,2}:\d{2}")
 # Zone abbreviations common in news pages, as UTC offsets in seconds.
 ZONE_OFFSETS = {
@@ -79,8 +84,37 @@ _EPOCH = re.compile(r"^\d{10}(?:\d{3})?$")
 _URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?=[/_.-]|$)")
 
 
-def normalise_date(value: str | None) -> str | None:
-    """An ISO 8601 string (with its time zone where given, date only when no time is given), or None."""
+# A day written with its month's name beside it ("March 12", "12. März"), or as digits in full ("12/03/2024", "2024-03-12").
+_NAMED_DAY = re.compile(r"(?=\b([^\W\d_]+)\.?\s+\d{1,2}\b|\b\d{1,2}\.?\s+(?:de\s+)?([^\W\d_]+))")
+_NUMERIC_DAY = re.compile(r"\b\d{1,2}[./-]\s?\d{1,2}[./-]\s?\d{2,4}\b|\b(?:19|20)\d\d[./-]\d{1,2}[./-]\d{1,2}\b")
+
+
+def names_a_day(text: str, order_known: bool = True) -> bool:
+    """Whether a text states a whole day (not only a year, a month or a time) that ``normalise_date`` reads;
+    without ``order_known`` (the page's language unstated), not a numeric date that reads both ways ("03/12/2024")."""
+    if not order_known and (numeric := _DAY_OR_MONTH_FIRST.search(text)):
+        first, second = map(int, re.split(r"[/-]", numeric.group())[:2])
+        if first != second and first <= 12 and second <= 12:
+            return False
+    named = any((match.group(1) or match.group(2)).casefold() in MONTHS for match in _NAMED_DAY.finditer(text))
+    shaped = named or _NUMERIC_DAY.search(text) or _CJK_DATE.search(text)
+    return bool(shaped) and normalise_date(text) is not None
+
+
+def writes_day_first(language: str | None) -> bool:
+    """Whether a page in this language (a tag such as ``pt-BR`` or ``en_GB``) writes numeric dates day first:
+    every language but American English ("12/03/2024" is 12 March in Montevideo and in London)."""
+    if not language:
+        return False
+    return language.replace("_", "-").casefold() not in _MONTH_FIRST_LANGUAGES
+
+
+def normalise_date(value: str | None, day_first: bool = False) -> str | None:
+    """An ISO 8601 string (with its time zone where given, date only when no time is given), or None.
+
+    ``day_first``: a numeric date opening with its day or month ("12/03/2024") opens with the
+    day; dotted dates ("12.03.2024") always do, and one opening with its year never does.
+    """
     if not value or not any(char.isdigit() for char in value):
         return None
     value = value.strip()
@@ -91,7 +125,8 @@ def normalise_date(value: str | None) -> str | None:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         try:
-            parsed = dateparser.parse(value, dayfirst=bool(_DOTTED.search(value)), default=_NO_YEAR, tzinfos=_zone)
+            dayfirst = bool(_DOTTED.search(value) or (day_first and _DAY_OR_MONTH_FIRST.search(value)))
+            parsed = dateparser.parse(value, dayfirst=dayfirst, default=_NO_YEAR, tzinfos=_zone)
         except (ValueError, OverflowError, TypeError):
             return _spelled_date(value)
     if not _plausible(parsed):
@@ -194,16 +229,17 @@ def _in_own_zones(dates: list[str]) -> list[str]:
 
 
 def choose_published(
-    candidates: list[str], hint: str | None = None, fallback: str | None = None, url: str | None = None
+    candidates: list[str], hint: str | None = None, fallback: str | None = None, url: str | None = None, day_first: bool = False
 ) -> str | None:
     """The page's most trusted date; among the page's dates, one on the hint's day, else the URL's day, wins.
 
     ``candidates`` are the page's own statements of publication, most trusted first;
     ``hint`` is a feed's or news sitemap's date; ``fallback`` a date found by looking at
     the text; ``url`` the page's address, whose path may name the day (taken before the
-    text's guess where the page states none).
+    text's guess where the page states none); ``day_first`` where the page's language writes
+    numeric dates day first.
     """
-    dates = [date for value in candidates if (date := normalise_date(value))]
+    dates = [date for value in candidates if (date := normalise_date(value, day_first))]
     dates = _in_own_zones(dates)
     hinted = normalise_date(hint)
     for evidence in (hinted, url_date(url)):

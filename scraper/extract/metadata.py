@@ -18,7 +18,7 @@ import lxml.html
 from courlan import extract_domain
 
 from scraper.extract.authors import BYLINE_LABELS, AuthorSource, lists_only_names
-from scraper.extract.dates import UPDATED_WORDS, in_shown_zone, moment, normalise_date
+from scraper.extract.dates import UPDATED_WORDS, in_shown_zone, moment, names_a_day, normalise_date
 from scraper.extract.furniture import is_furniture
 
 # JSON-LD types that mean "this page is one article".
@@ -149,6 +149,7 @@ def gather(tree: lxml.html.HtmlElement) -> Evidence:
         evidence.authors.append(AuthorSource(bylines, shown=True))
     modified_metas = (value for key in MODIFIED_KEYS for value in evidence.metas.get(key, []))
     modified = {moment(value) for value in _present(clean(article.get("dateModified")), *modified_metas)} - {None}
+    evidence.language = clean(tree.get("lang")) or clean(article.get("inLanguage")) or metas("og:locale", "dc.language", "language")
     evidence.published = _present(
         clean(article.get("datePublished")),
         *(metas(key) for key in PUBLISHED_KEYS),
@@ -157,6 +158,7 @@ def gather(tree: lxml.html.HtmlElement) -> Evidence:
         # A <time> showing the stated modified moment is the change's, not the publication's.
         *(stamp for stamp in _time_dates(tree, elsewhere) if moment(stamp) not in modified),
         *_labelled_dates(tree, elsewhere),
+        *_header_dates(tree, elsewhere, order_known=evidence.language is not None),
     )
     publisher = _resolve(article.get("publisher"), by_id)
     evidence.site_names = _present(
@@ -167,7 +169,6 @@ def gather(tree: lxml.html.HtmlElement) -> Evidence:
     )
     canonical = next((link.get("href") for link in tree.iter("link") if (link.get("rel") or "").lower() == "canonical"), None)
     evidence.canonical_url = clean(canonical) or metas("og:url")
-    evidence.language = clean(tree.get("lang")) or clean(article.get("inLanguage")) or metas("og:locale", "dc.language", "language")
     evidence.description = (
         clean(article.get("description"))
         or metas("og:description", "description", "twitter:description")
@@ -350,6 +351,31 @@ def _labelled_dates(tree: lxml.html.HtmlElement, elsewhere: Callable[[lxml.html.
             stated = _PUBLISHED_LABEL.sub("", " ".join(text.split()))
             if normalise_date(stated) and not elsewhere(text.getparent()):
                 return [stated]
+    return []
+
+
+# The article's header: the texts after the headline, up to the first of this length (the text has begun) or this many.
+MIN_TEXT_CHARS = 150
+MAX_HEADER_TEXTS = 40
+_HEADER_TEXTS_XPATH = f"(//h1)[1]/following::text()[normalize-space()][position() <= {MAX_HEADER_TEXTS}]"
+_CHANGE_WORD = re.compile(rf"\b(?:{UPDATED_WORDS})\b", re.IGNORECASE)
+
+
+def _header_dates(tree: lxml.html.HtmlElement, elsewhere: Callable[[lxml.html.HtmlElement], bool], order_known: bool) -> list[str]:
+    """The first day shown as a short text of its own in the article's header, between the headline and the text
+    (a numeric one that reads both ways only where the page's language tells the order: ``order_known``).
+
+    Where the page states its date nowhere else (no metadata, no <time>, no label), the
+    header still shows it to the reader ("12 March 2024", "2024年3月12日"), while a search
+    of the whole page finds the dates of other stories and events first.
+    """
+    for text in tree.xpath(_HEADER_TEXTS_XPATH):
+        if len(text.strip()) >= MIN_TEXT_CHARS:
+            break
+        if len(text) > MAX_LABELLED_DATE_CHARS or _CHANGE_WORD.search(text) or elsewhere(text.getparent()):
+            continue
+        if names_a_day(text, order_known):
+            return [" ".join(text.split())]
     return []
 
 

@@ -1,10 +1,11 @@
-"""The day a reader sees: a moment stated in UTC restated in the zone the page shows it in."""
+"""The day a reader sees: a moment stated in UTC restated in the zone the page shows it in; a numeric date read
+in the order the page's language writes it; a text that states a whole day told from one that does not."""
 
 from __future__ import annotations
 
 import pytest
 
-from scraper.extract.dates import choose_published, in_shown_zone
+from scraper.extract.dates import choose_published, in_shown_zone, names_a_day, normalise_date, writes_day_first
 
 
 @pytest.mark.parametrize(
@@ -30,3 +31,44 @@ def test_a_utc_moment_is_restated_in_the_zone_its_text_shows(stated: str, shown:
 def test_the_restated_moment_gives_the_day_for_the_pages_utc_statement_of_it() -> None:
     """The JSON-LD's UTC statement comes first, the <time>'s restatement after: the same moment, the shown day."""
     assert choose_published(["2024-04-25T23:30:00Z", "2024-04-26T01:30:00+02:00"]) == "2024-04-26T01:30:00+02:00"
+
+
+@pytest.mark.parametrize(
+    ("language", "day_first"),
+    [("es-UY", True), ("pt_BR", True), ("en-GB", True), ("vi", True), ("en-US", False), ("en", False), (None, False)],
+)
+def test_every_language_but_american_english_writes_numeric_dates_day_first(language: str | None, day_first: bool) -> None:
+    assert writes_day_first(language) is day_first
+
+
+@pytest.mark.parametrize(
+    ("value", "day_first", "day"),
+    [
+        ("11/05/2022", True, "2022-05-11"),
+        ("11/05/2022", False, "2022-11-05"),
+        ("05/04/2022 08:43", True, "2022-04-05T08:43:00"),
+        ("2024/03/12", True, "2024-03-12"),  # a date opening with its year is read so in every language
+        ("2024-03-12 10:00", True, "2024-03-12T10:00:00"),
+        ("12.03.2024", False, "2024-03-12"),  # dotted dates open with the day everywhere
+    ],
+)
+def test_a_numeric_date_is_read_in_the_pages_order(value: str, day_first: bool, day: str) -> None:
+    assert normalise_date(value, day_first) == day
+
+
+@pytest.mark.parametrize(
+    ("text", "order_known", "names"),
+    [
+        ("April 28, 2023", False, True),
+        ("Dienstag, 12. März 2024", False, True),
+        ("2024年3月12日", False, True),
+        ("25/03/2024", False, True),  # reads one way only
+        ("12/03/2024", False, False),  # reads both ways, and the page does not say which
+        ("12/03/2024", True, True),
+        ("2024", True, False),  # a year, a time, a count: no day
+        ("10:30", True, False),
+        ("1747 views", True, False),
+    ],
+)
+def test_a_text_names_a_day_only_when_it_states_one_whole(text: str, order_known: bool, names: bool) -> None:
+    assert names_a_day(text, order_known) is names
