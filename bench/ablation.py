@@ -204,6 +204,22 @@ RULES: dict[str, Rule] = {
         "a stated title that is the site's name, a date or one word beside a shown headline names no article",
         "title_site_or_section_stated", "scraper.extract.titles", "_names_no_article", lambda title, keys, headline_shown: False,
     ),
+    "logo-h1s": Rule(
+        "an <h1> holding only the site's name is a logo, no headline",
+        "title_logo_h1", "scraper.extract.titles", "_is_logo", lambda h1, keys: False,
+    ),
+    "section-segments": Rule(
+        "a section's one word between the headline and the site's name closing a title goes ('Headline - Politik | Site')",
+        "title_section_segment", "scraper.extract.titles", "_is_section", lambda segment: False,
+    ),
+    "site-colon-prefixes": Rule(
+        "the site's name and a colon opening a title go ('Site: Headline')",
+        "title_site_colon_prefix", "scraper.extract.titles", "_COLON_PREFIX", _NEVER,
+    ),
+    "spaced-h1s": Rule(
+        "a line break (<br>) in an <h1> is a space between its words",
+        "title_h1_line_break", "scraper.extract.metadata", "_spaced_text", lambda element: element.text_content(),
+    ),
     "update-labels": Rule(
         "a <time> right after an 'Updated' label states a change, not the publication",
         "date_updated_label_before_time", "scraper.extract.metadata", "_after_update_label", lambda element: False,

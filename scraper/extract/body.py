@@ -364,8 +364,12 @@ def joined_containers(tree: lxml.html.HtmlElement, group: list[lxml.html.HtmlEle
 
 
 def _without_title(lines: list[str], titles: Sequence[str]) -> list[str]:
-    """The lines without a leading repeat of the headline (the title has its own field)."""
+    """The lines without a leading repeat of the headline (the title has its own field), also where a line
+    break (<br>) in the headline set it on two lines."""
     lines = [line.strip() for line in lines if line.strip()]
-    if lines and fold(lines[0]) in {fold(title) for title in titles}:
+    folded = {fold(title) for title in titles}
+    if lines and fold(lines[0]) in folded:
         return lines[1:]
+    if len(lines) > 1 and fold(f"{lines[0]} {lines[1]}") in folded:
+        return lines[2:]
     return lines

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+import lxml.etree
 import lxml.html
 from courlan import extract_domain
 
@@ -125,6 +126,17 @@ def clean(value: Any) -> str | None:
     return value or None
 
 
+def _spaced_text(element: lxml.html.HtmlElement) -> str:
+    """An element's text as a reader sees it: a line break (<br>) between two words is a space, not nothing."""
+    pieces: list[str] = []
+    for event, node in lxml.etree.iterwalk(element, events=("start", "end")):  # not recursive: a deep page is no stall
+        if event == "start" and isinstance(node.tag, str):
+            pieces.append(" " if node.tag == "br" else node.text or "")
+        elif event == "end" and node is not element:
+            pieces.append(node.tail or "")
+    return "".join(pieces)
+
+
 def gather(tree: lxml.html.HtmlElement) -> Evidence:
     """Every piece of metadata the page states, sorted by field."""
     nodes = json_ld_nodes(tree)
@@ -136,7 +148,7 @@ def gather(tree: lxml.html.HtmlElement) -> Evidence:
     title_tag = _title_tag(tree)
     evidence.titles = _present(*stated, title_tag)
     evidence.title_tag_only = None if stated else clean(title_tag)
-    evidence.h1s = _present(*(element.text_content() for element in tree.iter("h1")))
+    evidence.h1s = _present(*map(_spaced_text, tree.iter("h1")))
     ld_people = [_resolve(item, by_id) for item in _as_items(article.get("author"))]
     if ld_names := [name for item in ld_people if (name := _ld_name(item))]:
         evidence.authors.append(AuthorSource(ld_names, organisations=all(_types(item) & ORGANISATION_TYPES for item in ld_people)))

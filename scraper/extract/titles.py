@@ -14,6 +14,11 @@ _SEPARATOR = re.compile(r"\s+[|\-–—·•»/:]\s+|\s*[|｜ㅣ：_－]\s*")
 _DATE_ONLY = re.compile(r"^[\d\s./-]+$")
 _FULL_DATE = re.compile(r"^\s*\d{1,4}\s?[./-]\s?\d{1,2}\s?[./-]\s?\d{1,4}\s*$")
 MAX_AFFIX_WORDS = 6
+# A title opening with a name and a colon ("Harbour Herald: Council backs ..."); the name may be the site's.
+_COLON_PREFIX = re.compile(r"^\s*([^:：]{2,60}?)\s*[:：]\s+(?=\S)")
+# A section's name between a headline and the site's is one word; the headline before it has at least this many.
+MIN_HEADLINE_WORDS = 3
+MAX_SECTION_CHARS = 20
 
 
 def _squash(text: str) -> str:
@@ -41,6 +46,17 @@ def _is_affix(segment: str, keys: list[str]) -> bool:
     return bool(squashed) and any(squashed == key or (len(key) >= 4 and (key in squashed or squashed in key)) for key in keys)
 
 
+def _is_section(segment: str) -> bool:
+    """Whether a title segment is a section's one word ("News", "Politik"), not a date or a headline's part."""
+    segment = segment.strip()
+    return " " not in segment and len(segment) <= MAX_SECTION_CHARS and segment[:1].isalpha()
+
+
+def _is_logo(h1: str, keys: list[str]) -> bool:
+    """Whether an <h1> holds only the site's name (of these keys): a logo set as a heading, no headline."""
+    return _squash(h1) in keys
+
+
 def _is_headline(text: str) -> bool:
     """Whether an <h1> reads as a headline, not a logo or a section's one word (counted as Chinese or Japanese are too)."""
     return word_count(text) > 1
@@ -62,11 +78,17 @@ def strip_site_name(title: str, site_names: list[str], hosts: Sequence[str] = ()
 
 
 def _without_affixes(title: str, keys: list[str]) -> str:
-    """The title without the segments at its start or end that are site names of these keys, or dates."""
+    """The title without the segments at its start or end that are site names of these keys, or dates; without
+    the section's one word between the headline and a site name closing it ("Headline | Politics | Site");
+    without the site's name and a colon opening it ("Site: Headline")."""
+    if (opening := _COLON_PREFIX.match(title)) and _squash(opening.group(1)) in keys:
+        title = title[opening.end() :]
     pieces = _SEPARATOR.split(title)
     separators = _SEPARATOR.findall(title)
     start, end = 0, len(pieces)
     while end - start > 1 and _is_affix(pieces[end - 1], keys):
+        end -= 1
+    if end < len(pieces) and end - start > 1 and _is_section(pieces[end - 1]) and word_count(pieces[start]) >= MIN_HEADLINE_WORDS:
         end -= 1
     while end - start > 1 and _is_affix(pieces[start], keys):
         start += 1
@@ -95,14 +117,14 @@ def choose_title(
     and shares (<h1> and og:title agreeing) outvotes a JSON-LD headline that differs, unless the
     JSON-LD names an alternative headline too (``curated``: its headline is then the main one by choice).
     """
-    shown = [h1 for h1 in h1s if _is_headline(h1)]
+    keys = _site_keys(site_names, hosts)
+    shown = [h1 for h1 in h1s if _is_headline(h1) and not _is_logo(h1, keys)]
     if page_title and shown:
         # <title> is written for tabs and search results, with site and section names that no
         # og:site_name helps strip: the headline the page shows wins, the longest one <title>
         # holds (a logo's <h1> holds the site's name) or else the first.
         inside = [h1 for h1 in shown if fold(h1) in fold(page_title)]
         return max(inside, key=len) if inside else shown[0]
-    keys = _site_keys(site_names, hosts)
     stated = [_without_affixes(title, keys) for title in candidates]
     # A stated title that is only the site's name, a date, or one word where the page shows a headline names a
     # page of the site or a section ("Politics"), not this article: a list page's title the template kept.

@@ -15,3 +15,24 @@ def test_a_stated_title_naming_the_site_or_a_section_gives_way_to_the_shown_head
     # A stated headline that merely names the site, or a one-word one where no headline is shown, stays.
     assert choose_title(["Harbour Herald wins press award"], [HEADLINE], site) == "Harbour Herald wins press award"
     assert choose_title(["Brexit"], ["Home"], site) == "Brexit"
+
+
+def test_a_logo_set_as_the_h1_is_no_headline() -> None:
+    page_title = f"{HEADLINE} | Harbour Herald"
+    assert choose_title([page_title], ["Harbour Herald"], [], ["harbourherald"], page_title=page_title) == HEADLINE
+    # An <h1> naming the site among other words is a headline.
+    assert choose_title([], ["Harbour Herald wins press award"], [], ["harbourherald"]) == "Harbour Herald wins press award"
+
+
+def test_a_sections_word_between_the_headline_and_the_site_goes() -> None:
+    site = ["Harbour Herald"]
+    assert choose_title([f"{HEADLINE} - National | Harbour Herald"], [], site) == HEADLINE
+    assert choose_title([f"{HEADLINE} | News | Harbour Herald"], [], site) == HEADLINE
+    # Without a site's name closing the title, or after a short first part, the segment stays.
+    assert choose_title([f"{HEADLINE} | Analysis"], [], site) == f"{HEADLINE} | Analysis"
+    assert choose_title(["Interview | Merkel | Harbour Herald"], [], site) == "Interview | Merkel"
+
+
+def test_the_sites_name_and_a_colon_opening_the_title_go() -> None:
+    assert choose_title([f"Harbour Herald: {HEADLINE}"], [], ["Harbour Herald"]) == HEADLINE
+    assert choose_title([f"Harbour wall: {HEADLINE}"], [], ["Harbour Herald"]) == f"Harbour wall: {HEADLINE}"
