@@ -87,8 +87,14 @@ _TIME_AGO = re.compile(
 )
 # A handle on a social network ("@janedoe") beside the name.
 _HANDLE = re.compile(r"(?<!\S)@\w+")
-# A photo's credit in a byline ("Fotos: John Roe", "AP Photo"): its photographer is not the text's author.
-_PHOTO_CREDIT = re.compile(r"\b(?:photos?|fotos?|photography|fotografie|photographer|fotograf(?:in)?)\b", re.IGNORECASE)
+# A photo's credit in a byline ("Fotos: John Roe", "AP Photo"), or another role's after the writer's name ("Editor:
+# Rina Wati", "Grafik: Tom Krause"): the photographer, the editor, the illustrator are not the text's authors.
+_OTHER_CREDIT = re.compile(
+    r"\b(?:photos?|fotos?|photography|fotografie|photographer|fotograf(?:in)?)\b"
+    r"|^(?:editors?|editing|redaktur|penyunting|illustrations?|grafik|graphics?|infografik|video|kamera|camera|translation"
+    r"|übersetzung|traducción|traduction|traduzione)\s*[:：]",
+    re.IGNORECASE,
+)
 # One word and a colon opening a byline is a label in any language ("Penulis: ...", "लेखक: ...", "Fotos: ..."):
 # a name never ends in a colon. The label alone before the first name is the writer's ("Fotos: Jane Doe").
 _LABEL = re.compile(r"^[^\s\d:：]+\s*[:：]\s*(?=\S)")
@@ -190,7 +196,7 @@ def _is_place_of(name: str, before: list[str]) -> bool:
 def _clean_name(part: str, glued: set[str] = frozenset(), after_name: bool = False) -> str | None:
     """One part of a byline as a name, or None; ``after_name`` where a name came before it in the byline."""
     part = part.strip(" \t-–—:|")
-    if after_name and _PHOTO_CREDIT.search(part):  # a photo's credit after the writer's name ("Text: A; Fotos: B")
+    if after_name and _OTHER_CREDIT.search(part):  # another role's credit after the writer's name ("Text: A; Fotos: B")
         return None
     previous = None
     while previous != part:  # "Text und Fotos: Von ..." has more than one prefix

@@ -153,7 +153,7 @@ _PHOTO_LABELS = r"(?:photo|foto|fotos|bild|image|credit|bildquelle)"
 # Lines that start like furniture, whatever short text follows.
 _LEADS = [
     r"(" + "|".join(_RELATED) + r")\s*[:：|»>]",
-    r"(sign up|subscribe)\b",
+    r"(sign[- ]?up|subscribe)\b",
     r"(register|join|get|download|click here)\b.{0,160}\b(newsletter|inbox|app|edition|e-?mail|for free|full story)",
     r"(newsletter|abonnieren|abonnez-vous|suscríbete|iscriviti|abonneer|assine|zapisz się|prenumeruj|подпишитесь|tilaa|abone ol)\b",
     r".{0,80}\b(download (the|our)\b.{0,60}\bapps?|(zum|unser(em)?|our|the) newsletter (anmelden|abonnieren|erhalten|sign-?up)"

@@ -73,6 +73,9 @@ def test_job_titles_dates_and_credits_around_a_name_are_no_names(byline: str, na
         ("Του Γιώργου Παπαδόπουλου", ["Γιώργου Παπαδόπουλου"]),
         ("โดย สมชาย ใจดี", ["สมชาย ใจดี"]),
         ("10:30 Jane Doe", ["Jane Doe"]),  # a time is no label
+        ("Penulis: Siti Nurhaliza | Editor: Rina Wati", ["Siti Nurhaliza"]),  # an editor's credit after the writer's
+        ("Text: Jana Berger, Grafik: Tom Krause", ["Jana Berger"]),
+        ("Jana Berger and Political Editor Tom Krause", ["Jana Berger", "Tom Krause"]),  # a job title, no role's label
     ],
 )
 def test_a_bylines_label_in_any_language_is_no_part_of_the_name(byline: str, names: list[str]) -> None:

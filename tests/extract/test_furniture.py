@@ -68,11 +68,12 @@ def test_a_short_line_noting_a_change_or_the_publication_is_furniture(line: str,
         ("Pressekontakt", True),  # a press release's closing contact block
         ("Ansprechpartnerin zum Thema:", True),
         ("Media contact:", True),
+        ("Sign-up Successful!", True),  # a newsletter form's answer
         ("Telefon +49 (0)40 / 49 07 11 06", True),
         ("Tel.: 040 1234567", True),
         ("jane.doe@example.org", False),  # a bare address can be the article's own (a campaign's)
         ("Tickets are sold by phone on 040 1234567 until Friday.", False),
     ],
 )
-def test_a_contact_blocks_heading_and_labelled_numbers_are_furniture(line: str, furniture: bool) -> None:
+def test_a_contact_blocks_heading_labelled_numbers_and_a_sign_up_are_furniture(line: str, furniture: bool) -> None:
     assert is_furniture(line) is furniture
