@@ -172,6 +172,10 @@ RULES: dict[str, Rule] = {
         "a heading naming the author with at most three lines after it, closing the text, is the writer's biography",
         "author_note_closing", "scraper.extract.furniture", "without_author_note", lambda lines: lines,
     ),
+    "byline-dashes": Rule(
+        "a spaced dash after a name in a byline sets off what describes it ('Juan Pérez - Ciudad de México')",
+        "byline_dash_description", "scraper.extract.authors", "_DESCRIPTION_DASH", _NEVER,
+    ),
     "byline-labels": Rule(
         "one word and a colon opening a byline is a label in any language ('Wartawan: Siti Nurhaliza')",
         "byline_label_other_language", "scraper.extract.authors", "_LABEL", _NEVER,

@@ -32,7 +32,8 @@ class AuthorSource(NamedTuple):
 BYLINE_LABELS = r"autor(?:in|a|ka|e)?|author|auteur|text|texto|testo|tekst|автор|текст|yazar|szerző|penulis"
 # "By", "Von", "Par", ... and "Author:"-style labels in front of a byline.
 _PREFIX = re.compile(
-    r"^(?:(?:written|reported|text|words|story|interview|posted|published|escrito|escrita|scritto|écrit|geschreven|skrevet|skriven)\s+)?"
+    r"^(?:(?:written|reported|reporting|additional reporting|text|words|story|interview|posted|published|escrito|escrita|scritto"
+    r"|écrit|geschreven|skrevet|skriven)\s+)?"
     rf"(?:(?:by|von|vom|par|por|di|da|door|av|af|przez|od|от|{BYLINE_LABELS}|redaktion|bearbeitet von"
     r"|yazan|kirjoittanut|oleh|του|της|โดย|بقلم|كتب|كتبت|מאת)\b"
     r"|作者|(?:本报|本報)?(?:记者|記者)|文(?=\s*[:：/]|$))\s*[:：/]?\s*",  # CJK: no word boundary between a label and a name
@@ -42,11 +43,14 @@ _PREFIX = re.compile(
 _GENRE_LABEL = re.compile(
     r"^(?:(?:an?|ein|eine|un|une|una|uno)\s+)?(?:analysis|opinion|commentary|column|review|essay|kommentar|gastkommentar"
     r"|gastbeitrag|analyse|kolumne|glosse|reportage|rezension|kritik|chronique|tribune|análisis|opinión|columna|commento"
-    r"|analisi|rubrica|recensione)\s+(?=(?:by|von|par|por|di|door|av|af)\s)",
+    r"|analisi|rubrica|recensione|reportaje|crónica|entrevista|interview)\s+(?:de\s+|(?=(?:by|von|par|por|di|door|av|af)\s))",
     re.IGNORECASE,
 )
 # The same words inside a byline, capitalised as only a byline word is ("Von", not "von der").
 _INNER_PREFIX = re.compile(r"\s(?:By|Von|Par|Por|Door|Av|Af)\s+")
+# A spaced dash after a name sets off what describes it: a place, a date, a title ("Por Juan Pérez - Ciudad de
+# México", "Jane Doe – Reuters"); a name never holds one ("Jean-Pierre").
+_DESCRIPTION_DASH = re.compile(r"\s+[-–—]\s+")
 # Lists of names: semicolons, bars, slashes, commas, ampersands and the word "and" in many languages.
 _AND_WORDS = r"(?:and|und|et|y|e|og|och|en|i|és|ve|и|with|mit|avec|con)"
 _SEPARATORS = re.compile(rf"\s*(?:[;|/,&·•\n]|\s{_AND_WORDS}\s)\s*", re.IGNORECASE)
@@ -91,8 +95,8 @@ _HANDLE = re.compile(r"(?<!\S)@\w+")
 # Rina Wati", "Grafik: Tom Krause"): the photographer, the editor, the illustrator are not the text's authors.
 _OTHER_CREDIT = re.compile(
     r"\b(?:photos?|fotos?|photography|fotografie|photographer|fotograf(?:in)?)\b"
-    r"|^(?:editors?|editing|redaktur|penyunting|illustrations?|grafik|graphics?|infografik|video|kamera|camera|translation"
-    r"|übersetzung|traducción|traduction|traduzione)\s*[:：]",
+    r"|^(?:editors?|editing|edited|redaktur|penyunting|illustrations?|grafik|graphics?|infografik|video|kamera|camera|translation"
+    r"|translated|übersetzung|traducción|traduction|traduzione)\s*(?:[:：]|(?:by|von|par|por)\b)",
     re.IGNORECASE,
 )
 # One word and a colon opening a byline is a label in any language ("Penulis: ...", "लेखक: ...", "Fotos: ..."):
@@ -141,7 +145,9 @@ _CREDENTIAL = re.compile(
     re.IGNORECASE,
 )
 # A location phrase after or instead of a name ("Jane Doe in London", "based in Hong Kong").
-_LOCATION = re.compile(r"(?:^|\s)(?:(?i:based|reporting|writing)\s+(?:in|from)|in|from|aus|desde|depuis|vanuit|från)\s+[A-Z].*$")
+_LOCATION = re.compile(
+    r"(?:^|\s)(?:(?i:based|reporting|writing)\s+(?:in|from)|in|from|aus|desde|depuis|vanuit|från|for|für|pour|para|voor)\s+[A-Z].*$"
+)
 _DOMAIN = re.compile(r"\w\.(?:[a-z]{2,3}|info|online|news)$", re.IGNORECASE)
 # News agencies credited by one word of any case ("Reuters", "dpa").
 _AGENCIES = set(
@@ -195,6 +201,12 @@ def _is_place_of(name: str, before: list[str]) -> bool:
 
 def _clean_name(part: str, glued: set[str] = frozenset(), after_name: bool = False) -> str | None:
     """One part of a byline as a name, or None; ``after_name`` where a name came before it in the byline."""
+    named, *described = _DESCRIPTION_DASH.split(part, maxsplit=1)
+    if described:  # the name before a spaced dash, what describes it after; or a label before it ("Kommentar – Jana Berger")
+        name = _clean_name(named, glued, after_name)
+        if name and (" " in name or fold(name) in _AGENCIES or _is_short_credit(name)):
+            return name
+        return _clean_name(described[0], glued, after_name)
     part = part.strip(" \t-–—:|")
     if after_name and _OTHER_CREDIT.search(part):  # another role's credit after the writer's name ("Text: A; Fotos: B")
         return None

@@ -76,6 +76,13 @@ def test_job_titles_dates_and_credits_around_a_name_are_no_names(byline: str, na
         ("Penulis: Siti Nurhaliza | Editor: Rina Wati", ["Siti Nurhaliza"]),  # an editor's credit after the writer's
         ("Text: Jana Berger, Grafik: Tom Krause", ["Jana Berger"]),
         ("Jana Berger and Political Editor Tom Krause", ["Jana Berger", "Tom Krause"]),  # a job title, no role's label
+        ("Reporting by Jane Doe; Editing by John Roe", ["Jane Doe"]),
+        ("Por Juan Pérez - Ciudad de México", ["Juan Pérez"]),  # a spaced dash sets off what describes the name
+        ("Ana Gómez, Juan Pérez – Guadalajara", ["Ana Gómez", "Juan Pérez"]),
+        ("Kommentar – Jana Berger", ["Jana Berger"]),  # a label before the dash
+        ("dpa - Berlin", ["dpa"]),
+        ("Jane Doe for The Guardian", ["Jane Doe"]),  # the paper written for
+        ("Reportaje de Juan Pérez", ["Juan Pérez"]),  # a genre's label
     ],
 )
 def test_a_bylines_label_in_any_language_is_no_part_of_the_name(byline: str, names: list[str]) -> None:
