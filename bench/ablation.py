@@ -204,6 +204,10 @@ RULES: dict[str, Rule] = {
         "a numeric date ('11/05/2022') opens with its day on a page in any language but American English",
         "date_numeric_day_first", "scraper.extract.article", "writes_day_first", lambda language: False,
     ),
+    "numeric-dates-among-words": Rule(
+        "a numeric date among other words is read ('Dienstag, 12.03.2024, 10:30 Uhr', 'le 12/03/2024 à 10h30')",
+        "date_numeric_among_words", "scraper.extract.dates", "_NUMERIC_DATE", _NEVER,
+    ),
     "site-titles": Rule(
         "a stated title that is the site's name, a date or one word beside a shown headline names no article",
         "title_site_or_section_stated", "scraper.extract.titles", "_names_no_article", lambda title, keys, headline_shown: False,

@@ -48,34 +48,42 @@ _NO_YEAR = datetime(1, 1, 1)  # a parse that keeps this year found no year in th
 # Finnish also as dates spell them: "28 czerwca"), January first.
 _MONTH_NAMES = (
     "january jan يناير Ιανουαρίου januar jän janvier janv enero ene gennaio gen janeiro januari stycznia styczeń ledna leden "
-    "ocak января январь tammikuuta tammikuu január ianuarie",
+    "ocak января январь tammikuuta tammikuu január ianuarie มกราคม",
     "february feb فبراير Φεβρουαρίου februar février févr febrero febbraio fevereiro februari lutego luty února únor şubat "
-    "февраля февраль helmikuuta helmikuu február februarie",
+    "февраля февраль helmikuuta helmikuu február februarie กุมภาพันธ์",
     "march mar مارس Μαρτίου maret märz mrz mars marzo março maart marca marzec března březen mart марта март maaliskuuta "
-    "maaliskuu március martie",
+    "maaliskuu március martie มีนาคม",
     "april apr أبريل إبريل Απριλίου avril avr abril abr aprile kwietnia kwiecień dubna duben nisan апреля апрель huhtikuuta "
-    "huhtikuu április aprilie",
-    "may mai مايو Μαΐου mayo maggio mag maio mei maja maj května květen mayıs мая май toukokuuta toukokuu május",
+    "huhtikuu április aprilie เมษายน",
+    "may mai مايو Μαΐου mayo maggio mag maio mei maja maj května květen mayıs мая май toukokuuta toukokuu május พฤษภาคม",
     "june jun يونيو Ιουνίου juni juin junio giugno giu junho czerwca czerwiec června červen haziran июня июнь kesäkuuta "
-    "kesäkuu június iunie",
+    "kesäkuu június iunie มิถุนายน",
     "july jul يوليو Ιουλίου juli juillet juil julio luglio lug julho lipca lipiec července červenec temmuz июля июль "
-    "heinäkuuta heinäkuu július iulie",
+    "heinäkuuta heinäkuu július iulie กรกฎาคม",
     "august aug أغسطس Αυγούστου agustus août agosto ago augustus sierpnia sierpień srpna srpen augusti ağustos августа август "
-    "elokuuta elokuu augusztus",
+    "elokuuta elokuu augusztus สิงหาคม",
     "september sep سبتمبر Σεπτεμβρίου sept septembre septiembre settembre set setembro września wrzesień září eylül сентября "
-    "сентябрь syyskuuta syyskuu szeptember septembrie",
+    "сентябрь syyskuuta syyskuu szeptember septembrie กันยายน",
     "october oct أكتوبر Οκτωβρίου oktober okt octobre octubre ottobre ott outubro out października październik října říjen "
-    "ekim октября октябрь lokakuuta lokakuu október octombrie",
+    "ekim октября октябрь lokakuuta lokakuu október octombrie ตุลาคม",
     "november nov نوفمبر Νοεμβρίου novembre noviembre novembro listopada listopad listopadu kasım ноября ноябрь marraskuuta "
-    "marraskuu noiembrie",
+    "marraskuu noiembrie พฤศจิกายน",
     "december dec ديسمبر Δεκεμβρίου desember dezember dez décembre déc diciembre dic dicembre dezembro grudnia grudzień "
-    "prosince prosinec aralık декабря декабрь joulukuuta joulukuu decembrie",
+    "prosince prosinec aralık декабря декабрь joulukuuta joulukuu decembrie ธันวาคม",
 )
 MONTHS = {name.casefold(): number for number, names in enumerate(_MONTH_NAMES, 1) for name in names.split()}
 # A date written out in words: day, month, year ("28. Juni 2025", "22 de outubro de 2010", "28 czerwca 2025"),
 # the year first ("2025. június 28."), or in CJK digits and counters ("2025年6月28日", "2025년 6월 28일").
-_SPELLED_DAY_FIRST = re.compile(r"\b(\d{1,2})\.?\s+(?:de\s+)?([^\W\d_]+)\.?,?\s+(?:de\s+)?((?:19|20)\d\d)\b")
-_SPELLED_YEAR_FIRST = re.compile(r"\b((?:19|20)\d\d)\.?\s+([^\W\d_]+)\.?\s+(\d{1,2})\b")
+# A month's name is a run of letters and the marks some scripts write vowels with (Thai, Devanagari); a Thai
+# year counts from the Buddhist era ("12 มีนาคม 2567" is 12 March 2024).
+_MONTH_WORD = r"([^\W\d_](?:[^\W\d_]|[\u0900-\u097f\u0e00-\u0e7f])*)"
+_SPELLED_DAY_FIRST = re.compile(rf"\b(\d{{1,2}})\.?\s+(?:de\s+)?{_MONTH_WORD}\.?,?\s+(?:de\s+)?((?:19|20|25)\d\d)\b")
+_SPELLED_YEAR_FIRST = re.compile(rf"\b((?:19|20)\d\d)\.?\s+{_MONTH_WORD}\.?\s+(\d{{1,2}})\b")
+BUDDHIST_ERA_OFFSET = 543
+# A numeric date among other words ("Dienstag, 12.03.2024", "le 12/03/2024 à 10h30", "Thứ ba, 12/3/2024"), day or
+# month first, or year first.
+_NUMERIC_DATE = re.compile(r"(?<![\w.:/-])(\d{1,2})([./-])\s?(\d{1,2})[./-]\s?((?:19|20)\d\d)(?!\w)")
+_NUMERIC_YEAR_FIRST = re.compile(r"(?<![\w.:/-])((?:19|20)\d\d)[./-](\d{1,2})[./-](\d{1,2})(?!\w|[.:/-]\d)")
 _CJK_DATE = re.compile(r"((?:19|20)\d\d)\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]")
 _DIGIT = re.compile(r"\d")
 # Seconds (10 digits) or milliseconds (13) since 1970, as some pages state their dates.
@@ -128,7 +136,7 @@ def normalise_date(value: str | None, day_first: bool = False) -> str | None:
             dayfirst = bool(_DOTTED.search(value) or (day_first and _DAY_OR_MONTH_FIRST.search(value)))
             parsed = dateparser.parse(value, dayfirst=dayfirst, default=_NO_YEAR, tzinfos=_zone)
         except (ValueError, OverflowError, TypeError):
-            return _spelled_date(value)
+            return _spelled_date(value, day_first)
     if not _plausible(parsed):
         return None
     if not _HAS_TIME.search(value) and "T" not in value:
@@ -147,16 +155,24 @@ def _zone(name: str | None, offset: int | None) -> int | None:
     return ZONE_OFFSETS.get(name or "", offset)
 
 
-def _spelled_date(text: str) -> str | None:
-    """The day of a date written out in words in one of the month-name languages, or in CJK counters."""
+def _spelled_date(text: str, day_first: bool = False) -> str | None:
+    """The day of a date written out in words in one of the month-name languages, in CJK counters, or in
+    digits among other words (read day first where ``day_first`` or dotted, as :func:`normalise_date` does)."""
     text = _DIGIT.sub(lambda digit: str(int(digit.group())), text)  # Arabic-Indic and other digits as ASCII ones
     found = None
     if match := _CJK_DATE.search(text):
         found = tuple(map(int, match.groups()))
     elif (match := _SPELLED_DAY_FIRST.search(text)) and (month := MONTHS.get(match.group(2).casefold())):
-        found = (int(match.group(3)), month, int(match.group(1)))
+        year = int(match.group(3))
+        found = (year - BUDDHIST_ERA_OFFSET if year > datetime.now(timezone.utc).year + 1 else year, month, int(match.group(1)))
     elif (match := _SPELLED_YEAR_FIRST.search(text)) and (month := MONTHS.get(match.group(2).casefold())):
         found = (int(match.group(1)), month, int(match.group(3)))
+    elif match := _NUMERIC_DATE.search(text):
+        first, separator, second, year = match.groups()
+        day_first = day_first or separator == "." or int(first) > 12
+        found = (int(year), int(second), int(first)) if day_first else (int(year), int(first), int(second))
+    elif match := _NUMERIC_YEAR_FIRST.search(text):
+        found = tuple(map(int, match.groups()))
     if found is None:
         return None
     try:

@@ -50,9 +50,15 @@ def test_every_language_but_american_english_writes_numeric_dates_day_first(lang
         ("2024/03/12", True, "2024-03-12"),  # a date opening with its year is read so in every language
         ("2024-03-12 10:00", True, "2024-03-12T10:00:00"),
         ("12.03.2024", False, "2024-03-12"),  # dotted dates open with the day everywhere
+        ("Dienstag, 12.03.2024, 10:30 Uhr", False, "2024-03-12"),  # among other words
+        ("Thứ ba, 12/3/2024, 10:30 (GMT+7)", True, "2024-03-12"),
+        ("le 12/03/2024 à 10h30", False, "2024-12-03"),
+        ("Posted 2024/03/12 by Jane", False, "2024-03-12"),
+        ("12 มีนาคม 2567", False, "2024-03-12"),  # a Thai month, a year of the Buddhist era
+        ("v1.2.2019", True, None),  # a version number
     ],
 )
-def test_a_numeric_date_is_read_in_the_pages_order(value: str, day_first: bool, day: str) -> None:
+def test_a_numeric_date_is_read_in_the_pages_order(value: str, day_first: bool, day: str | None) -> None:
     assert normalise_date(value, day_first) == day
 
 
