@@ -39,6 +39,8 @@ UPDATED_WORDS = (
 )
 # A time of day as pages show it ("01:30", "1.30 Uhr", "9:05 pm").
 _CLOCK = re.compile(r"(?<![\d.:])(\d{1,2})[:.h](\d{2})(?![\d.:]\d)(?:\s*([ap])\.?m\b\.?)?", re.IGNORECASE)
+# A statement of a date longer than this is no date (a hostile page's: dateutil takes a second for 100,000 characters).
+MAX_DATE_CHARS = 200
 # A <time>'s text longer than this shows more than its moment (a hostile page's, read by no one).
 MAX_SHOWN_DATE_CHARS = 100
 # The zones people live in lie within fourteen hours of UTC.
@@ -123,7 +125,7 @@ def normalise_date(value: str | None, day_first: bool = False) -> str | None:
     ``day_first``: a numeric date opening with its day or month ("12/03/2024") opens with the
     day; dotted dates ("12.03.2024") always do, and one opening with its year never does.
     """
-    if not value or not any(char.isdigit() for char in value):
+    if not value or len(value) > MAX_DATE_CHARS or not any(char.isdigit() for char in value):
         return None
     value = value.strip()
     if _EPOCH.match(value):

@@ -78,3 +78,8 @@ def test_a_numeric_date_is_read_in_the_pages_order(value: str, day_first: bool, 
 )
 def test_a_text_names_a_day_only_when_it_states_one_whole(text: str, order_known: bool, names: bool) -> None:
     assert names_a_day(text, order_known) is names
+
+
+def test_a_date_statement_of_a_pages_length_is_no_date() -> None:
+    """A hostile meta tag's "date" of 120,000 characters held dateutil a second; it is no date."""
+    assert normalise_date("1.2." * 30000, True) is None
