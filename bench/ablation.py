@@ -216,6 +216,10 @@ RULES: dict[str, Rule] = {
         "an <h1> holding only the site's name is a logo, no headline",
         "title_logo_h1", "scraper.extract.titles", "_is_logo", lambda h1, keys: False,
     ),
+    "kicker-h1s": Rule(
+        "an <h1> holding the headline <title> states beside a kicker or a subtitle gives that headline",
+        "title_h1_kicker", "scraper.extract.titles", "_headline_within", lambda h1, headline: None,
+    ),
     "section-segments": Rule(
         "a section's one word between the headline and the site's name closing a title goes ('Headline - Politik | Site')",
         "title_section_segment", "scraper.extract.titles", "_is_section", lambda segment: False,

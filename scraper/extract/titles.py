@@ -52,6 +52,15 @@ def _is_section(segment: str) -> bool:
     return " " not in segment and len(segment) <= MAX_SECTION_CHARS and segment[:1].isalpha()
 
 
+def _headline_within(h1: str, headline: str) -> str | None:
+    """The headline <title> states where the <h1> holds it whole beside a kicker or a subtitle
+    ("Exclusive Council backs ...", "Council backs ... Work starts in spring"), else None."""
+    if word_count(headline) < MIN_HEADLINE_WORDS:
+        return None
+    shown, stated = fold(h1), fold(headline)
+    return headline if shown != stated and (shown.startswith(stated) or shown.endswith(stated)) else None
+
+
 def _is_logo(h1: str, keys: list[str]) -> bool:
     """Whether an <h1> holds only the site's name (of these keys): a logo set as a heading, no headline."""
     return _squash(h1) in keys
@@ -124,7 +133,9 @@ def choose_title(
         # og:site_name helps strip: the headline the page shows wins, the longest one <title>
         # holds (a logo's <h1> holds the site's name) or else the first.
         inside = [h1 for h1 in shown if fold(h1) in fold(page_title)]
-        return max(inside, key=len) if inside else shown[0]
+        if inside:
+            return max(inside, key=len)
+        return _headline_within(shown[0], _without_affixes(page_title, keys)) or shown[0]
     stated = [_without_affixes(title, keys) for title in candidates]
     # A stated title that is only the site's name, a date, or one word where the page shows a headline names a
     # page of the site or a section ("Politics"), not this article: a list page's title the template kept.

@@ -36,3 +36,11 @@ def test_a_sections_word_between_the_headline_and_the_site_goes() -> None:
 def test_the_sites_name_and_a_colon_opening_the_title_go() -> None:
     assert choose_title([f"Harbour Herald: {HEADLINE}"], [], ["Harbour Herald"]) == HEADLINE
     assert choose_title([f"Harbour wall: {HEADLINE}"], [], ["Harbour Herald"]) == f"Harbour wall: {HEADLINE}"
+
+
+def test_an_h1_holding_the_titles_headline_beside_a_kicker_or_subtitle_gives_the_headline() -> None:
+    page_title = f"{HEADLINE} | Harbour Herald"
+    for h1 in (f"Exclusive {HEADLINE}", f"{HEADLINE} Work starts in spring"):
+        assert choose_title([page_title], [h1], ["Harbour Herald"], page_title=page_title) == HEADLINE
+    # A <title> holding only a word or two of the <h1> is no headline of it.
+    assert choose_title(["Politics | Harbour Herald"], [HEADLINE], ["Harbour Herald"], page_title="Politics | Harbour Herald") == HEADLINE
