@@ -82,7 +82,7 @@ RULES: dict[str, Rule] = {
     ),
     "consensus": Rule(
         "paragraphs are kept by the vote of the other extractors and the JSON-LD articleBody",
-        "consensus_edge", "scraper.extract.body", "agreed_lines", lambda lines, voters, wider=(): list(lines),
+        "consensus_edge", "scraper.extract.body", "agreed_lines", lambda lines, voters, wider=(), under_headline=None: list(lines),
     ),
     "voters-standfirst": Rule(
         "a long sentence every competent voter holds right before the text's first line opens it (no description needed)",
@@ -167,6 +167,10 @@ RULES: dict[str, Rule] = {
     "genre-labels": Rule(
         "a piece's genre before the byline word is no part of the name ('Ein Kommentar von Jana Berger')",
         "byline_genre_label", "scraper.extract.authors", "_GENRE_LABEL", _NEVER,
+    ),
+    "headline-standfirsts": Rule(
+        "a long sentence most voters hold right before the text's first line, under the page's headline, is the standfirst",
+        "standfirst_most_voters", "scraper.extract.body", "under_headline", lambda tree: lambda text: False,
     ),
     "author-notes": Rule(
         "a heading naming the author with at most three lines after it, closing the text, is the writer's biography",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,6 +39,8 @@ FALLBACK_GAIN = 1.6
 FALLBACK_GATE = 0.8 * FALLBACK_GAIN
 # A description of fewer words is a tagline, not a standfirst; the shown text may run this much longer.
 MIN_LEAD_WORDS = 8
+# A text is found in the page by its first words: a voter may have set the rest of it apart (links, line breaks).
+MAX_OPENING_WORDS = 8
 LEAD_SLACK = 1.5
 # A run of this many linked list items ends the text after its prose: related stories.
 MIN_TRAILING_LINKS = 3
@@ -198,7 +200,7 @@ def extract_body(
             # The vote comes before the standfirst: extractors leave the article's header out.
             lines = [line for line in text.split("\n") if line.strip()]
             wider = [line for line in balanced.split("\n") if line.strip()] if text is precise else ()
-            agreed = agreed_lines(lines, [*voters, declared_body or ""], wider)
+            agreed = agreed_lines(lines, [*voters, declared_body or ""], wider, under_headline(tree))
             if agreed != lines:
                 text, extractor = "\n".join(agreed), f"{extractor} (consensus)"
         if (lead := shown_lead(tree, description) or headline_lead(balanced, text, titles)) and not _holds(text, lead):
@@ -208,6 +210,22 @@ def extract_body(
     if level != "fast":
         lines = without_self_promotion(without_linked_ending(tree, without_trailing_links(tree, lines)), publishers)
     return Body("\n\n".join(lines), comments.strip() or None, extractor)
+
+
+def under_headline(tree: lxml.html.HtmlElement) -> Callable[[str], bool]:
+    """A test of whether a text opens with words the page shows after its (first) headline (never, without a
+    headline); the page's text after the headline is read once, at the first question."""
+    following: list[str] = []
+
+    def test(text: str) -> bool:
+        headline = tree.find(".//h1")
+        if headline is None:
+            return False
+        if not following:
+            following.append(" ".join(" ".join(headline.xpath("following::text()")).split()))
+        return " ".join(text.split()[:MAX_OPENING_WORDS]) in following[0]
+
+    return test
 
 
 def shown_lead(tree: lxml.html.HtmlElement, description: str | None) -> str | None:

@@ -301,10 +301,13 @@ def _triples(words: list[str]) -> set[tuple[str, ...]]:
     return set(zip(*(words[offset:] for offset in range(SHINGLE))))
 
 
-def agreed_lines(lines: Sequence[str], voters: Sequence[str], wider: Sequence[str] = ()) -> list[str]:
+def agreed_lines(
+    lines: Sequence[str], voters: Sequence[str], wider: Sequence[str] = (), under_headline: Callable[[str], bool] = lambda text: False
+) -> list[str]:
     """The lines from the first to the last that a majority of trafilatura (whose lines they are)
     and the competent voters contain, with the paragraphs inside that span which trafilatura
-    dropped and every competent voter holds."""
+    dropped and every competent voter holds, and the standfirst before them that every voter
+    holds, or most where ``under_headline`` tells it stands under the page's headline."""
     base = _Votes("\n".join(lines))
     if not base.triples:
         return list(lines)
@@ -327,7 +330,7 @@ def agreed_lines(lines: Sequence[str], voters: Sequence[str], wider: Sequence[st
         first -= 1
     while last < len(lines) - 1 and agreed[last + 1]:
         last += 1
-    kept = with_dropped_paragraphs(list(lines[first : last + 1]), competent)
+    kept = with_dropped_paragraphs(list(lines[first : last + 1]), competent, under_headline)
     return with_wider_lines(kept, wider, competent) if wider else kept
 
 
@@ -354,7 +357,9 @@ def with_wider_lines(lines: list[str], wider: Sequence[str], competent: Sequence
     return [line for index, kept in enumerate(lines) for line in (kept, *added.get(index, []))]
 
 
-def with_dropped_paragraphs(lines: list[str], competent: Sequence[tuple[str, _Votes]]) -> list[str]:
+def with_dropped_paragraphs(
+    lines: list[str], competent: Sequence[tuple[str, _Votes]], under_headline: Callable[[str], bool] = lambda text: False
+) -> list[str]:
     """The lines with the paragraphs trafilatura dropped from the article's middle, or as its standfirst, and every voter kept.
 
     A voter's paragraph missing from the lines goes in where that voter places it between
@@ -380,13 +385,14 @@ def with_dropped_paragraphs(lines: list[str], competent: Sequence[tuple[str, _Vo
             triples = _triples(words)
             if not whole.holds(words, triples):
                 # Before the voter's first line of the article only a standfirst's length is worth the vote.
-                wanted = anchor is not None or _length(words) >= MIN_LEAD_WORDS
-                held = wanted and ends_sentence(paragraph) and all(votes.holds(words, triples) for _, votes in competent)
+                holders = sum(votes.holds(words, triples) for _, votes in competent) if ends_sentence(paragraph) else 0
                 if anchor is not None:
-                    if held:
+                    if holders == len(competent):
                         pending.append((" ".join(words), paragraph))
-                else:
-                    lead = (" ".join(words), paragraph) if held else None
+                else:  # a standfirst: every voter holds it, or most and it stands under the headline (a voter often
+                    # takes the article's header for furniture; a teaser of another story before it has no headline above)
+                    agreed = holders == len(competent) or (holders > len(competent) / 2 and under_headline(paragraph))
+                    lead = (" ".join(words), paragraph) if _length(words) >= MIN_LEAD_WORDS and agreed else None
                 continue
             places = Counter(line_of[triple] for triple in triples if triple in line_of)
             if not places:  # held only across two lines: no place to anchor on

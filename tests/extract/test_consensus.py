@@ -67,6 +67,20 @@ def test_a_long_sentence_every_voter_holds_before_the_first_line_is_the_standfir
     assert agreed_lines([short, *ARTICLE], [*voters[:2], "\n".join([short, *ARTICLE])]) == [short, *ARTICLE]
 
 
+def test_a_standfirst_most_voters_hold_goes_back_only_under_the_headline() -> None:
+    """One voter often takes the article's header for furniture: two of three holding a long sentence right
+    before the text's first line is enough where it stands under the page's headline (a teaser of another
+    story before the article has none above it)."""
+    lead = (
+        "Storms damaged the old harbour wall twice this winter, and the council has now agreed to pay for a new one"
+        " that will stand two metres higher and protect the houses along the northern side of the bay."
+    )
+    voters = ["\n".join([lead, *ARTICLE])] * 2 + ["\n".join(ARTICLE)]
+    assert agreed_lines(ARTICLE, voters, under_headline=lambda text: True) == [lead, *ARTICLE]
+    assert agreed_lines(ARTICLE, voters, under_headline=lambda text: False) == ARTICLE
+    assert agreed_lines(ARTICLE, voters) == ARTICLE
+
+
 def test_a_menu_of_single_words_the_article_uses_marks_no_edge() -> None:
     """Voters hold a menu's one-word lines wherever the article uses the words ("harbour"); an agreed line of
     several words next to them marks where the article begins or ends, and a run of agreed words beside it stays."""
