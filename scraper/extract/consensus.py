@@ -13,8 +13,8 @@ what lies before the first of them and after the last goes (furniture extractors
 disagree on: a byline box, a newsletter note, a teaser), what lies between them stays.
 Between them, a sentence that trafilatura dropped and every competent voter holds goes
 back in where the voters place it (trafilatura cuts a paragraph it takes for a box), and so
-does a long sentence every competent voter holds right before the text's first line: the
-standfirst trafilatura left in the article's header. Texts are compared as word triples; in
+does a long sentence every competent voter (or most, under the page's headline) holds right
+before the text's first line: the standfirst trafilatura left in the article's header. Texts are compared as word triples; in
 scripts written without spaces (Chinese, Japanese, Thai) a character is a word, so a voter
 that sets a link's words apart with spaces still holds the same text.
 """
@@ -366,8 +366,9 @@ def with_dropped_paragraphs(
     two of them, never after the last (the edges are where furniture is) and before the
     first only when it is the voter's paragraph right before it, short lines aside ("Jane
     Roe reports."), and a long sentence (a standfirst; a teaser or a caption there is
-    short). Every competent voter must hold it, and it must read as a sentence of some
-    length: labels, captions and teasers' headlines do not.
+    short). Every competent voter must hold it (a standfirst: most of them, where
+    ``under_headline`` finds it under the page's headline), and it must read as a
+    sentence of some length: labels, captions and teasers' headlines do not.
     """
     # Which line holds each word triple: a paragraph's place is the line holding most of its triples.
     line_of = {triple: index for index, line in enumerate(lines) for triple in _triples(_words(line))}
