@@ -142,6 +142,7 @@ def extract(
         return Article(url, not_article=f"{words} words of text, fewer than an article's {least}")
     if is_listing(tree, evidence) and words < LISTING_MAX_WORDS:
         return Article(url, not_article="a list of headlines with little text")
+    language = evidence.language or hints.get("language")
     return Article(
         url,
         canonical_url=evidence.canonical_url or clean(inferred.get("url")),
@@ -152,9 +153,9 @@ def extract(
             hints.get("published"),
             inferred.get("date"),
             url,
-            day_first=writes_day_first(evidence.language or hints.get("language")),
+            day_first=writes_day_first(language),
         ),
-        language=_language(evidence.language or hints.get("language")),
+        language=_language(language),
         description=evidence.description or clean(inferred.get("description")),
         sitename=next(iter(evidence.site_names), None) or clean(inferred.get("sitename")),
         tags=evidence.tags or _split_list(inferred.get("categories")) + _split_list(inferred.get("tags")),

@@ -10,6 +10,7 @@ cut the comment section out of the body) and returned separately, never in the t
 from __future__ import annotations
 
 import copy
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -214,18 +215,16 @@ def extract_body(
 
 def under_headline(tree: lxml.html.HtmlElement) -> Callable[[str], bool]:
     """A test of whether a text opens with words the page shows after its (first) headline (never, without a
-    headline); the page's text after the headline is read once, at the first question."""
-    following: list[str] = []
+    headline); the page's text after the headline is read once, at the first question (most pages ask none)."""
+    headline = tree.find(".//h1")
+    if headline is None:
+        return lambda text: False
 
-    def test(text: str) -> bool:
-        headline = tree.find(".//h1")
-        if headline is None:
-            return False
-        if not following:
-            following.append(" ".join(" ".join(headline.xpath("following::text()")).split()))
-        return " ".join(text.split()[:MAX_OPENING_WORDS]) in following[0]
+    @functools.cache
+    def shown_after() -> str:
+        return " ".join(" ".join(headline.xpath("following::text()")).split())
 
-    return test
+    return lambda text: " ".join(text.split()[:MAX_OPENING_WORDS]) in shown_after()
 
 
 def shown_lead(tree: lxml.html.HtmlElement, description: str | None) -> str | None:

@@ -146,9 +146,14 @@ def normalise_date(value: str | None, day_first: bool = False) -> str | None:
     return parsed.isoformat()
 
 
+def _latest_year() -> int:
+    """The latest year a news page can state: next year (a page dated ahead for the new year)."""
+    return datetime.now(timezone.utc).year + 1
+
+
 def _plausible(parsed: datetime | None) -> bool:
     """Whether a parsed date is one a news page can state: from 1990 to next year."""
-    return parsed is not None and EARLIEST_YEAR <= parsed.year <= datetime.now(timezone.utc).year + 1
+    return parsed is not None and EARLIEST_YEAR <= parsed.year <= _latest_year()
 
 
 def _zone(name: str | None, offset: int | None) -> int | None:
@@ -166,7 +171,7 @@ def _spelled_date(text: str, day_first: bool = False) -> str | None:
         found = tuple(map(int, match.groups()))
     elif (match := _SPELLED_DAY_FIRST.search(text)) and (month := MONTHS.get(match.group(2).casefold())):
         year = int(match.group(3))
-        found = (year - BUDDHIST_ERA_OFFSET if year > datetime.now(timezone.utc).year + 1 else year, month, int(match.group(1)))
+        found = (year - BUDDHIST_ERA_OFFSET if year > _latest_year() else year, month, int(match.group(1)))
     elif (match := _SPELLED_YEAR_FIRST.search(text)) and (month := MONTHS.get(match.group(2).casefold())):
         found = (int(match.group(1)), month, int(match.group(3)))
     elif match := _NUMERIC_DATE.search(text):

@@ -61,9 +61,14 @@ def _headline_within(h1: str, headline: str) -> str | None:
     return headline if shown != stated and (shown.startswith(stated) or shown.endswith(stated)) else None
 
 
+def _is_site_name(text: str, keys: list[str]) -> bool:
+    """Whether a text is only the site's name, as one of these (squashed) keys spells it."""
+    return _squash(text) in keys
+
+
 def _is_logo(h1: str, keys: list[str]) -> bool:
-    """Whether an <h1> holds only the site's name (of these keys): a logo set as a heading, no headline."""
-    return _squash(h1) in keys
+    """Whether an <h1> holds only the site's name: a logo set as a heading, no headline."""
+    return _is_site_name(h1, keys)
 
 
 def _is_headline(text: str) -> bool:
@@ -73,7 +78,7 @@ def _is_headline(text: str) -> bool:
 
 def _names_no_article(title: str, keys: list[str], headline_shown: bool) -> bool:
     """Whether a stated title is the site's name or a date, or a single word beside a headline the page shows."""
-    return bool(_DATE_ONLY.match(title)) or _squash(title) in keys or (headline_shown and not _is_headline(title))
+    return bool(_DATE_ONLY.match(title)) or _is_site_name(title, keys) or (headline_shown and not _is_headline(title))
 
 
 def title_dates(titles: list[str]) -> list[str]:
@@ -90,7 +95,7 @@ def _without_affixes(title: str, keys: list[str]) -> str:
     """The title without the segments at its start or end that are site names of these keys, or dates; without
     the section's one word between the headline and a site name closing it ("Headline | Politics | Site");
     without the site's name and a colon opening it ("Site: Headline")."""
-    if (opening := _COLON_PREFIX.match(title)) and _squash(opening.group(1)) in keys:
+    if (opening := _COLON_PREFIX.match(title)) and _is_site_name(opening.group(1), keys):
         title = title[opening.end() :]
     pieces = _SEPARATOR.split(title)
     separators = _SEPARATOR.findall(title)
@@ -131,7 +136,7 @@ def choose_title(
     if page_title and shown:
         # <title> is written for tabs and search results, with site and section names that no
         # og:site_name helps strip: the headline the page shows wins, the longest one <title>
-        # holds (a logo's <h1> holds the site's name) or else the first.
+        # holds, else <title>'s own headline where the <h1> holds it beside a kicker, else the first.
         inside = [h1 for h1 in shown if fold(h1) in fold(page_title)]
         if inside:
             return max(inside, key=len)
