@@ -236,6 +236,10 @@ RULES: dict[str, Rule] = {
         "a line break (<br>) in an <h1> is a space between its words",
         "title_h1_line_break", "scraper.extract.metadata", "_spaced_text", lambda element: element.text_content(),
     ),
+    "bold-bylines": Rule(
+        "a bold line of full names opening or closing the prose, its words nowhere else on the page, is the byline",
+        "byline_bold_line", "scraper.extract.metadata", "bold_bylines", lambda tree, elsewhere: [],
+    ),
     "update-labels": Rule(
         "a <time> right after an 'Updated' label states a change, not the publication",
         "date_updated_label_before_time", "scraper.extract.metadata", "_after_update_label", lambda element: False,

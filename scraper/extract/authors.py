@@ -305,6 +305,22 @@ def lists_only_names(pieces: Iterable[str]) -> bool:
     return all(not words or (has_name_shape(words) and not any(char.isdigit() for word in words for char in word)) for words in fragments)
 
 
+def people_listed(line: str) -> list[str]:
+    """The names of a line that holds nothing but people's full names and what joins them ("Jane Doe/John Roe"), else [].
+
+    A full name has two to five words: a line of one word is as often a label or a heading's.
+    """
+    names = [" ".join(part.split()) for part in _SEPARATORS.split(line) if part.strip()]
+    full = all(
+        2 <= len(name.split()) <= MAX_NAME_WORDS
+        and has_name_shape(name.split())
+        and not any(char.isdigit() or char in ":：" for char in name)
+        and not _ORGANISATION_WORDS.search(name)
+        for name in names
+    )
+    return names if full else []
+
+
 def _is_short_credit(text: str) -> bool:
     """Whether a name of one or two characters is still one: CJK, or an agency's capitals ("AP")."""
     return any(unicodedata.east_asian_width(char) == "W" for char in text) or (len(text) == 2 and text.isupper())

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,7 +19,7 @@ import lxml.etree
 import lxml.html
 from courlan import extract_domain
 
-from scraper.extract.authors import BYLINE_LABELS, AuthorSource, lists_only_names
+from scraper.extract.authors import BYLINE_LABELS, AuthorSource, lists_only_names, people_listed
 from scraper.extract.dates import UPDATED_WORDS, in_shown_zone, moment, names_a_day, normalise_date
 from scraper.extract.furniture import is_furniture
 
@@ -159,6 +160,8 @@ def gather(tree: lxml.html.HtmlElement) -> Evidence:
     elsewhere = _elsewhere(tree)  # one judgement of the page's containers, for its bylines and its dates
     if bylines := _byline_names(tree, elsewhere):
         evidence.authors.append(AuthorSource(bylines, shown=True))
+    if bold := bold_bylines(tree, elsewhere):
+        evidence.authors.append(AuthorSource(bold, shown=True))
     modified_metas = (value for key in MODIFIED_KEYS for value in evidence.metas.get(key, []))
     modified = {moment(value) for value in _present(clean(article.get("dateModified")), *modified_metas)} - {None}
     evidence.language = clean(tree.get("lang")) or clean(article.get("inLanguage")) or metas("og:locale", "dc.language", "language")
@@ -610,6 +613,62 @@ def _byline_names(tree: lxml.html.HtmlElement, elsewhere: Callable[[lxml.html.Ht
     if headline is not None and found:
         found = _nearest_block(tree, headline, found)
     return _present(*map(_byline_text, found))[:6]
+
+
+# A bold line of names opening a run of prose has at most this many paragraphs before it; one closing it at least
+# this many long ones before it; a long paragraph has this many characters.
+BOLD_BYLINE_LEADING = 3
+BOLD_BYLINE_TRAILING = 3
+PROSE_CHARS = 150
+MAX_BOLD_BYLINE_CHARS = 80
+_WORD = re.compile(r"\w+")
+
+
+def bold_bylines(tree: lxml.html.HtmlElement, elsewhere: Callable[[lxml.html.HtmlElement], bool]) -> list[str]:
+    """Names set as a paragraph wholly in bold that opens or closes the article's prose, with no "By" before them.
+
+    Many small newsrooms credit the reporter so while their metadata names only the site.
+    A bold line of full names whose words (but initials and particles) the page shows
+    nowhere else is a byline; a bold subheading's words recur in the text it heads.
+    """
+    lines = []
+    for paragraph in tree.xpath("//p[.//strong or .//b]"):
+        text = " ".join(paragraph.text_content().split())
+        if not text or len(text) > MAX_BOLD_BYLINE_CHARS or not _wholly_bold(paragraph) or elsewhere(paragraph):
+            continue
+        if _opens_or_closes_prose(paragraph) and (names := people_listed(text)):
+            lines.append((text, names))
+    if not lines:
+        return []
+    shown = Counter(_WORD.findall(" ".join(tree.xpath("//body//text()[not(ancestor::script or ancestor::style)]")).casefold()))
+    return [text for text, names in lines if all(shown[word] == 1 for word in _WORD.findall(" ".join(names).casefold()) if len(word) > 2)]
+
+
+def _wholly_bold(paragraph: lxml.html.HtmlElement) -> bool:
+    for text in paragraph.xpath(".//text()"):
+        holder = text.getparent() if not text.is_tail else text.getparent().getparent()
+        if text.strip() and not any(element.tag in ("strong", "b") for element in _up_to(holder, paragraph)):
+            return False
+    return True
+
+
+def _up_to(element: lxml.html.HtmlElement | None, top: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """The element and its ancestors below ``top``."""
+    chain = []
+    while element is not None and element is not top:
+        chain.append(element)
+        element = element.getparent()
+    return chain
+
+
+def _opens_or_closes_prose(paragraph: lxml.html.HtmlElement) -> bool:
+    """Whether a paragraph stands among the first few of a run of long paragraphs, or right after the run."""
+    before = [len(sibling.text_content()) for sibling in paragraph.itersiblings("p", preceding=True)]
+    after = [len(sibling.text_content()) for sibling in paragraph.itersiblings("p")]
+    long_after = sum(length >= PROSE_CHARS for length in after)
+    if len(before) <= BOLD_BYLINE_LEADING and long_after >= 2:
+        return True
+    return long_after == 0 and sum(length >= PROSE_CHARS for length in before) >= BOLD_BYLINE_TRAILING
 
 
 def only_in_other_stories(tree: lxml.html.HtmlElement, name: str) -> bool:

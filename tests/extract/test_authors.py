@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scraper.extract.authors import AuthorSource, choose_authors, split_byline
+from scraper.extract.authors import AuthorSource, choose_authors, people_listed, split_byline
 
 
 @pytest.mark.parametrize(
@@ -103,3 +103,20 @@ def test_a_section_name_filling_a_byline_field_is_a_topic_not_a_person() -> None
 def test_only_a_bylines_start_is_read() -> None:
     """A "byline" of a whole page's length (a hostile meta tag's) is read to its first hundreds of characters."""
     assert split_byline("Jane Doe, John Roe " + "x" * 60000 + "@example.com") == ["Jane Doe"]
+
+
+@pytest.mark.parametrize(
+    ("line", "names"),
+    [
+        ("Mathatisi Sebusi/Mohalenyane Phakela", ["Mathatisi Sebusi", "Mohalenyane Phakela"]),
+        ("MTHOBISI SITHOLE", ["MTHOBISI SITHOLE"]),
+        ("Jan de Vries and Eva Bakker", ["Jan de Vries", "Eva Bakker"]),
+        ("Ana", []),  # one word: a label as often as a name
+        ("Further Reading:", []),
+        ("Lesotho Times News", []),  # an organisation
+        ("Ana Silva, 3 May", []),
+        ("Ana Silva, Tom", []),  # every part a full name, or none counts
+    ],
+)
+def test_a_line_lists_people_only_when_every_part_is_a_full_name(line: str, names: list[str]) -> None:
+    assert people_listed(line) == names
