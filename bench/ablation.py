@@ -240,6 +240,10 @@ RULES: dict[str, Rule] = {
         "a bold line of full names opening or closing the prose, its words nowhere else on the page, is the byline",
         "byline_bold_line", "scraper.extract.metadata", "bold_bylines", lambda tree, elsewhere: [],
     ),
+    "lower-case-bylines": Rule(
+        "a short line of the article's scopes opening with a lower-case 'von'/'by' and nothing but full names is a byline",
+        "byline_lower_case_word", "scraper.extract.metadata", "_LOWER_BYLINE", _NEVER,
+    ),
     "update-labels": Rule(
         "a <time> right after an 'Updated' label states a change, not the publication",
         "date_updated_label_before_time", "scraper.extract.metadata", "_after_update_label", lambda element: False,

@@ -522,6 +522,8 @@ MAX_BYLINE_LINE_CHARS = 120
 _BYLINE_WORDS = rf"^\s*(?:(?:By|BY|Von|VON|Par|PAR|Por|POR|Door|Di|Av|Af|Oleh|OLEH|โดย)(?=\s|$)|(?i:{BYLINE_LABELS})\s*:)"
 _BYLINE_START = re.compile(_BYLINE_WORDS + r"\s*(\w)")  # the word and the name's first letter
 _BYLINE_WORD = re.compile(_BYLINE_WORDS)  # the word, the name perhaps in the next element
+# The word in lower case, as some pages set it before the names ("von Manuela Conrad").
+_LOWER_BYLINE = re.compile(r"^\s*(?:by|von|par|por|door)\s+(\S.*)$", re.DOTALL)
 MAX_BYLINE_LINES = 200
 _XPATH_SPACES = re.compile(r"[ \t\r\n]+")  # the white space XPath's normalize-space() collapses
 
@@ -575,9 +577,12 @@ BYLINE_BLOCK_LEVELS = 2
 
 
 def _opens_byline(text: str) -> bool:
-    """Whether a line opens like a byline: "By" and a name, not "By providing your email ..."."""
-    start = _BYLINE_START.match(text)
-    return bool(start) and not start.group(1).islower()
+    """Whether a line opens like a byline: "By" and a name, not "By providing your email ...", or is one in lower
+    case: "von" and nothing but full names ("von Manuela Conrad"), not "von Berlin nach Hamburg"."""
+    if start := _BYLINE_START.match(text):
+        return not start.group(1).islower()
+    lower = _LOWER_BYLINE.match(text)
+    return bool(lower) and bool(people_listed(lower.group(1)))
 
 
 # A link holding this many characters more than the byline in it is a teaser of another story (headline and byline).
@@ -712,7 +717,7 @@ def _byline_lines(tree: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     lines: list[lxml.html.HtmlElement] = []
     seen: set[lxml.html.HtmlElement] = set()
     for text in tree.xpath("//text()"):
-        if not _BYLINE_WORD.match(text):
+        if not (_BYLINE_WORD.match(text) or _LOWER_BYLINE.match(text)):
             continue
         holder = text.getparent()
         if text.is_tail:
