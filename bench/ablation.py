@@ -244,6 +244,10 @@ RULES: dict[str, Rule] = {
         "a short line of the article's scopes opening with a lower-case 'von'/'by' and nothing but full names is a byline",
         "byline_lower_case_word", "scraper.extract.metadata", "_LOWER_BYLINE", _NEVER,
     ),
+    "korean-reporters": Rule(
+        "a Korean byline names the reporter right before the title word (기자), after the desk's places",
+        "byline_korean_reporter", "scraper.extract.authors", "_KOREAN_REPORTER", _NEVER,
+    ),
     "update-labels": Rule(
         "a <time> right after an 'Updated' label states a change, not the publication",
         "date_updated_label_before_time", "scraper.extract.metadata", "_after_update_label", lambda element: False,

@@ -89,6 +89,9 @@ _TIME_AGO = re.compile(
     r"|\b(?:lesezeit|reading time|temps de lecture|tiempo de lectura)\s*:?\s*\d",
     re.IGNORECASE,
 )
+# Korean bylines name the reporter right before the title word, after the desk's places ("순천·광양=구현모 기자",
+# "서울 홍길동·김철수 기자"); names set with a middle dot are one list.
+_KOREAN_REPORTER = re.compile(r"((?:[^\s,=·|]+·)*[^\s,=·|]+)[\s|]*(?:기자|특파원)")
 # A handle on a social network ("@janedoe") beside the name.
 _HANDLE = re.compile(r"(?<!\S)@\w+")
 # A photo's credit in a byline ("Fotos: John Roe", "AP Photo"), or another role's after the writer's name ("Editor:
@@ -171,6 +174,8 @@ def split_byline(byline: str, affixes: Iterable[str] = (), shown: bool = False) 
     byline = byline[:MAX_BYLINE_CHARS]
     byline = _HANDLE.sub(" ", _URL.sub(" ", _EMAIL.sub(" ", _BRACKETS.sub("", byline))))
     byline = _before_spelled_date(_INNER_PREFIX.split(byline)[-1])  # "Capital Von Jemima Kelly": the names follow the word
+    if reporters := _KOREAN_REPORTER.findall(byline):  # "순천, 광양 구현모 기자": the places go, the name stays
+        byline = ", ".join(reporters)
     names: list[str] = []
     for part in _SEPARATORS.split(byline):
         name = _clean_name(part, glued, after_name=bool(names))

@@ -474,14 +474,14 @@ def _by_distance(
 # finds the candidates (a union of five paths took five); _is_byline keeps the containers.
 _BYLINE_CANDIDATES_XPATH = (
     '//*[@rel="author" or @itemprop="author" or @itemprop="name" or contains(@class, "byline") or contains(@class, "uthor")'
-    ' or contains(@class, "autor") or contains(@class, "auteur")'
+    ' or contains(@class, "autor") or contains(@class, "auteur") or @class="writer"'
     ' or (self::a and (contains(@href, "uthor") or contains(@href, "/autor") or contains(@href, "/redakte")'
     ' or contains(@href, "/journalist") or contains(@href, "team/") or contains(@href, "/staff/")'
     " or @title or @aria-label))]"
 )
 _BYLINE_CLASSES = ("byline", "author-name", "authorName", "author__name")
-# A class that is only the word "author", in the languages that name the byline so.
-_AUTHOR_CLASSES = {"author", "autor", "auteur", "autore"}
+# A class that is only the word "author" (or "writer"), in the languages that name the byline so.
+_AUTHOR_CLASSES = {"author", "autor", "auteur", "autore", "writer"}
 # The path of an author's profile page: /author/jane-doe, /autoren/..., /redakteure/..., /meet-the-team/...
 # (the candidates' XPath above only lets through links whose href names one of these).
 _PROFILE_PATH = re.compile(

@@ -120,3 +120,16 @@ def test_only_a_bylines_start_is_read() -> None:
 )
 def test_a_line_lists_people_only_when_every_part_is_a_full_name(line: str, names: list[str]) -> None:
     assert people_listed(line) == names
+
+
+@pytest.mark.parametrize(
+    ("byline", "names"),
+    [
+        ("순천·광양=구현모 기자 ninek@hankookilbo.example", ["구현모"]),
+        ("순천, 광양 | 구현모 | 기자", ["구현모"]),
+        ("서울 홍길동·김철수 기자", ["홍길동", "김철수"]),
+        ("워싱턴 이영희 특파원", ["이영희"]),
+    ],
+)
+def test_a_korean_byline_names_the_reporter_before_the_title_word(byline: str, names: list[str]) -> None:
+    assert split_byline(byline) == names
