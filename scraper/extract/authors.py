@@ -384,10 +384,11 @@ def _names_and_people(
 def _fuller_byline(
     people: list[str], later: list[AuthorSource], site_names: list[str], affixes: list[str], topics: frozenset[str]
 ) -> list[str] | None:
-    """The people of a byline shown on the page that names everyone a meta tag names and more, if there is one."""
+    """The people of a byline shown on the page, or of another meta tag, that names everyone a meta tag names and
+    more, if there is one."""
     tagged = {fold(name) for name in people}
     for source in later:
-        shown_people = _names_and_people(source, site_names, affixes, topics)[1] if source.shown else []
+        shown_people = _names_and_people(source, site_names, affixes, topics)[1] if source.shown or source.tagged else []
         if tagged < {fold(name) for name in shown_people}:
             return shown_people
     return None

@@ -133,3 +133,11 @@ def test_a_line_lists_people_only_when_every_part_is_a_full_name(line: str, name
 )
 def test_a_korean_byline_names_the_reporter_before_the_title_word(byline: str, names: list[str]) -> None:
     assert split_byline(byline) == names
+
+
+def test_a_later_source_naming_everyone_a_meta_tag_names_and_more_is_taken() -> None:
+    first = AuthorSource(["Mathias Hagen"], tagged=True)
+    fuller = AuthorSource(["Mathias Hagen / Journalist", "Anders Skjerdingstad / Journalist"], tagged=True)
+    assert choose_authors([first, fuller], ["NRK"]) == ["Mathias Hagen", "Anders Skjerdingstad"]
+    other = AuthorSource(["Anders Skjerdingstad"], tagged=True)  # names someone else, not everyone and more
+    assert choose_authors([first, other], ["NRK"]) == ["Mathias Hagen"]
