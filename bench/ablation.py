@@ -228,6 +228,10 @@ RULES: dict[str, Rule] = {
         "a section's one word between the headline and the site's name closing a title goes ('Headline - Politik | Site')",
         "title_section_segment", "scraper.extract.titles", "_is_section", lambda segment: False,
     ),
+    "affiliate-disclosures": Rule(
+        "a short note disclosing affiliate links or an advertiser's pay goes, wherever in it the disclosure stands",
+        "affiliate_disclosure", "scraper.extract.furniture", "_DISCLOSURE", _NEVER,
+    ),
     "site-colon-prefixes": Rule(
         "the site's name and a colon opening a title go ('Site: Headline')",
         "title_site_colon_prefix", "scraper.extract.titles", "_COLON_PREFIX", _NEVER,

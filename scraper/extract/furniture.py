@@ -1,12 +1,13 @@
 """The last safety net: drop lines of page furniture that an extractor let through.
 
 Lines are judged only when short, so an article sentence that merely contains one of
-these words is kept (a heading found so may take the few lines under it along). Seven
+these words is kept (a heading found so may take the few lines under it along). Eight
 kinds of lines go:
 
 - lines that are nothing but a known furniture phrase ("Share this", "Back to top");
 - short lines that start like furniture ("Read more: <headline>", "Subscribe to ...",
   "Photo: ...", "Write to <name> at <address>") or are only a date or a time;
+- a short note disclosing affiliate links or an advertiser's pay, wherever in it the disclosure stands;
 - a photo's caption, which ends with its credit ("... Mikaela Shiffrin. © AFP / Jane Doe");
 - a related-content heading ("You may also like", "Mehr zum Thema") and the run of
   short teaser lines under it;
@@ -179,6 +180,16 @@ _LEADS = [
     r"(published|posted|stand|veröffentlicht|publié|publicado|pubblicato|gepubliceerd|opublikowano|publikováno|опубликовано"
     rf"|julkaistu|yayınlanma|{UPDATED_WORDS})\b[^.!?]{{0,60}}$",
 ]
+# A note disclosing affiliate links or an advertiser's pay, wherever it stands in a short text ("Letzte Aktualisierung
+# am 2.02.2022 / Bei den Verlinkungen handelt es sich um Affiliate Links"): the publisher's, never the article's.
+_DISCLOSURE = re.compile(
+    r"\b(?:affiliate[- ]?links?|partner[- ]?links?|provisions?[- ]?links?|we (?:may )?(?:earn|receive|get) (?:a )?(?:small )?"
+    r"(?:commission|compensation)|product advertising api|as an amazon associate|references to products from"
+    r"|(?:erhalten|bekommen) wir (?:eine|ggf\.?) provision|enlaces? de afiliad\w*|liens? affili\w*|liens? d.affiliation"
+    r"|link (?:di )?affiliazione)",
+    re.IGNORECASE,
+)
+MAX_DISCLOSURE_CHARS = 300
 # Headings that open a reader-comment section; everything under one is comments.
 _COMMENTS_HEADINGS = [
     r"(top rated |top |reader |readers'? |latest |recent |featured |show |view |all )?comments?( \(\d+\)| \d+)?",
@@ -230,6 +241,8 @@ def is_furniture(line: str) -> bool:
     """True for a short line that is a known furniture phrase, starts like furniture, or is only a date."""
     stripped = line.strip()
     if len(stripped) <= MAX_FURNITURE_CHARS and _FURNITURE.match(stripped):
+        return True
+    if len(stripped) <= MAX_DISCLOSURE_CHARS and _DISCLOSURE.search(stripped):
         return True
     return len(stripped) <= MAX_LEAD_CHARS and bool(_LEAD.match(stripped) or _CREDIT_ENDING.search(stripped))
 

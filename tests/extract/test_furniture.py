@@ -77,3 +77,18 @@ def test_a_short_line_noting_a_change_or_the_publication_is_furniture(line: str,
 )
 def test_a_contact_blocks_heading_labelled_numbers_and_a_sign_up_are_furniture(line: str, furniture: bool) -> None:
     assert is_furniture(line) is furniture
+
+
+@pytest.mark.parametrize(
+    ("line", "furniture"),
+    [
+        ("Letzte Aktualisierung am 2.02.2022 / Bei den Verlinkungen handelt es sich um Affiliate Links", True),
+        ("This article contains affiliate links. We may earn a commission when you buy through them.", True),
+        ("This post contains references to products from one or more of our advertisers.", True),
+        ("Les liens affiliés de cet article nous rapportent une petite commission.", True),
+        ("The company had 12,500 employees on June 30, and there are others who work for its affiliates.", False),
+        ("Regulators said affiliate marketers must disclose their links. " * 6, False),  # prose, not a short note
+    ],
+)
+def test_a_short_note_disclosing_affiliate_links_is_furniture(line: str, furniture: bool) -> None:
+    assert is_furniture(line) is furniture
