@@ -252,6 +252,10 @@ RULES: dict[str, Rule] = {
         "a Korean byline names the reporter right before the title word (기자), after the desk's places",
         "byline_korean_reporter", "scraper.extract.authors", "_KOREAN_REPORTER", _NEVER,
     ),
+    "dates-above-headline": Rule(
+        "a day shown above the headline inside the <article> holding it is the article's (one outside is the masthead's)",
+        "date_above_headline", "scraper.extract.metadata", "_TEXTS_BEFORE_XPATH", "self::nothing",
+    ),
     "update-labels": Rule(
         "a <time> right after an 'Updated' label states a change, not the publication",
         "date_updated_label_before_time", "scraper.extract.metadata", "_after_update_label", lambda element: False,

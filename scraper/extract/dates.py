@@ -34,7 +34,7 @@ ZONE_OFFSETS = {
 # Words labelling when an article was changed, in the archive's common languages ("Updated", "Aktualisiert",
 # "Mis à jour", "Zaktualizowano", ...): a date after one is no publication date, a short line opening with one is furniture.
 UPDATED_WORDS = (
-    "updated|modified|edited|aktualisiert|geändert|mis à jour|actualizado|actualizada|aggiornato|bijgewerkt"
+    "updated|modified|edited|aktualisiert|akt(?=\\.)|geändert|mis à jour|actualizado|actualizada|aggiornato|bijgewerkt"
     "|zaktualizowano|aktualizováno|uppdaterad|oppdatert|opdateret|päivitetty|güncellendi|güncelleme|обновлено"
 )
 # A time of day as pages show it ("01:30", "1.30 Uhr", "9:05 pm").

@@ -373,6 +373,9 @@ def _labelled_dates(tree: lxml.html.HtmlElement, elsewhere: Callable[[lxml.html.
 MIN_TEXT_CHARS = 150
 MAX_HEADER_TEXTS = 40
 _HEADER_TEXTS_XPATH = f"(//h1)[1]/following::text()[normalize-space()][position() <= {MAX_HEADER_TEXTS}]"
+# The texts before the headline nearest it (XPath's reverse axis counts positions backwards; lxml returns them in
+# document order).
+_TEXTS_BEFORE_XPATH = f"preceding::text()[normalize-space()][position() <= {MAX_HEADER_TEXTS}]"
 _CHANGE_WORD = re.compile(rf"\b(?:{UPDATED_WORDS})\b", re.IGNORECASE)
 
 
@@ -387,11 +390,26 @@ def _header_dates(tree: lxml.html.HtmlElement, elsewhere: Callable[[lxml.html.Ht
     for text in tree.xpath(_HEADER_TEXTS_XPATH):
         if len(text.strip()) >= MIN_TEXT_CHARS:
             break
-        if len(text) > MAX_LABELLED_DATE_CHARS or _CHANGE_WORD.search(text) or elsewhere(text.getparent()):
-            continue
-        if names_a_day(text, order_known):
+        if _shows_day(text, elsewhere, order_known):
             return [" ".join(text.split())]
+    # An article's header may set its date above the headline, inside the <article> that holds both; a date
+    # above the headline outside it is the site's masthead showing today's.
+    headline = tree.find(".//h1")
+    article = None if headline is None else next(headline.iterancestors("article"), None)
+    if article is not None:
+        for text in reversed(headline.xpath(_TEXTS_BEFORE_XPATH)):
+            if article not in text.getparent().iterancestors() or len(text.strip()) >= MIN_TEXT_CHARS:
+                break
+            if _shows_day(text, elsewhere, order_known):
+                return [" ".join(text.split())]
     return []
+
+
+def _shows_day(text: str, elsewhere: Callable[[lxml.html.HtmlElement], bool], order_known: bool) -> bool:
+    """Whether a short text of the article's header shows a day, not a change's, outside other stories' containers."""
+    if len(text) > MAX_LABELLED_DATE_CHARS or _CHANGE_WORD.search(text) or elsewhere(text.getparent()):
+        return False
+    return names_a_day(text, order_known)
 
 
 # A <time> that states when the article was changed, not when it was published.
