@@ -14,6 +14,13 @@ _SEPARATOR = re.compile(r"\s+[|\-–—·•»/:]\s+|\s*[|｜ㅣ：_－]\s*")
 _DATE_ONLY = re.compile(r"^[\d\s./-]+$")
 _FULL_DATE = re.compile(r"^\s*\d{1,4}\s?[./-]\s?\d{1,2}\s?[./-]\s?\d{1,4}\s*$")
 MAX_AFFIX_WORDS = 6
+# "News" in the archive's common languages: a short site name with it is the site's ("NTV Haber", "BBC News").
+_NEWS_WORDS = (
+    "news", "haber", "haberleri", "nachrichten", "noticias", "notícias", "nieuws", "nyheter", "nyheder", "uutiset",
+    "notizie", "actualités", "wiadomości", "zprávy", "новости", "뉴스", "ニュース", "新闻", "新聞",
+)
+# A byline set as a title's segment ("Headline | Site | by Jane Doe").
+_BYLINE_SEGMENT = re.compile(r"^\s*(?:by|von|par|por|door)\s+\S+(?:\s+\S+){0,3}\s*$", re.IGNORECASE)
 # A title opening with a name and a colon ("Harbour Herald: Council backs ..."); the name may be the site's.
 _COLON_PREFIX = re.compile(r"^\s*([^:：]{2,60}?)\s*[:：]\s+(?=\S)")
 # A section's name between a headline and the site's is one word; the headline before it has at least this many.
@@ -29,6 +36,9 @@ def _squash(text: str) -> str:
     return "".join(char for char in unicodedata.normalize("NFKD", text) if not unicodedata.combining(char))
 
 
+_NEWS_SUFFIXES = frozenset(map(_squash, _NEWS_WORDS))
+
+
 def _site_keys(site_names: list[str], hosts: Sequence[str]) -> list[str]:
     """Squashed site names (short ones: a long "site name" is a misfiled title), and the hosts' names."""
     keys = [_squash(name) for name in site_names if len(name.split()) <= MAX_AFFIX_WORDS]
@@ -37,13 +47,18 @@ def _site_keys(site_names: list[str], hosts: Sequence[str]) -> list[str]:
 
 
 def _is_affix(segment: str, keys: list[str]) -> bool:
-    """Whether a title segment is a site name (or a bare date) rather than part of the headline."""
-    if _DATE_ONLY.match(segment):
+    """Whether a title segment is a site name (or a bare date, or an author's byline) rather than part of the headline."""
+    if _DATE_ONLY.match(segment) or _BYLINE_SEGMENT.match(segment):
         return True
     if len(segment.split()) > MAX_AFFIX_WORDS:
         return False
     squashed = _squash(segment)
-    return bool(squashed) and any(squashed == key or (len(key) >= 4 and (key in squashed or squashed in key)) for key in keys)
+    return bool(squashed) and any(
+        squashed == key
+        or (squashed.startswith(key) and squashed[len(key) :] in _NEWS_SUFFIXES)
+        or (len(key) >= 4 and (key in squashed or squashed in key))
+        for key in keys
+    )
 
 
 def _is_section(segment: str) -> bool:

@@ -44,3 +44,12 @@ def test_an_h1_holding_the_titles_headline_beside_a_kicker_or_subtitle_gives_the
         assert choose_title([page_title], [h1], ["Harbour Herald"], page_title=page_title) == HEADLINE
     # A <title> holding only a word or two of the <h1> is no headline of it.
     assert choose_title(["Politics | Harbour Herald"], [HEADLINE], ["Harbour Herald"], page_title="Politics | Harbour Herald") == HEADLINE
+
+
+def test_a_short_site_name_with_a_news_word_and_a_byline_segment_are_no_headline() -> None:
+    assert choose_title([f"{HEADLINE} | HHT Haber"], [], ["HHT"]) == HEADLINE
+    assert choose_title([f"{HEADLINE} - HHT News"], [], ["HHT"]) == HEADLINE
+    assert choose_title([f"{HEADLINE} | Harbour Herald | by Jane Doe"], [], ["Harbour Herald"]) == HEADLINE
+    # A longer name after the short one is another site's or a programme's; "by" inside a headline is its own.
+    assert choose_title([f"{HEADLINE} - HHT Newsnight"], [], ["HHT"]) == f"{HEADLINE} - HHT Newsnight"
+    assert choose_title(["Stand by me | Harbour Herald"], [], ["Harbour Herald"]) == "Stand by me"
