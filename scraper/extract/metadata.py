@@ -128,13 +128,21 @@ def clean(value: Any) -> str | None:
 
 
 def _spaced_text(element: lxml.html.HtmlElement) -> str:
-    """An element's text as a reader sees it: a line break (<br>) between two words is a space, not nothing."""
+    """An element's text as a reader sees it: a line break (<br>) between two words is a space, not nothing, and so
+    is the edge of an element between a word's end and a capital ("<span>Nationale Demo</span>Der 9. Juli naht":
+    a kicker set on a line of its own)."""
     pieces: list[str] = []
     for event, node in lxml.etree.iterwalk(element, events=("start", "end")):  # not recursive: a deep page is no stall
         if event == "start" and isinstance(node.tag, str):
-            pieces.append(" " if node.tag == "br" else node.text or "")
+            piece = " " if node.tag == "br" else node.text or ""
         elif event == "end" and node is not element:
-            pieces.append(node.tail or "")
+            piece = node.tail or ""
+        else:
+            continue
+        if pieces and pieces[-1][-1:].islower() and piece[:1].isupper():
+            pieces.append(" ")
+        if piece:
+            pieces.append(piece)
     return "".join(pieces)
 
 
