@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -665,11 +666,12 @@ def bold_bylines(tree: lxml.html.HtmlElement, elsewhere: Callable[[lxml.html.Htm
     nowhere else is a byline; a bold subheading's words recur in the text it heads.
     """
     lines = []
+    runs: dict[Any, tuple[dict[Any, int], list[int]]] = {}
     for paragraph in tree.xpath("//p[.//strong or .//b]"):
         text = " ".join(paragraph.text_content().split())
         if not text or len(text) > MAX_BOLD_BYLINE_CHARS or not _wholly_bold(paragraph) or elsewhere(paragraph):
             continue
-        if _opens_or_closes_prose(paragraph) and (names := people_listed(text)):
+        if _opens_or_closes_prose(paragraph, runs) and (names := people_listed(text)):
             lines.append((text, names))
     if not lines:
         return []
@@ -694,14 +696,25 @@ def _up_to(element: lxml.html.HtmlElement | None, top: lxml.html.HtmlElement) ->
     return chain
 
 
-def _opens_or_closes_prose(paragraph: lxml.html.HtmlElement) -> bool:
-    """Whether a paragraph stands among the first few of a run of long paragraphs, or right after the run."""
-    before = [len(sibling.text_content()) for sibling in paragraph.itersiblings("p", preceding=True)]
-    after = [len(sibling.text_content()) for sibling in paragraph.itersiblings("p")]
-    long_after = sum(length >= PROSE_CHARS for length in after)
-    if len(before) <= BOLD_BYLINE_LEADING and long_after >= 2:
+def _opens_or_closes_prose(paragraph: lxml.html.HtmlElement, runs: dict[Any, tuple[dict[Any, int], list[int]]]) -> bool:
+    """Whether a paragraph stands among the first few of a run of long paragraphs, or right after the run.
+
+    ``runs`` holds, per parent, its paragraphs' places and how many long ones come before each place:
+    measured once per parent, a page of 20,000 bold lines in one container is no quadratic stall.
+    """
+    parent = paragraph.getparent()
+    if parent is None:
+        return False
+    if parent not in runs:
+        siblings = [child for child in parent if child.tag == "p"]
+        places = {sibling: place for place, sibling in enumerate(siblings)}
+        runs[parent] = (places, list(accumulate((len(sibling.text_content()) >= PROSE_CHARS for sibling in siblings), initial=0)))
+    places, long_before = runs[parent]
+    place = places[paragraph]
+    long_after = long_before[-1] - long_before[place + 1]
+    if place <= BOLD_BYLINE_LEADING and long_after >= 2:
         return True
-    return long_after == 0 and sum(length >= PROSE_CHARS for length in before) >= BOLD_BYLINE_TRAILING
+    return long_after == 0 and long_before[place] >= BOLD_BYLINE_TRAILING
 
 
 def only_in_other_stories(tree: lxml.html.HtmlElement, name: str) -> bool:

@@ -384,3 +384,11 @@ def test_a_page_marked_as_a_dialog_as_a_whole_keeps_its_article(opening: str):
     page = f"{opening}<article><h2>No headline element</h2>{PARAGRAPHS}</article></body></html>"
     article = extract(page.encode(), "http://127.0.0.1/modal.html")
     assert article.is_article and "Paragraph 9" in article.text
+
+
+def test_tens_of_thousands_of_bold_name_lines_in_one_container_cost_no_stall():
+    # Each bold line of names once measured every paragraph beside it: quadratic in a container's paragraphs.
+    crowd = "<p><b>Ann Lee</b></p>" * 20_000
+    page = f"<html><head><title>Bold</title></head><body><div>{crowd}{PARAGRAPHS}</div></body></html>"
+    article = extract(page.encode(), "http://127.0.0.1/bold.html", level="fast")
+    assert article.is_article and "Paragraph 9" in article.text and article.authors == []
