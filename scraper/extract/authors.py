@@ -28,6 +28,8 @@ class AuthorSource(NamedTuple):
     shown: bool = False  # read from the page's text, not its metadata: one capitalised word there is a label, not a name
     tagged: bool = False  # a <meta> tag's: analytics and SEO tags often name only the first of several authors
 
+# The words set before a byline's names in the archive's common languages, in any case ("By", "von", "Par").
+BY_WORDS = "by|von|par|por|door"
 # Labels naming a byline's author ("Autor: ...", "Text: ...", "Автор: ..."), in any case.
 BYLINE_LABELS = r"autor(?:in|a|ka|e)?|author|auteur|text|texto|testo|tekst|автор|текст|yazar|szerző|penulis"
 # "By", "Von", "Par", ... and "Author:"-style labels in front of a byline.
@@ -388,9 +390,9 @@ def _fuller_byline(
     more, if there is one."""
     tagged = {fold(name) for name in people}
     for source in later:
-        shown_people = _names_and_people(source, site_names, affixes, topics)[1] if source.shown or source.tagged else []
-        if tagged < {fold(name) for name in shown_people}:
-            return shown_people
+        their_people = _names_and_people(source, site_names, affixes, topics)[1] if source.shown or source.tagged else []
+        if tagged < {fold(name) for name in their_people}:
+            return their_people
     return None
 
 

@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from itertools import accumulate
 from typing import Any
 from urllib.parse import urlsplit
@@ -20,8 +21,9 @@ import lxml.etree
 import lxml.html
 from courlan import extract_domain
 
-from scraper.extract.authors import BYLINE_LABELS, AuthorSource, lists_only_names, people_listed
+from scraper.extract.authors import BY_WORDS, BYLINE_LABELS, AuthorSource, lists_only_names, people_listed
 from scraper.extract.dates import UPDATED_WORDS, in_shown_zone, moment, names_a_day, normalise_date
+from scraper.extract.folding import fold
 from scraper.extract.furniture import is_furniture
 
 # JSON-LD types that mean "this page is one article".
@@ -381,7 +383,7 @@ def _labelled_dates(tree: lxml.html.HtmlElement, elsewhere: Callable[[lxml.html.
 # The article's header: the texts after the headline, up to the first of this length (the text has begun) or this many.
 MIN_TEXT_CHARS = 150
 MAX_HEADER_TEXTS = 40
-_HEADER_TEXTS_XPATH = f"(//h1)[1]/following::text()[normalize-space()][position() <= {MAX_HEADER_TEXTS}]"
+_TEXTS_AFTER_XPATH = f"following::text()[normalize-space()][position() <= {MAX_HEADER_TEXTS}]"
 # The texts before the headline nearest it (XPath's reverse axis counts positions backwards; lxml returns them in
 # document order).
 _TEXTS_BEFORE_XPATH = f"preceding::text()[normalize-space()][position() <= {MAX_HEADER_TEXTS}]"
@@ -396,15 +398,17 @@ def _header_dates(tree: lxml.html.HtmlElement, elsewhere: Callable[[lxml.html.Ht
     header still shows it to the reader ("12 March 2024", "2024年3月12日"), while a search
     of the whole page finds the dates of other stories and events first.
     """
-    for text in tree.xpath(_HEADER_TEXTS_XPATH):
+    headline = tree.find(".//h1")
+    if headline is None:
+        return []
+    for text in headline.xpath(_TEXTS_AFTER_XPATH):
         if len(text.strip()) >= MIN_TEXT_CHARS:
             break
         if _shows_day(text, elsewhere, order_known):
             return [" ".join(text.split())]
     # An article's header may set its date above the headline, inside the <article> that holds both; a date
     # above the headline outside it is the site's masthead showing today's.
-    headline = tree.find(".//h1")
-    article = None if headline is None else next(headline.iterancestors("article"), None)
+    article = next(headline.iterancestors("article"), None)
     if article is not None:
         for text in reversed(headline.xpath(_TEXTS_BEFORE_XPATH)):
             if article not in text.getparent().iterancestors() or len(text.strip()) >= MIN_TEXT_CHARS:
@@ -552,7 +556,7 @@ _BYLINE_WORDS = rf"^\s*(?:(?:By|BY|Von|VON|Par|PAR|Por|POR|Door|Di|Av|Af|Oleh|OL
 _BYLINE_START = re.compile(_BYLINE_WORDS + r"\s*(\w)")  # the word and the name's first letter
 _BYLINE_WORD = re.compile(_BYLINE_WORDS)  # the word, the name perhaps in the next element
 # The word in lower case, as some pages set it before the names ("von Manuela Conrad").
-_LOWER_BYLINE = re.compile(r"^\s*(?:by|von|par|por|door)\s+(\S.*)$", re.DOTALL)
+_LOWER_BYLINE = re.compile(rf"^\s*(?:{BY_WORDS})\s+(\S.*)$", re.DOTALL)
 MAX_BYLINE_LINES = 200
 _XPATH_SPACES = re.compile(r"[ \t\r\n]+")  # the white space XPath's normalize-space() collapses
 
@@ -655,7 +659,8 @@ BOLD_BYLINE_LEADING = 3
 BOLD_BYLINE_TRAILING = 3
 PROSE_CHARS = 150
 MAX_BOLD_BYLINE_CHARS = 80
-_WORD = re.compile(r"\w+")
+# A container's paragraphs, each with its place, and how many long ones come before each place.
+ParagraphRun = tuple[dict[lxml.html.HtmlElement, int], list[int]]
 
 
 def bold_bylines(tree: lxml.html.HtmlElement, elsewhere: Callable[[lxml.html.HtmlElement], bool]) -> list[str]:
@@ -665,51 +670,45 @@ def bold_bylines(tree: lxml.html.HtmlElement, elsewhere: Callable[[lxml.html.Htm
     A bold line of full names whose words (but initials and particles) the page shows
     nowhere else is a byline; a bold subheading's words recur in the text it heads.
     """
+    run_of = cache(_paragraph_run)  # each container measured once: 20,000 bold lines in one are no quadratic stall
     lines = []
-    runs: dict[Any, tuple[dict[Any, int], list[int]]] = {}
     for paragraph in tree.xpath("//p[.//strong or .//b]"):
         text = " ".join(paragraph.text_content().split())
         if not text or len(text) > MAX_BOLD_BYLINE_CHARS or not _wholly_bold(paragraph) or elsewhere(paragraph):
             continue
-        if _opens_or_closes_prose(paragraph, runs) and (names := people_listed(text)):
+        if _opens_or_closes_prose(paragraph, run_of) and (names := people_listed(text)):
             lines.append((text, names))
     if not lines:
         return []
-    shown = Counter(_WORD.findall(" ".join(tree.xpath("//body//text()[not(ancestor::script or ancestor::style)]")).casefold()))
-    return [text for text, names in lines if all(shown[word] == 1 for word in _WORD.findall(" ".join(names).casefold()) if len(word) > 2)]
+    shown = Counter(fold(" ".join(tree.xpath("//body//text()[not(ancestor::script or ancestor::style)]"))).split())
+    return [text for text, names in lines if all(shown[word] == 1 for word in fold(" ".join(names)).split() if len(word) > 2)]
 
 
 def _wholly_bold(paragraph: lxml.html.HtmlElement) -> bool:
+    """Whether every word of a paragraph stands inside a <strong> or <b> within it."""
     for text in paragraph.xpath(".//text()"):
-        holder = text.getparent() if not text.is_tail else text.getparent().getparent()
-        if text.strip() and not any(element.tag in ("strong", "b") for element in _up_to(holder, paragraph)):
+        if not text.strip():
+            continue
+        holder = text.getparent().getparent() if text.is_tail else text.getparent()
+        while holder is not paragraph and holder.tag not in ("strong", "b"):
+            holder = holder.getparent()
+        if holder is paragraph:
             return False
     return True
 
 
-def _up_to(element: lxml.html.HtmlElement | None, top: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
-    """The element and its ancestors below ``top``."""
-    chain = []
-    while element is not None and element is not top:
-        chain.append(element)
-        element = element.getparent()
-    return chain
+def _paragraph_run(parent: lxml.html.HtmlElement) -> ParagraphRun:
+    paragraphs = [child for child in parent if child.tag == "p"]
+    places = {paragraph: place for place, paragraph in enumerate(paragraphs)}
+    return places, list(accumulate((len(paragraph.text_content()) >= PROSE_CHARS for paragraph in paragraphs), initial=0))
 
 
-def _opens_or_closes_prose(paragraph: lxml.html.HtmlElement, runs: dict[Any, tuple[dict[Any, int], list[int]]]) -> bool:
-    """Whether a paragraph stands among the first few of a run of long paragraphs, or right after the run.
-
-    ``runs`` holds, per parent, its paragraphs' places and how many long ones come before each place:
-    measured once per parent, a page of 20,000 bold lines in one container is no quadratic stall.
-    """
+def _opens_or_closes_prose(paragraph: lxml.html.HtmlElement, run_of: Callable[[lxml.html.HtmlElement], ParagraphRun]) -> bool:
+    """Whether a paragraph stands among the first few of a run of long paragraphs, or right after the run."""
     parent = paragraph.getparent()
     if parent is None:
         return False
-    if parent not in runs:
-        siblings = [child for child in parent if child.tag == "p"]
-        places = {sibling: place for place, sibling in enumerate(siblings)}
-        runs[parent] = (places, list(accumulate((len(sibling.text_content()) >= PROSE_CHARS for sibling in siblings), initial=0)))
-    places, long_before = runs[parent]
+    places, long_before = run_of(parent)
     place = places[paragraph]
     long_after = long_before[-1] - long_before[place + 1]
     if place <= BOLD_BYLINE_LEADING and long_after >= 2:

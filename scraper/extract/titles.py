@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
+from scraper.extract.authors import BY_WORDS
 from scraper.extract.folding import fold
 from scraper.extract.text import word_count
 
@@ -20,7 +21,7 @@ _NEWS_WORDS = (
     "notizie", "actualités", "wiadomości", "zprávy", "новости", "뉴스", "ニュース", "新闻", "新聞",
 )
 # A byline set as a title's segment ("Headline | Site | by Jane Doe").
-_BYLINE_SEGMENT = re.compile(r"^\s*(?:by|von|par|por|door)\s+\S+(?:\s+\S+){0,3}\s*$", re.IGNORECASE)
+_BYLINE_SEGMENT = re.compile(rf"^\s*(?:{BY_WORDS})\s+\S+(?:\s+\S+){{0,3}}\s*$", re.IGNORECASE)
 # A title opening with a name and a colon ("Harbour Herald: Council backs ..."); the name may be the site's.
 _COLON_PREFIX = re.compile(r"^\s*([^:：]{2,60}?)\s*[:：]\s+(?=\S)")
 # A section's name between a headline and the site's is one word; the headline before it has at least this many.
