@@ -144,6 +144,10 @@ RULES: dict[str, Rule] = {
         "lines ending the text that are wholly a link's text go",
         "teaser_links_ending_text", "scraper.extract.body", "without_linked_ending", _tree_and_lines_as_given,
     ),
+    "pointer-ending": Rule(
+        "short lines ending the text in a link that only points ('... findest Du hier.') go",
+        "pointer_ending_text", "scraper.extract.body", "pointer_lines", lambda tree: set(),
+    ),
     "self-promotion": Rule(
         "lines ending the text where the publisher, naming itself, speaks to the reader as we or you go",
         "self_promotion_ending", "scraper.extract.body", "without_self_promotion", lambda lines, publishers: list(lines),

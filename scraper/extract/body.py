@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -47,6 +48,9 @@ LEAD_SLACK = 1.5
 MIN_TRAILING_LINKS = 3
 MAX_TRAILING_LINKS = 12
 _LIST_ITEM = "- "  # how trafilatura writes a list item
+# A pointer to another page is a short line; a longer one is the article's own sentence with a link.
+MAX_POINTER_WORDS = 16
+MAX_POINTER_ELEMENTS = 12
 # An article split into containers: at most this many, each later one with this many long paragraphs.
 MAX_CONTAINERS = 4
 MIN_CONTINUATION_PARAGRAPHS = 2
@@ -316,10 +320,41 @@ def without_linked_ending(tree: lxml.html.HtmlElement, lines: list[str]) -> list
     above such links, their heading, cut check's F1.)
     """
     links = {fold(link.text_content()) for link in tree.iter("a") if (link.get("href") or "#")[0] != "#"} - {""}
+    links |= pointer_lines(tree)
     end = len(lines)
     while end > 1 and " " in (text := fold(lines[end - 1].removeprefix(_LIST_ITEM))) and text in links:
         end -= 1
     return lines[:end]
+
+
+# A link's whole text when it only points ("Alles über Wanderschuhe findest Du hier.", "listen back here").
+_POINTER = re.compile(
+    r"\W*(?:here|hier|ici|aquí|aqui|qui|qua|tutaj|zde|tady|här|her|täällä|itt|aici|burada|здесь|тут|εδώ|هنا)\W*",
+    re.IGNORECASE,
+)
+_POINTER_LINKS_XPATH = "//a[@href][string-length(normalize-space()) <= 8]"
+_BLOCK_TAGS = frozenset({"p", "li", "div", "td", "dd", "blockquote", "section", "article", "h2", "h3", "h4", "h5", "h6"})
+
+
+def pointer_lines(tree: lxml.html.HtmlElement) -> set[str]:
+    """The (folded) short paragraphs that end in a link whose text only points ("here"): a pointer to another page.
+
+    Ending the text, such a line sends the reader elsewhere (a guide, a podcast, the
+    site's methods): it is the site's, not the article's.
+    """
+    found = set()
+    for link in tree.xpath(_POINTER_LINKS_XPATH):
+        if not _POINTER.fullmatch(link.text_content()):
+            continue
+        block = next((element for element in link.iterancestors() if element.tag in _BLOCK_TAGS), None)
+        # A paragraph has few elements; a container of many is no line (and reading each one's text for each of
+        # its links would be quadratic on a hostile page of nested blocks).
+        if block is None or next(itertools.islice(block.iter(), MAX_POINTER_ELEMENTS, None), None) is not None:
+            continue
+        text = " ".join(block.text_content().split())
+        if word_count(text) <= MAX_POINTER_WORDS and fold(text).rstrip(" .!»\"'").endswith(fold(link.text_content()).strip(" .!")):
+            found.add(fold(text))
+    return found
 
 
 def _holds(text: str, lead: str) -> bool:

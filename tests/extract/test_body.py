@@ -1,11 +1,11 @@
-"""Steps of the body: the standfirst under the headline (only a sentence right before the text), and HTML
-written into the text read as HTML unless the page shows it as text."""
+"""Steps of the body: the standfirst under the headline (only a sentence right before the text), HTML
+written into the text read as HTML unless the page shows it as text, and the pointers to other pages ending it."""
 
 from __future__ import annotations
 
 import lxml.html
 
-from scraper.extract.body import headline_lead, without_markup
+from scraper.extract.body import headline_lead, without_linked_ending, without_markup
 
 HEADLINE = "Valley orchards brace for a late frost"
 LEAD = "Growers lit fires between the rows, hoping to save the blossoms from a night below freezing."
@@ -59,3 +59,36 @@ def test_markup_no_parser_takes_loses_its_tags_and_never_raises() -> None:
 def test_markup_the_page_shows_as_text_is_the_articles_own() -> None:
     quoted = "The guide says: wrap each quote in <blockquote> and nothing else."
     assert without_markup(PAGE, [quoted, "<p>The dams</p>"]) == [quoted, "The dams"]
+
+
+POINTERS = lxml.html.fromstring(
+    "<html><body><article>"
+    "<p>The study, published on Monday, is <a href='/study'>here</a>, and its authors answered readers' questions"
+    " about the method, the sample and the figures in a long discussion the same evening.</p>"
+    "<p>Listen back <a href='/podcast'>here</a>.</p>"
+    "<p>Read the <a href='/guide'>guide</a> to the region's walks.</p>"
+    "</article></body></html>"
+)
+# A long sentence with a pointing link is the article's own, ending the text or not.
+STUDY = (
+    "The study, published on Monday, is here, and its authors answered readers' questions"
+    " about the method, the sample and the figures in a long discussion the same evening."
+)
+
+
+def test_a_short_line_ending_in_a_link_that_only_points_ends_no_text() -> None:
+    assert without_linked_ending(POINTERS, [STUDY, "Listen back here."]) == [STUDY]
+
+
+def test_a_pointer_inside_the_text_or_a_link_that_names_its_page_stays() -> None:
+    lines = ["Listen back here.", "Read the guide to the region's walks."]
+    assert without_linked_ending(POINTERS, lines) == lines
+    assert without_linked_ending(POINTERS, ["Listen back here.", STUDY]) == ["Listen back here.", STUDY]
+
+
+def test_pointer_links_nested_deep_around_much_text_cost_no_stall() -> None:
+    # Each pointing link's paragraph is read for its text; read for every link of 250 nested containers around
+    # 100 kB of text, that once took five seconds for ten such nests.
+    nest = "<div>Mehr <a href='/x'>hier</a>" * 250 + "Wort " * 20_000 + "</div>" * 250
+    page = lxml.html.fromstring(f"<html><body>{nest * 10}<p>Alle Touren findest Du <a href='/t'>hier</a>.</p></body></html>")
+    assert without_linked_ending(page, ["Ein Absatz des Artikels.", "Alle Touren findest Du hier."]) == ["Ein Absatz des Artikels."]
