@@ -115,6 +115,10 @@ RULES: dict[str, Rule] = {
         "the furniture net as a whole (phrases, leads, related blocks, comment sections, bylines)",
         "furniture_lines", "scraper.extract.body", "strip_furniture", _lines_as_given,
     ),
+    "datelines": Rule(
+        "a short line of one day and a label or two set apart by '|', '•' or '·' is furniture ('2021-10-16 | Politik')",
+        "dateline_with_section", "scraper.extract.furniture", "is_dateline", lambda line: False,
+    ),
     "furniture-leads": Rule(
         "lines that start like furniture go ('Read more: ...', 'Photo: ...')",
         "furniture_lines", "scraper.extract.furniture", "_LEAD", _NEVER,

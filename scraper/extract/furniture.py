@@ -25,7 +25,7 @@ import re
 from collections.abc import Iterable
 
 from scraper.extract.authors import split_byline
-from scraper.extract.dates import UPDATED_WORDS
+from scraper.extract.dates import UPDATED_WORDS, names_a_day
 from scraper.extract.folding import fold
 
 # A furniture line is short; anything longer is prose and is never touched.
@@ -238,13 +238,32 @@ MIN_PUBLISHER_CHARS = 4
 
 
 def is_furniture(line: str) -> bool:
-    """True for a short line that is a known furniture phrase, starts like furniture, or is only a date."""
+    """True for a short line that is a known furniture phrase, starts like furniture, or is only a date, or
+    a dateline (a day beside its section, source, author or length)."""
     stripped = line.strip()
-    if len(stripped) <= MAX_FURNITURE_CHARS and _FURNITURE.match(stripped):
+    if len(stripped) <= MAX_FURNITURE_CHARS and (_FURNITURE.match(stripped) or is_dateline(stripped)):
         return True
     if len(stripped) <= MAX_DISCLOSURE_CHARS and _DISCLOSURE.search(stripped):
         return True
     return len(stripped) <= MAX_LEAD_CHARS and bool(_LEAD.match(stripped) or _CREDIT_ENDING.search(stripped))
+
+
+# The marks a page sets between a dateline's parts ("2021-10-16 | Politik", "Handball Schweiz • 02.02.2022").
+_DATELINE_MARK = re.compile(r"\s+[|•·]\s+")
+MAX_DATELINE_WORDS = 6
+MAX_DATELINE_LABEL_WORDS = 3
+
+
+def is_dateline(line: str) -> bool:
+    """Whether a short line is one day and a label or two beside it, set apart by "|", "•" or "·".
+
+    A table's row opens with its mark, and one of dates has two days: both are the article's.
+    """
+    parts = _DATELINE_MARK.split(line)
+    if not 2 <= len(parts) <= 3 or line.startswith("|") or len(line.split()) > MAX_DATELINE_WORDS:
+        return False
+    days = [part for part in parts if names_a_day(part)]
+    return len(days) == 1 and all(len(part.split()) <= MAX_DATELINE_LABEL_WORDS for part in parts if part not in days)
 
 
 def is_teaser(line: str) -> bool:

@@ -1,11 +1,12 @@
 """The furniture net's comment-section cut: after the article's text a comment heading ends it, never after a menu;
-a note about the author closing the text goes; and its change notes, in the languages the date rules read them in."""
+a note about the author closing the text goes; its change notes, in the languages the date rules read them in;
+and datelines, a day beside a label or two."""
 
 from __future__ import annotations
 
 import pytest
 
-from scraper.extract.furniture import MIN_CHARS_BEFORE_COMMENTS, is_furniture, strip_furniture
+from scraper.extract.furniture import MIN_CHARS_BEFORE_COMMENTS, is_dateline, is_furniture, strip_furniture
 
 ARTICLE = [
     "The river ferry between the two banks will run again from the first week of October, the district said on Monday.",
@@ -92,3 +93,23 @@ def test_a_contact_blocks_heading_labelled_numbers_and_a_sign_up_are_furniture(l
 )
 def test_a_short_note_disclosing_affiliate_links_is_furniture(line: str, furniture: bool) -> None:
     assert is_furniture(line) is furniture
+
+
+@pytest.mark.parametrize(
+    "line", ["2021-10-16 | Politik", "24. März 2004, 19:49 | Redaktion", "Handball Schweiz • 02.02.2022", "05.09.2024 · 2:03 min"]
+)
+def test_a_day_beside_its_section_source_author_or_length_is_a_dateline(line: str) -> None:
+    assert is_dateline(line) and is_furniture(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "29 November 2018 | 20 January 2019",  # a table's row of two days
+        "| Kick-off | 28 September 2020, 18:00 |",  # a table's row as trafilatura writes it
+        "Paris | On 12 March 2024 the president said that the law would pass",  # a sentence, not a label
+        "Politik | Ausland",  # no day
+    ],
+)
+def test_two_days_a_table_row_a_sentence_or_no_day_is_no_dateline(line: str) -> None:
+    assert not is_dateline(line)
