@@ -333,6 +333,7 @@ _POINTER = re.compile(
     re.IGNORECASE,
 )
 _POINTER_LINKS_XPATH = "//a[@href][string-length(normalize-space()) <= 8]"
+# The elements a pointer's paragraph is (a table's cell, not its row: consensus's line-breaking blocks differ).
 _BLOCK_TAGS = frozenset({"p", "li", "div", "td", "dd", "blockquote", "section", "article", "h2", "h3", "h4", "h5", "h6"})
 
 
@@ -352,7 +353,7 @@ def pointer_lines(tree: lxml.html.HtmlElement) -> set[str]:
         if block is None or next(itertools.islice(block.iter(), MAX_POINTER_ELEMENTS, None), None) is not None:
             continue
         text = " ".join(block.text_content().split())
-        if word_count(text) <= MAX_POINTER_WORDS and fold(text).rstrip(" .!»\"'").endswith(fold(link.text_content()).strip(" .!")):
+        if word_count(text) <= MAX_POINTER_WORDS and fold(text).endswith(fold(link.text_content())):  # fold drops the punctuation
             found.add(fold(text))
     return found
 

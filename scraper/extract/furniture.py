@@ -257,10 +257,12 @@ MAX_DATELINE_LABEL_WORDS = 3
 def is_dateline(line: str) -> bool:
     """Whether a short line is one day and a label or two beside it, set apart by "|", "•" or "·".
 
-    A table's row opens with its mark, and one of dates has two days: both are the article's.
+    A table's row (opening with its mark, or holding two days) is the article's.
     """
+    if line.startswith("|") or len(line.split()) > MAX_DATELINE_WORDS:
+        return False
     parts = _DATELINE_MARK.split(line)
-    if not 2 <= len(parts) <= 3 or line.startswith("|") or len(line.split()) > MAX_DATELINE_WORDS:
+    if not 2 <= len(parts) <= 3:
         return False
     days = [part for part in parts if names_a_day(part)]
     return len(days) == 1 and all(len(part.split()) <= MAX_DATELINE_LABEL_WORDS for part in parts if part not in days)
