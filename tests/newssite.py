@@ -433,12 +433,14 @@ class Site:
                     site.started.append(time.monotonic())
                     site.active += 1
                     site.max_active = max(site.max_active, site.active)
+                # Active while the answer is held back: once it is written the client may read it and send its
+                # next request before this thread runs again, which is no overlap.
                 try:
                     time.sleep(site.slow)
-                    self._answer()
                 finally:
                     with site._lock:
                         site.active -= 1
+                self._answer()
 
             def _answer(self) -> None:
                 page = site.pages.get(self.path.split("?")[0])
