@@ -1,6 +1,6 @@
 """What each extraction rule adds: every figure with one rule switched off, beside the whole code, on dev and check.
 
-    python -m bench.ablation [CORPUS] [--rules NAME ...] [--without-scripts] [--jobs N] [--limit N]
+    python -m bench.ablation [CORPUS] [--rules NAME ...] [--without-scripts | --without-meta] [--jobs N] [--limit N]
 
 Issue 18's protocol keeps a rule only when it helps or holds on the check split; rules
 written before the split existed were never put to that test. This bench puts every rule
@@ -13,7 +13,7 @@ A rule is switched off by replacing one function or constant of the extraction m
 this process before the workers fork (:data:`RULES` names each one), so the bench runs the
 shipped code and nothing else. ``--without-scripts`` measures the pages with their
 ``<script>`` elements (so their JSON-LD) removed, where the rules reading the visible page
-matter most. Prints one table, then the figures as one JSON line.
+matter most; ``--without-meta`` removes their ``<meta>`` elements too. Prints one table, then the figures as one JSON line.
 """
 
 from __future__ import annotations
@@ -248,10 +248,6 @@ RULES: dict[str, Rule] = {
         "a line break (<br>) in an <h1> is a space between its words",
         "title_h1_line_break", "scraper.extract.metadata", "_spaced_text", lambda element: element.text_content(),
     ),
-    "bold-bylines": Rule(
-        "a bold line of full names opening or closing the prose, its words nowhere else on the page, is the byline",
-        "byline_bold_line", "scraper.extract.metadata", "bold_bylines", lambda tree, elsewhere: [],
-    ),
     "lower-case-bylines": Rule(
         "a short line of the article's scopes opening with a lower-case 'von'/'by' and nothing but full names is a byline",
         "byline_lower_case_word", "scraper.extract.metadata", "_LOWER_BYLINE", _NEVER,
@@ -336,18 +332,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rules", nargs="+", choices=sorted(RULES), default=list(RULES))
     parser.add_argument("--collections", nargs="+", choices=COLLECTIONS, default=list(COLLECTIONS))
     parser.add_argument("--without-scripts", action="store_true", help="measure the pages with every <script> removed")
+    parser.add_argument("--without-meta", action="store_true", help="measure the pages with every <script> and <meta> removed")
     parser.add_argument("--jobs", type=int, default=multiprocessing.cpu_count())
     parser.add_argument("--limit", type=int, help="at most this many pages of each collection")
     options = parser.parse_args(argv)
     check_corpus(parser, options.corpus)
-    pages = load_corpus(options.corpus, tuple(options.collections), options.limit, scripts=not options.without_scripts)
+    scripts, meta = not (options.without_scripts or options.without_meta), not options.without_meta
+    pages = load_corpus(options.corpus, tuple(options.collections), options.limit, scripts=scripts, meta=meta)
     whole = figures_by_split(pages, extract_ours(pages, options.jobs))
     gains = {}
     for name in options.rules:
         with switched_off(RULES[name]):
             gains[name] = rule_gains(whole, figures_by_split(pages, extract_ours(pages, options.jobs)))
     print_table(whole, gains)
-    print(json.dumps({"scripts": not options.without_scripts, "whole": whole, "gains": gains}, sort_keys=True))
+    print(json.dumps({"scripts": scripts, "meta": meta, "whole": whole, "gains": gains}, sort_keys=True))
     return 0
 
 
