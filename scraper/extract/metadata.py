@@ -9,11 +9,8 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
-from itertools import accumulate
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -23,7 +20,6 @@ from courlan import extract_domain
 
 from scraper.extract.authors import BY_WORDS, BYLINE_LABELS, AuthorSource, lists_only_names, people_listed
 from scraper.extract.dates import UPDATED_WORDS, in_shown_zone, moment, names_a_day, normalise_date
-from scraper.extract.folding import fold
 from scraper.extract.furniture import is_furniture
 
 # JSON-LD types that mean "this page is one article".
@@ -171,8 +167,6 @@ def gather(tree: lxml.html.HtmlElement) -> Evidence:
     elsewhere = _elsewhere(tree)  # one judgement of the page's containers, for its bylines and its dates
     if bylines := _byline_names(tree, elsewhere):
         evidence.authors.append(AuthorSource(bylines, shown=True))
-    if bold := bold_bylines(tree, elsewhere):
-        evidence.authors.append(AuthorSource(bold, shown=True))
     modified_metas = (value for key in MODIFIED_KEYS for value in evidence.metas.get(key, []))
     modified = {moment(value) for value in _present(clean(article.get("dateModified")), *modified_metas)} - {None}
     evidence.language = clean(tree.get("lang")) or clean(article.get("inLanguage")) or metas("og:locale", "dc.language", "language")
@@ -651,69 +645,6 @@ def _byline_names(tree: lxml.html.HtmlElement, elsewhere: Callable[[lxml.html.Ht
     if headline is not None and found:
         found = _nearest_block(tree, headline, found)
     return _present(*map(_byline_text, found))[:6]
-
-
-# A bold line of names opening a run of prose has at most this many paragraphs before it; one closing it at least
-# this many long ones before it; a long paragraph has this many characters.
-BOLD_BYLINE_LEADING = 3
-BOLD_BYLINE_TRAILING = 3
-PROSE_CHARS = 150
-MAX_BOLD_BYLINE_CHARS = 80
-# A container's paragraphs, each with its place, and how many long ones come before each place.
-ParagraphRun = tuple[dict[lxml.html.HtmlElement, int], list[int]]
-
-
-def bold_bylines(tree: lxml.html.HtmlElement, elsewhere: Callable[[lxml.html.HtmlElement], bool]) -> list[str]:
-    """Names set as a paragraph wholly in bold that opens or closes the article's prose, with no "By" before them.
-
-    Many small newsrooms credit the reporter so while their metadata names only the site.
-    A bold line of full names whose words (but initials and particles) the page shows
-    nowhere else is a byline; a bold subheading's words recur in the text it heads.
-    """
-    run_of = cache(_paragraph_run)  # each container measured once: 20,000 bold lines in one are no quadratic stall
-    lines = []
-    for paragraph in tree.xpath("//p[.//strong or .//b]"):
-        text = " ".join(paragraph.text_content().split())
-        if not text or len(text) > MAX_BOLD_BYLINE_CHARS or not _wholly_bold(paragraph) or elsewhere(paragraph):
-            continue
-        if _opens_or_closes_prose(paragraph, run_of) and (names := people_listed(text)):
-            lines.append((text, names))
-    if not lines:
-        return []
-    shown = Counter(fold(" ".join(tree.xpath("//body//text()[not(ancestor::script or ancestor::style)]"))).split())
-    return [text for text, names in lines if all(shown[word] == 1 for word in fold(" ".join(names)).split() if len(word) > 2)]
-
-
-def _wholly_bold(paragraph: lxml.html.HtmlElement) -> bool:
-    """Whether every word of a paragraph stands inside a <strong> or <b> within it."""
-    for text in paragraph.xpath(".//text()"):
-        if not text.strip():
-            continue
-        holder = text.getparent().getparent() if text.is_tail else text.getparent()
-        while holder is not paragraph and holder.tag not in ("strong", "b"):
-            holder = holder.getparent()
-        if holder is paragraph:
-            return False
-    return True
-
-
-def _paragraph_run(parent: lxml.html.HtmlElement) -> ParagraphRun:
-    paragraphs = [child for child in parent if child.tag == "p"]
-    places = {paragraph: place for place, paragraph in enumerate(paragraphs)}
-    return places, list(accumulate((len(paragraph.text_content()) >= PROSE_CHARS for paragraph in paragraphs), initial=0))
-
-
-def _opens_or_closes_prose(paragraph: lxml.html.HtmlElement, run_of: Callable[[lxml.html.HtmlElement], ParagraphRun]) -> bool:
-    """Whether a paragraph stands among the first few of a run of long paragraphs, or right after the run."""
-    parent = paragraph.getparent()
-    if parent is None:
-        return False
-    places, long_before = run_of(parent)
-    place = places[paragraph]
-    long_after = long_before[-1] - long_before[place + 1]
-    if place <= BOLD_BYLINE_LEADING and long_after >= 2:
-        return True
-    return long_after == 0 and long_before[place] >= BOLD_BYLINE_TRAILING
 
 
 def only_in_other_stories(tree: lxml.html.HtmlElement, name: str) -> bool:
