@@ -13,7 +13,8 @@ A rule is switched off by replacing one function or constant of the extraction m
 this process before the workers fork (:data:`RULES` names each one), so the bench runs the
 shipped code and nothing else. ``--without-scripts`` measures the pages with their
 ``<script>`` elements (so their JSON-LD) removed, where the rules reading the visible page
-matter most; ``--without-meta`` removes their ``<meta>`` elements too. Prints one table, then the figures as one JSON line.
+matter most; ``--without-meta`` removes their ``<meta>`` elements too. Prints one table,
+then the figures as one JSON line.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench.corpus import COLLECTIONS, DEFAULT_ROOT, Page, load_corpus
+from bench.corpus import COLLECTIONS, DEFAULT_ROOT, Page, add_stripping_options, load_corpus, stripping
 from bench.quality import ROWS, Fields, check_corpus, extract_all, score, split_indices
 
 _NEVER = re.compile(r"(?!)")  # a pattern that matches nothing
@@ -317,12 +318,21 @@ def rule_gains(whole: dict[str, dict[str, float]], without: dict[str, dict[str, 
 
 
 def print_table(whole: dict[str, dict[str, float]], gains: dict[str, dict[str, dict[str, float]]]) -> None:
-    names = list(whole["dev"])
+    # A figure one split has no pages for (a small --limit) shows as "-", not as a crash.
+    names = list(dict.fromkeys(name for figures in whole.values() for name in figures))
+
+    def cells(figures: dict[str, dict[str, float]], sign: str) -> str:
+        return "".join(
+            f"{value:{sign}10.4f}" if (value := figures.get(split, {}).get(name)) is not None else f"{'-':>10}"
+            for name in names
+            for split in ("dev", "check")
+        )
+
     print(f"{'rule':22}" + "".join(f"{name.split('/')[1][:9]:>20}" for name in names))
     print(f"{'':22}" + "".join(f"{'dev':>10}{'check':>10}" for _ in names))
-    print(f"{'(whole code)':22}" + "".join(f"{whole['dev'][name]:10.4f}{whole['check'][name]:10.4f}" for name in names))
+    print(f"{'(whole code)':22}" + cells(whole, ""))
     for rule, gain in gains.items():
-        print(f"{rule:22}" + "".join(f"{gain['dev'][name]:+10.4f}{gain['check'][name]:+10.4f}" for name in names))
+        print(f"{rule:22}" + cells(gain, "+"))
     print("gain = the figure with the rule minus without it (for leaked: without minus with); positive helps")
 
 
@@ -331,21 +341,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("corpus", nargs="?", type=Path, default=DEFAULT_ROOT)
     parser.add_argument("--rules", nargs="+", choices=sorted(RULES), default=list(RULES))
     parser.add_argument("--collections", nargs="+", choices=COLLECTIONS, default=list(COLLECTIONS))
-    parser.add_argument("--without-scripts", action="store_true", help="measure the pages with every <script> removed")
-    parser.add_argument("--without-meta", action="store_true", help="measure the pages with every <script> and <meta> removed")
+    add_stripping_options(parser)
     parser.add_argument("--jobs", type=int, default=multiprocessing.cpu_count())
     parser.add_argument("--limit", type=int, help="at most this many pages of each collection")
     options = parser.parse_args(argv)
     check_corpus(parser, options.corpus)
-    scripts, meta = not (options.without_scripts or options.without_meta), not options.without_meta
-    pages = load_corpus(options.corpus, tuple(options.collections), options.limit, scripts=scripts, meta=meta)
+    pages = load_corpus(options.corpus, tuple(options.collections), options.limit, **stripping(options))
     whole = figures_by_split(pages, extract_ours(pages, options.jobs))
     gains = {}
     for name in options.rules:
         with switched_off(RULES[name]):
             gains[name] = rule_gains(whole, figures_by_split(pages, extract_ours(pages, options.jobs)))
     print_table(whole, gains)
-    print(json.dumps({"scripts": scripts, "meta": meta, "whole": whole, "gains": gains}, sort_keys=True))
+    print(json.dumps({**stripping(options), "whole": whole, "gains": gains}, sort_keys=True))
     return 0
 
 

@@ -11,6 +11,7 @@ are read as aggregate figures only, never one by one.
 
 from __future__ import annotations
 
+import argparse
 import gzip
 import hashlib
 import json
@@ -68,6 +69,18 @@ def without_meta(html: str) -> str:
     """The page as a reader tool may save it: no ``<script>`` and no ``<meta>``, so only what the visible HTML and
     ``<title>`` say (no JSON-LD, OpenGraph, article:published_time, author or site name)."""
     return _META.sub("", without_scripts(html))
+
+
+def add_stripping_options(parser: argparse.ArgumentParser) -> None:
+    """The options that load every page as a cleaning tool would have saved it (see :func:`stripping`)."""
+    parser.add_argument("--without-scripts", action="store_true", help="every page with its <script>s (so its JSON-LD) removed")
+    parser.add_argument("--without-meta", action="store_true", help="every page with its <script>s and <meta> elements removed")
+
+
+def stripping(options: argparse.Namespace) -> dict[str, bool]:
+    """What the pages keep under :func:`add_stripping_options`, as :func:`load_corpus`'s ``scripts`` and ``meta``:
+    a page without its meta elements is without its scripts too."""
+    return {"scripts": not (options.without_scripts or options.without_meta), "meta": not options.without_meta}
 
 
 def load_corpus(

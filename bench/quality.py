@@ -36,7 +36,7 @@ from typing import Any
 
 import trafilatura
 
-from bench.corpus import COLLECTIONS, DEFAULT_ROOT, SPLITS, Page, load_corpus
+from bench.corpus import COLLECTIONS, DEFAULT_ROOT, SPLITS, Page, add_stripping_options, load_corpus, stripping
 from bench.scoring import body_scores, same_authors, same_day, same_title, shingle_counts, snippet_shares, squash
 from scraper.extract import extract
 
@@ -245,10 +245,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=1, help="processes for direct extraction (CPU times stay per page)")
     parser.add_argument("--collections", nargs="+", choices=COLLECTIONS, default=list(COLLECTIONS))
     parser.add_argument("--limit", type=int, help="only the first N pages of each collection")
-    parser.add_argument("--without-scripts", action="store_true", help="every page with its <script>s (so its JSON-LD) removed")
-    parser.add_argument(
-        "--without-meta", action="store_true", help="every page with its <script>s and <meta> elements removed"
-    )
+    add_stripping_options(parser)
     parser.add_argument("--dump", type=Path, help="write every dev page's extracted fields to this JSON file")
     args = parser.parse_args(argv)
     check_corpus(parser, args.corpus)
@@ -257,7 +254,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.errors and args.through_crawl:
         parser.error("--errors lists direct extraction")
     pages = load_corpus(
-        args.corpus, tuple(args.collections), args.limit, args.split, scripts=not args.without_scripts, meta=not args.without_meta
+        args.corpus, tuple(args.collections), args.limit, args.split, **stripping(args)
     )
 
     start = time.perf_counter()
@@ -285,8 +282,7 @@ def main(argv: list[str] | None = None) -> int:
     report = {
         "mode": "through-crawl" if args.through_crawl else "direct",
         "level": args.level,
-        "scripts": not (args.without_scripts or args.without_meta),
-        "meta": not args.without_meta,
+        **stripping(args),
         "extractor": extract.__module__,
         "seconds": round(time.perf_counter() - start, 1),
         "direct_seconds": round(direct_seconds, 1),

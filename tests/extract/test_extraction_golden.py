@@ -175,6 +175,24 @@ def test_without_scripts_keeps_everything_else() -> None:
     assert without_scripts(page) == "<html><head><title>T</title></head><body><p>Text</p><p>More</p></body></html>"
 
 
+@pytest.mark.parametrize(
+    ("options", "kept"),
+    [
+        ([], {"scripts": True, "meta": True}),
+        (["--without-scripts"], {"scripts": False, "meta": True}),
+        (["--without-meta"], {"scripts": False, "meta": False}),
+    ],
+)
+def test_the_benches_stripping_options_say_what_each_page_keeps(options: list[str], kept: dict[str, bool]) -> None:
+    import argparse
+
+    from bench.corpus import add_stripping_options, stripping
+
+    parser = argparse.ArgumentParser()
+    add_stripping_options(parser)
+    assert stripping(parser.parse_args(options)) == kept
+
+
 def test_blank_lines_do_not_make_a_fallback_result_padded() -> None:
     from scraper.extract.body import looks_padded
 
