@@ -13,8 +13,13 @@ A rule is switched off by replacing one function or constant of the extraction m
 this process before the workers fork (:data:`RULES` names each one), so the bench runs the
 shipped code and nothing else. ``--without-scripts`` measures the pages with their
 ``<script>`` elements (so their JSON-LD) removed, where the rules reading the visible page
-matter most; ``--without-meta`` removes their ``<meta>`` elements too. Prints one table,
-then the figures as one JSON line.
+matter most; ``--without-meta`` removes their ``<meta>`` elements too.
+
+Each gain comes with its 95% interval over the split's sites drawn again (``bench.intervals``;
+the same sites for both extractions): the table marks with ``*`` a gain whose interval holds
+no zero, one the corpus tells from chance; an unmarked gain may be a page or two that any
+other sample of sites would not repeat. Prints one table, then the figures as one JSON line
+(each gain as [gain, low, high]).
 """
 
 from __future__ import annotations
@@ -32,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.corpus import COLLECTIONS, DEFAULT_ROOT, Page, add_stripping_options, load_corpus, stripping
+from bench.intervals import Interval, as_gain, difference_intervals, excludes_zero
 from bench.quality import ROWS, Fields, check_corpus, extract_all, score, split_indices
 
 _NEVER = re.compile(r"(?!)")  # a pattern that matches nothing
@@ -295,6 +301,7 @@ def extract_ours(pages: list[Page], jobs: int) -> list[Fields]:
 
 # The figures compared, as (collection, figure) in what ``bench.quality.score`` reports.
 FIGURES = [(group, key) for group, key in ROWS if group and key not in ("precision", "recall")]
+FIGURE_NAMES = [f"{group}/{key}" for group, key in FIGURES]
 
 
 def figures_by_split(pages: list[Page], found: list[Fields]) -> dict[str, dict[str, float]]:
@@ -306,34 +313,39 @@ def figures_by_split(pages: list[Page], found: list[Fields]) -> dict[str, dict[s
     return report
 
 
-def rule_gains(whole: dict[str, dict[str, float]], without: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
-    """What the rule adds to each figure: the whole code's figure minus the figure without it (leaked: the reverse)."""
-    gains: dict[str, dict[str, float]] = {}
-    for split, figures in whole.items():
-        gains[split] = {
-            name: (without[split][name] - value) if name.endswith("leaked") else (value - without[split][name])
-            for name, value in figures.items()
-        }
+def rule_gains(pages: list[Page], whole: list[Fields], without: list[Fields]) -> dict[str, dict[str, Interval]]:
+    """Each split's gain in every figure from the rule (the whole code's figure minus the figure without it; for
+    leaked, without minus with), with its 95% interval over the split's sites drawn again."""
+    gains: dict[str, dict[str, Interval]] = {}
+    for split, chosen in split_indices(pages).items():
+        differences = difference_intervals([pages[i] for i in chosen], [whole[i] for i in chosen], [without[i] for i in chosen])
+        gains[split] = {name: as_gain(name, differences[name]) for name in FIGURE_NAMES if name in differences}
     return gains
 
 
-def print_table(whole: dict[str, dict[str, float]], gains: dict[str, dict[str, dict[str, float]]]) -> None:
+def print_table(whole: dict[str, dict[str, float]], gains: dict[str, dict[str, dict[str, Interval]]]) -> None:
     # A figure one split has no pages for (a small --limit) shows as "-", not as a crash.
     names = list(dict.fromkeys(name for figures in whole.values() for name in figures))
 
-    def cells(figures: dict[str, dict[str, float]], sign: str) -> str:
+    def cell(value: float | None, interval: Interval | None = None) -> str:
+        if value is None:
+            return f"{'-':>10}"
+        return f"{value:+9.4f}" + ("*" if excludes_zero(interval) else " ") if interval else f"{value:9.4f} "
+
+    def gain_cells(gain: dict[str, dict[str, Interval]]) -> str:
         return "".join(
-            f"{value:{sign}10.4f}" if (value := figures.get(split, {}).get(name)) is not None else f"{'-':>10}"
+            cell(interval[0], interval) if (interval := gain.get(split, {}).get(name)) else cell(None)
             for name in names
             for split in ("dev", "check")
         )
 
     print(f"{'rule':22}" + "".join(f"{name.split('/')[1][:9]:>20}" for name in names))
     print(f"{'':22}" + "".join(f"{'dev':>10}{'check':>10}" for _ in names))
-    print(f"{'(whole code)':22}" + cells(whole, ""))
+    print(f"{'(whole code)':22}" + "".join(cell(whole.get(split, {}).get(name)) for name in names for split in ("dev", "check")))
     for rule, gain in gains.items():
-        print(f"{rule:22}" + cells(gain, "+"))
-    print("gain = the figure with the rule minus without it (for leaked: without minus with); positive helps")
+        print(f"{rule:22}" + gain_cells(gain))
+    print("gain = the figure with the rule minus without it (for leaked: without minus with); positive helps;")
+    print("* = its 95% interval over the split's sites drawn again holds no zero (the corpus tells with and without apart)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -347,11 +359,12 @@ def main(argv: list[str] | None = None) -> int:
     options = parser.parse_args(argv)
     check_corpus(parser, options.corpus)
     pages = load_corpus(options.corpus, tuple(options.collections), options.limit, **stripping(options))
-    whole = figures_by_split(pages, extract_ours(pages, options.jobs))
+    whole_found = extract_ours(pages, options.jobs)
+    whole = figures_by_split(pages, whole_found)
     gains = {}
     for name in options.rules:
         with switched_off(RULES[name]):
-            gains[name] = rule_gains(whole, figures_by_split(pages, extract_ours(pages, options.jobs)))
+            gains[name] = rule_gains(pages, whole_found, extract_ours(pages, options.jobs))
     print_table(whole, gains)
     print(json.dumps({**stripping(options), "whole": whole, "gains": gains}, sort_keys=True))
     return 0

@@ -20,8 +20,14 @@ dev pages where our FIELD is wrong (it refuses to list check pages).
 
 Direct mode calls ``extract`` on each page; ``--through-crawl`` serves the pages on
 127.0.0.1 and archives them with the real crawl CLI instead. The CPU ratio is our CPU
-seconds over plain trafilatura's on the same pages (per page, single process). Prints
-one table, then the figures as one JSON line.
+seconds over plain trafilatura's on the same pages (per page, single process).
+
+The corpus is a sample of sites, so every figure is also given with its 95% interval,
+and ours minus plain's with the interval of that difference, from redrawing each split's
+sites (``bench.intervals``): an interval holding zero says these pages cannot tell ours
+from plain on that figure, and a floor inside a figure's interval is neither met nor
+missed for sure. Prints the figures, then the two interval tables, then everything as
+one JSON line (each split's ``interval`` and ``difference``: figure -> [value, low, high]).
 """
 
 from __future__ import annotations
@@ -31,13 +37,15 @@ import json
 import multiprocessing
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import trafilatura
 
 from bench.corpus import COLLECTIONS, DEFAULT_ROOT, SPLITS, Page, add_stripping_options, load_corpus, stripping
-from bench.scoring import body_scores, same_authors, same_day, same_title, shingle_counts, snippet_shares, squash
+from bench.intervals import Interval, difference_intervals
+from bench.scoring import body_scores, figures_of, page_tally, same_authors, same_day, same_title, shingle_counts, squash
 from scraper.extract import extract
 
 Fields = dict[str, Any] | None  # title, authors, published, text; None when nothing was extracted
@@ -92,36 +100,18 @@ def _empty(fields: Fields) -> bool:
     return fields is None or not (fields.get("text") or "").strip()
 
 
+def tally(pages: list[Page], found: list[Fields]) -> Counter[str]:
+    """The sums every figure of one extractor over these pages is made of."""
+    total: Counter[str] = Counter()
+    for page, fields in zip(pages, found):
+        total.update(page_tally(page.collection, page.truth, fields or {}))
+    return total
+
+
 def score(pages: list[Page], found: list[Fields]) -> dict[str, Any]:
     """Every figure of one extractor over the corpus."""
     figures: dict[str, Any] = {"pages": len(pages), "empty": sum(map(_empty, found)) / max(1, len(pages))}
-    by_collection: dict[str, list[tuple[Page, dict[str, Any]]]] = {}
-    for page, fields in zip(pages, found):
-        by_collection.setdefault(page.collection, []).append((page, fields or {}))
-    if rows := by_collection.get("articles"):
-        body = body_scores(shingle_counts(page.truth["body"], fields.get("text")) for page, fields in rows)
-        figures["articles"] = {"pages": len(rows), **body}
-    if rows := by_collection.get("metadata"):
-        n = len(rows)
-        figures["metadata"] = {
-            "pages": n,
-            "title": sum(same_title(p.truth["title"], f.get("title")) for p, f in rows) / n,
-            "authors": sum(same_authors(p.truth["authors"], f.get("authors")) for p, f in rows) / n,
-            "day": sum(same_day(p.truth["published"], f.get("published")) for p, f in rows) / n,
-            "body_f1": body_scores(shingle_counts(p.truth["body"], f.get("text")) for p, f in rows)["f1"],
-        }
-    if rows := by_collection.get("boilerplate"):
-        found_with = leaked = total_with = total_without = 0
-        for page, fields in rows:
-            hits, leaks = snippet_shares(page.truth["with"], page.truth["without"], fields.get("text"))
-            found_with, leaked = found_with + hits, leaked + leaks
-            total_with, total_without = total_with + len(page.truth["with"]), total_without + len(page.truth["without"])
-        figures["boilerplate"] = {
-            "pages": len(rows),
-            "with_found": found_with / max(1, total_with),
-            "without_leaked": leaked / max(1, total_without),
-        }
-    return figures
+    return {**figures, **figures_of(tally(pages, found))}
 
 
 ROWS = [
@@ -160,6 +150,23 @@ def print_table(report: dict[str, Any]) -> None:
         if counts:
             name += f" (n={'/'.join(counts)})"
         print(f"{name:40}" + "".join(f" {_cell(cell):>11}" for cell in cells))
+
+
+def print_intervals(report: dict[str, Any], kind: str) -> None:
+    """Our figures (``kind`` "interval") or ours minus plain's ("difference"), each with its 95% interval over sites
+    drawn again."""
+    splits = report["splits"]
+    title = "ours" if kind == "interval" else "ours - plain"
+    print(f"{title + ' [95% interval]':40}" + "".join(f" {split:>26}" for split in splits))
+    for group, key in ROWS:
+        name = f"{group}/{key}"
+        if group and any(name in figures[kind] for figures in splits.values()):
+            print(f"{name:40}" + "".join(f" {_interval(figures[kind].get(name), kind):>26}" for figures in splits.values()))
+
+
+def _interval(interval: Interval | None, kind: str) -> str:
+    sign = "+" if kind == "difference" else ""
+    return "-" if interval is None else "{0:{3}.3f} [{1:{3}.3f}, {2:{3}.3f}]".format(*interval, sign)
 
 
 def _cell(value: float | None) -> str:
@@ -272,7 +279,10 @@ def main(argv: list[str] | None = None) -> int:
         part = [pages[index] for index in chosen]
         part_results = [results[index] for index in chosen]
         ours_cpu = None if args.through_crawl else sum(r["ours_cpu"] for r in part_results)
-        splits[split] = split_report(part, part_results, [ours_found[index] for index in chosen], ours_cpu)
+        part_found = [ours_found[index] for index in chosen]
+        splits[split] = split_report(part, part_results, part_found, ours_cpu)
+        splits[split]["interval"] = difference_intervals(part, part_found)
+        splits[split]["difference"] = difference_intervals(part, part_found, [r["plain"] for r in part_results])
     if args.through_crawl:
         # The whole crawl's process tree (Scrapy included) over plain trafilatura on all pages; wall-clock pages/s.
         plain_cpu = sum(r["plain_cpu"] for r in results)
@@ -298,6 +308,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.errors:
         print_errors(args.errors, pages, results)
     print_table(report)
+    print_intervals(report, "interval")
+    print_intervals(report, "difference")
     print(json.dumps(report, sort_keys=True))
     return 0
 

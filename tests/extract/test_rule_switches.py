@@ -52,16 +52,19 @@ def test_the_bench_reports_what_a_rule_adds_on_both_splits(capsys: pytest.Captur
     for split in ("dev", "check"):
         whole, gain = report["whole"][split], report["gains"]["furniture-net"][split]
         assert set(gain) == set(whole) and all(0 <= value <= 1 for value in whole.values())
+        assert all(low <= value <= high for value, low, high in gain.values())  # each gain inside its interval
     # Without its furniture net the text keeps lines the corpus marks as furniture.
     net = report["gains"]["furniture-net"]
-    assert net["dev"]["boilerplate/without_leaked"] + net["check"]["boilerplate/without_leaked"] > 0
+    assert net["dev"]["boilerplate/without_leaked"][0] + net["check"]["boilerplate/without_leaked"][0] > 0
 
 
 def test_the_table_shows_a_figure_one_split_has_no_pages_for_as_a_dash(capsys: pytest.CaptureFixture[str]) -> None:
     from bench.ablation import print_table
 
     whole = {"dev": {"metadata/title": 0.75, "articles/f1": 0.9}, "check": {"articles/f1": 0.95}}
-    print_table(whole, {"spaced-h1s": {"dev": {"metadata/title": 0.25, "articles/f1": 0.0}, "check": {"articles/f1": -0.01}}})
+    gains = {"dev": {"metadata/title": (0.25, 0.1, 0.4), "articles/f1": (0.0, 0.0, 0.0)}, "check": {"articles/f1": (-0.01, -0.03, 0.01)}}
+    print_table(whole, {"spaced-h1s": gains})
     lines = capsys.readouterr().out.splitlines()
     assert lines[2].split() == ["(whole", "code)", "0.7500", "-", "0.9000", "0.9500"]
-    assert lines[3].split() == ["spaced-h1s", "+0.2500", "-", "+0.0000", "-0.0100"]
+    # A star marks a gain whose interval holds no zero.
+    assert lines[3].split() == ["spaced-h1s", "+0.2500*", "-", "+0.0000", "-0.0100"]

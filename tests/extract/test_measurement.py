@@ -1,0 +1,81 @@
+"""The quality bench's measures: figures summed page by page, and the 95% intervals of a difference from redrawing sites."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bench.corpus import Page
+from bench.intervals import as_gain, difference_intervals, excludes_zero
+from bench.quality import score
+from bench.scoring import body_scores, shingle_counts
+
+BODY = "The council voted on Tuesday to keep the ferry running through the winter months, after a long debate."
+
+
+def _metadata_page(site: str, number: int = 0) -> Page:
+    truth = {"title": "Ferry stays", "authors": ["Jane Doe"], "published": "2024-03-05", "body": BODY}
+    return Page("metadata", f"{site}-{number}", f"https://www.{site}.example/news/{number}", "", truth)
+
+
+def _fields(title: str = "Ferry stays", text: str = BODY) -> dict[str, Any]:
+    return {"title": title, "authors": ["Jane Doe"], "published": "2024-03-05T10:00:00+01:00", "text": text}
+
+
+def test_figures_summed_page_by_page_are_the_benchmarks_figures() -> None:
+    pages = [
+        Page("articles", "a", "https://a.example/1", "", {"body": BODY}),
+        Page("articles", "b", "https://b.example/1", "", {"body": BODY}),
+        Page("boilerplate", "c", "https://c.example/1", "", {"with": ["ferry running"], "without": ["Back to top", "Share"]}),
+        _metadata_page("d"),
+    ]
+    found = [
+        {"text": BODY + " Back to top. Share this story with your friends."},
+        {"text": BODY[:50]},
+        {"text": "The ferry running late. Back to top"},
+        _fields(title="Ferry stays | Gazette"),
+    ]
+    figures = score(pages, found)
+    expected = body_scores(shingle_counts(BODY, fields["text"]) for fields in found[:2])
+    assert figures["articles"] == {"pages": 2, **expected}
+    assert 0 < expected["precision"] < 1 and 0 < expected["recall"] < 1
+    assert figures["boilerplate"] == {"pages": 1, "with_found": 1.0, "without_leaked": 0.5}
+    assert figures["metadata"] == {"pages": 1, "title": 0.0, "authors": 1.0, "day": 1.0, "body_f1": 1.0}
+
+
+def test_the_same_extraction_twice_differs_by_nothing_however_the_sites_are_drawn() -> None:
+    pages = [_metadata_page(f"site{number}") for number in range(12)]
+    found = [_fields(title="Other" if number % 3 else "Ferry stays") for number in range(12)]
+    for name, interval in difference_intervals(pages, found, list(found), draws=200).items():
+        assert interval == (0.0, 0.0, 0.0), name
+
+
+def test_a_difference_on_every_site_is_sure_and_one_on_a_single_site_is_not() -> None:
+    pages = [_metadata_page(f"site{number}") for number in range(20)]
+    right, wrong = _fields(), _fields(title="Gazette")
+    everywhere = difference_intervals(pages, [right] * 20, [wrong] * 20, draws=200)
+    assert everywhere["metadata/title"] == (1.0, 1.0, 1.0) and excludes_zero(everywhere["metadata/title"])
+    once = difference_intervals(pages, [right] * 20, [wrong] + [right] * 19, draws=500)
+    point, low, high = once["metadata/title"]
+    assert point == pytest.approx(0.05) and low == 0.0 < point < high
+    assert not excludes_zero(once["metadata/title"])  # one page of twenty sites is within what redrawing moves
+
+
+def test_pages_of_one_site_are_drawn_together() -> None:
+    """Ten pages of one site tell no more than the site does: every draw holds all of them, so nothing moves."""
+    pages = [_metadata_page("gazette", number) for number in range(10)]
+    found = [_fields(title="Ferry stays" if number < 7 else "Gazette") for number in range(10)]
+    assert difference_intervals(pages, found, draws=100)["metadata/title"] == pytest.approx((0.7, 0.7, 0.7))
+
+
+def test_without_a_second_extraction_the_intervals_are_of_the_figures_themselves() -> None:
+    pages = [_metadata_page(f"site{number}") for number in range(30)]
+    found = [_fields(title="Ferry stays" if number % 4 else "Gazette") for number in range(30)]
+    point, low, high = difference_intervals(pages, found, draws=300)["metadata/title"]
+    assert point == score(pages, found)["metadata"]["title"] and 0 <= low < point < high <= 1
+
+
+def test_less_leaked_furniture_is_a_gain() -> None:
+    assert as_gain("boilerplate/without_leaked", (-0.02, -0.05, 0.01)) == (0.02, -0.01, 0.05)
+    assert as_gain("metadata/title", (0.1, 0.05, 0.2)) == (0.1, 0.05, 0.2)
