@@ -8,11 +8,15 @@ with a 95% interval from a paired bootstrap over sites: the pages are grouped by
 again with replacement as many times as there are draws, both extractions are scored on
 each draw's pages, and the interval is the 2.5th to 97.5th percentile of the differences.
 Pages of one site are drawn together, as they share a template and err together. An
-interval that holds zero says the corpus cannot tell the two apart on that figure.
+interval that holds zero says the corpus cannot tell the two apart on that figure. One
+extraction's own figures get the same intervals; where a figure is a share of a count
+(titles right, snippets found), its interval is at least the Wilson score interval of
+that count, since redrawing 52 pages that are all right can only give all right again.
 """
 
 from __future__ import annotations
 
+import math
 import random
 import statistics
 from collections import Counter
@@ -23,6 +27,15 @@ from bench.corpus import Page, site_of
 from bench.scoring import figures_of, page_tally
 
 DRAWS = 1000
+Z95 = 1.959964  # the normal quantile of a two-sided 95% interval
+# The figures that are shares of a count, as (the count, out of what) in a tally.
+SHARES = {
+    "metadata/title": ("metadata/title", "metadata/pages"),
+    "metadata/authors": ("metadata/authors", "metadata/pages"),
+    "metadata/day": ("metadata/day", "metadata/pages"),
+    "boilerplate/with_found": ("boilerplate/found", "boilerplate/with"),
+    "boilerplate/without_leaked": ("boilerplate/leaked", "boilerplate/without"),
+}
 Interval = tuple[float, float, float]  # the difference on the pages as they are, then its 95% interval
 
 
@@ -79,11 +92,26 @@ def difference_intervals(
         for name, value in difference(random_sites.choices(sites, k=len(sites))).items():
             differences[name].append(value)
     intervals = {}
+    all_pages = _summed(list(ones.values()))
     for name, point in whole.items():
         values = differences[name]
         low, high = statistics.quantiles(values, n=40, method="inclusive")[::38] if len(values) > 1 else (point, point)
+        if second is None and name in SHARES:
+            # Redrawing pages that are all right gives all right again: a share is at least as unsure as its count.
+            least_low, least_high = wilson(*(all_pages[key] for key in SHARES[name]))
+            low, high = min(low, least_low), max(high, least_high)
         intervals[name] = (point, low, high)
     return intervals
+
+
+def wilson(count: float, total: float) -> tuple[float, float]:
+    """The Wilson score 95% interval of a share of ``count`` in ``total`` (sound at 0 and at all, unlike a redraw)."""
+    if not total:
+        return 0.0, 1.0
+    share, spread = count / total, Z95 * Z95 / total
+    centre = (share + spread / 2) / (1 + spread)
+    half = Z95 * math.sqrt(share * (1 - share) / total + spread / total / 4) / (1 + spread)
+    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 def as_gain(name: str, interval: Interval) -> Interval:

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from bench.corpus import Page
-from bench.intervals import as_gain, difference_intervals, excludes_zero
+from bench.intervals import as_gain, difference_intervals, excludes_zero, wilson
 from bench.quality import score
 from bench.scoring import body_scores, shingle_counts
 
@@ -66,7 +66,17 @@ def test_pages_of_one_site_are_drawn_together() -> None:
     """Ten pages of one site tell no more than the site does: every draw holds all of them, so nothing moves."""
     pages = [_metadata_page("gazette", number) for number in range(10)]
     found = [_fields(title="Ferry stays" if number < 7 else "Gazette") for number in range(10)]
-    assert difference_intervals(pages, found, draws=100)["metadata/title"] == pytest.approx((0.7, 0.7, 0.7))
+    wrong = [_fields(title="Gazette")] * 10
+    assert difference_intervals(pages, found, wrong, draws=100)["metadata/title"] == pytest.approx((0.7, 0.7, 0.7))
+
+
+def test_a_share_of_pages_all_right_is_no_surer_than_its_count() -> None:
+    """Redrawing 52 pages that are all right gives all right again; the interval is still the count's (Wilson's)."""
+    pages = [_metadata_page(f"site{number}") for number in range(52)]
+    point, low, high = difference_intervals(pages, [_fields()] * 52, draws=100)["metadata/day"]
+    assert (point, high) == (1.0, 1.0) and low == pytest.approx(0.931, abs=0.001)
+    assert wilson(51, 52) == pytest.approx((0.899, 0.997), abs=0.001)
+    assert wilson(0, 0) == (0.0, 1.0)
 
 
 def test_without_a_second_extraction_the_intervals_are_of_the_figures_themselves() -> None:
@@ -79,3 +89,32 @@ def test_without_a_second_extraction_the_intervals_are_of_the_figures_themselves
 def test_less_leaked_furniture_is_a_gain() -> None:
     assert as_gain("boilerplate/without_leaked", (-0.02, -0.05, 0.01)) == (0.02, -0.01, 0.05)
     assert as_gain("metadata/title", (0.1, 0.05, 0.2)) == (0.1, 0.05, 0.2)
+
+
+@pytest.mark.parametrize(
+    ("name", "interval", "verdict"),
+    [
+        ("metadata/day", (0.981, 0.931, 1.0), "open"),  # one page short of the floor, but the floor is inside
+        ("metadata/day", (0.995, 0.991, 1.0), "met"),
+        ("metadata/title", (0.80, 0.75, 0.85), "missed"),
+        ("boilerplate/without_leaked", (0.051, 0.032, 0.075), "open"),
+        ("boilerplate/without_leaked", (0.03, 0.02, 0.045), "met"),
+        ("boilerplate/without_leaked", (0.09, 0.07, 0.11), "missed"),
+        ("metadata/body_f1", (0.95, 0.93, 0.97), None),  # no floor set
+    ],
+)
+def test_a_floor_is_met_or_missed_only_when_the_whole_interval_says_so(name: str, interval: tuple, verdict: str | None) -> None:
+    from bench.quality import floor_verdict
+
+    assert floor_verdict(name, interval) == verdict
+
+
+def test_the_interval_tables_show_each_figure_with_its_verdict(capsys: pytest.CaptureFixture[str]) -> None:
+    from bench.quality import print_intervals
+
+    report = {"splits": {"check": {"interval": {"metadata/day": (0.981, 0.931, 1.0)}, "difference": {"metadata/day": (0.019, 0.0, 0.061)}}}}
+    print_intervals(report, "interval")
+    print_intervals(report, "difference")
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1].split() == ["metadata/day", "0.981", "[0.931,", "1.000]", "open"]
+    assert lines[3].split() == ["metadata/day", "+0.019", "[+0.000,", "+0.061]"]
