@@ -1,6 +1,6 @@
 """What each extraction rule adds: every figure with one rule switched off, beside the whole code, on dev and check.
 
-    python -m bench.ablation [CORPUS] [--rules NAME ...] [--without-scripts | --without-meta] [--jobs N] [--limit N]
+    python -m bench.ablation [CORPUS] [--rules NAME ...] [--together] [--without-scripts | --without-meta] [--jobs N] [--limit N]
 
 Issue 18's protocol keeps a rule only when it helps or holds on the check split; rules
 written before the split existed were never put to that test. This bench puts every rule
@@ -13,7 +13,8 @@ A rule is switched off by replacing one function or constant of the extraction m
 this process before the workers fork (:data:`RULES` names each one), so the bench runs the
 shipped code and nothing else. ``--without-scripts`` measures the pages with their
 ``<script>`` elements (so their JSON-LD) removed, where the rules reading the visible page
-matter most; ``--without-meta`` removes their ``<meta>`` elements too.
+matter most; ``--without-meta`` removes their ``<meta>`` elements too. ``--together``
+switches the named rules off all at once, for what a family of rules adds together.
 
 Each gain comes with its 95% interval over the split's sites drawn again (``bench.intervals``;
 the same sites for both extractions): the table marks with ``*`` a gain whose interval holds
@@ -31,7 +32,7 @@ import multiprocessing
 import re
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -339,11 +340,12 @@ def print_table(whole: dict[str, dict[str, float]], gains: dict[str, dict[str, d
             for split in ("dev", "check")
         )
 
-    print(f"{'rule':22}" + "".join(f"{name.split('/')[1][:9]:>20}" for name in names))
-    print(f"{'':22}" + "".join(f"{'dev':>10}{'check':>10}" for _ in names))
-    print(f"{'(whole code)':22}" + "".join(cell(whole.get(split, {}).get(name)) for name in names for split in ("dev", "check")))
+    width = max(22, *(len(rule) + 2 for rule in gains))
+    print(f"{'rule':{width}}" + "".join(f"{name.split('/')[1][:9]:>20}" for name in names))
+    print(f"{'':{width}}" + "".join(f"{'dev':>10}{'check':>10}" for _ in names))
+    print(f"{'(whole code)':{width}}" + "".join(cell(whole.get(split, {}).get(name)) for name in names for split in ("dev", "check")))
     for rule, gain in gains.items():
-        print(f"{rule:22}" + gain_cells(gain))
+        print(f"{rule:{width}}" + gain_cells(gain))
     print("gain = the figure with the rule minus without it (for leaked: without minus with); positive helps;")
     print("* = its 95% interval over the split's sites drawn again holds no zero (the corpus tells with and without apart)")
 
@@ -352,6 +354,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", nargs="?", type=Path, default=DEFAULT_ROOT)
     parser.add_argument("--rules", nargs="+", choices=sorted(RULES), default=list(RULES))
+    parser.add_argument("--together", action="store_true", help="switch the rules off all at once: what they add as a family")
     parser.add_argument("--collections", nargs="+", choices=COLLECTIONS, default=list(COLLECTIONS))
     add_stripping_options(parser)
     parser.add_argument("--jobs", type=int, default=multiprocessing.cpu_count())
@@ -362,11 +365,15 @@ def main(argv: list[str] | None = None) -> int:
     whole_found = extract_ours(pages, options.jobs)
     whole = figures_by_split(pages, whole_found)
     gains = {}
-    for name in options.rules:
-        with switched_off(RULES[name]):
-            gains[name] = rule_gains(pages, whole_found, extract_ours(pages, options.jobs))
+    # One row per rule, or with --together one row for all of them switched off at once (a family's gain).
+    rows = {"together": options.rules} if options.together else {name: [name] for name in options.rules}
+    for row, names in rows.items():
+        with ExitStack() as switches:
+            for name in names:
+                switches.enter_context(switched_off(RULES[name]))
+            gains[row] = rule_gains(pages, whole_found, extract_ours(pages, options.jobs))
     print_table(whole, gains)
-    print(json.dumps({**stripping(options), "whole": whole, "gains": gains}, sort_keys=True))
+    print(json.dumps({**stripping(options), "rules": options.rules, "whole": whole, "gains": gains}, sort_keys=True))
     return 0
 
 

@@ -58,6 +58,20 @@ def test_the_bench_reports_what_a_rule_adds_on_both_splits(capsys: pytest.Captur
     assert net["dev"]["boilerplate/without_leaked"][0] + net["check"]["boilerplate/without_leaked"][0] > 0
 
 
+@pytest.mark.skipif(not CORPUS.exists(), reason=f"the shared corpus is not at {CORPUS} (a fresh clone has none)")
+def test_rules_switched_off_together_make_one_row(capsys: pytest.CaptureFixture[str]) -> None:
+    from bench.ablation import main
+
+    common = [str(CORPUS), "--collections", "boilerplate", "--limit", "6", "--jobs", "1", "--rules", "furniture-net"]
+    reports = []
+    for extra in ([], ["--together"], ["comment-sections", "--together"]):
+        assert main(common + extra) == 0
+        reports.append(json.loads(capsys.readouterr().out.strip().splitlines()[-1]))
+    alone, together, family = reports
+    assert together["gains"] == {"together": alone["gains"]["furniture-net"]}  # one rule together is that rule
+    assert family["rules"] == ["furniture-net", "comment-sections"] and list(family["gains"]) == ["together"]
+
+
 def test_the_table_shows_a_figure_one_split_has_no_pages_for_as_a_dash(capsys: pytest.CaptureFixture[str]) -> None:
     from bench.ablation import print_table
 
