@@ -31,6 +31,7 @@ import json
 import multiprocessing
 import re
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -39,7 +40,7 @@ from typing import Any
 
 from bench.corpus import COLLECTIONS, DEFAULT_ROOT, Page, add_stripping_options, load_corpus, stripping
 from bench.intervals import Interval, as_gain, difference_intervals, excludes_zero
-from bench.quality import ROWS, Fields, check_corpus, extract_all, score, split_indices
+from bench.quality import ROWS, Fields, check_corpus, extract_all, page_tallies, score, split_indices
 
 _NEVER = re.compile(r"(?!)")  # a pattern that matches nothing
 
@@ -305,18 +306,18 @@ FIGURES = [(group, key) for group, key in ROWS if group and key not in ("precisi
 FIGURE_NAMES = [f"{group}/{key}" for group, key in FIGURES]
 
 
-def figures_by_split(pages: list[Page], found: list[Fields]) -> dict[str, dict[str, float]]:
-    """Every figure of :data:`FIGURES` for dev and for check."""
+def figures_by_split(pages: list[Page], found: list[Fields], tallies: list[Counter[str]]) -> dict[str, dict[str, float]]:
+    """Every figure of :data:`FIGURES` for dev and for check, from the pages' tallies."""
     report: dict[str, dict[str, float]] = {}
     for split, chosen in split_indices(pages).items():
-        scores = score([pages[index] for index in chosen], [found[index] for index in chosen])
+        scores = score([pages[index] for index in chosen], [found[index] for index in chosen], [tallies[index] for index in chosen])
         report[split] = {f"{collection}/{figure}": scores[collection][figure] for collection, figure in FIGURES if collection in scores}
     return report
 
 
-def rule_gains(pages: list[Page], whole: list[Fields], without: list[Fields]) -> dict[str, dict[str, Interval]]:
+def rule_gains(pages: list[Page], whole: list[Counter[str]], without: list[Counter[str]]) -> dict[str, dict[str, Interval]]:
     """Each split's gain in every figure from the rule (the whole code's figure minus the figure without it; for
-    leaked, without minus with), with its 95% interval over the split's sites drawn again."""
+    leaked, without minus with; from the pages' tallies), with its 95% interval over the split's sites drawn again."""
     gains: dict[str, dict[str, Interval]] = {}
     for split, chosen in split_indices(pages).items():
         differences = difference_intervals([pages[i] for i in chosen], [whole[i] for i in chosen], [without[i] for i in chosen])
@@ -363,7 +364,8 @@ def main(argv: list[str] | None = None) -> int:
     check_corpus(parser, options.corpus)
     pages = load_corpus(options.corpus, tuple(options.collections), options.limit, **stripping(options))
     whole_found = extract_ours(pages, options.jobs)
-    whole = figures_by_split(pages, whole_found)
+    whole_tallies = page_tallies(pages, whole_found)
+    whole = figures_by_split(pages, whole_found, whole_tallies)
     gains = {}
     # One row per rule, or with --together one row for all of them switched off at once (a family's gain).
     rows = {"together": options.rules} if options.together else {name: [name] for name in options.rules}
@@ -371,7 +373,7 @@ def main(argv: list[str] | None = None) -> int:
         with ExitStack() as switches:
             for name in names:
                 switches.enter_context(switched_off(RULES[name]))
-            gains[row] = rule_gains(pages, whole_found, extract_ours(pages, options.jobs))
+            gains[row] = rule_gains(pages, whole_tallies, page_tallies(pages, extract_ours(pages, options.jobs)))
     print_table(whole, gains)
     print(json.dumps({**stripping(options), "rules": options.rules, "whole": whole, "gains": gains}, sort_keys=True))
     return 0

@@ -20,11 +20,10 @@ import math
 import random
 import statistics
 from collections import Counter
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
 
 from bench.corpus import Page, site_of
-from bench.scoring import figures_of, page_tally
+from bench.scoring import figures_of, summed
 
 DRAWS = 1000
 Z95 = 1.959964  # the normal quantile of a two-sided 95% interval
@@ -36,7 +35,8 @@ SHARES = {
     "boilerplate/with_found": ("boilerplate/found", "boilerplate/with"),
     "boilerplate/without_leaked": ("boilerplate/leaked", "boilerplate/without"),
 }
-Interval = tuple[float, float, float]  # the difference on the pages as they are, then its 95% interval
+Interval = tuple[float, float, float]  # a figure (or a difference in one) on the pages as they are, then its 95% interval
+Figures = Callable[[list[str]], dict[str, float]]  # the figures of the pages of some drawn sites
 
 
 def flat_figures(tally: Counter[str]) -> dict[str, float]:
@@ -49,59 +49,56 @@ def flat_figures(tally: Counter[str]) -> dict[str, float]:
     }
 
 
-def _site_tallies(pages: Sequence[Page], found: Sequence[dict[str, Any] | None]) -> dict[str, Counter[str]]:
-    sites: dict[str, Counter[str]] = {}
-    for page, fields in zip(pages, found):
-        sites.setdefault(site_of(page.url), Counter()).update(page_tally(page.collection, page.truth, fields or {}))
-    return sites
+def _by_site(pages: Sequence[Page], tallies: Sequence[Counter[str]]) -> dict[str, Counter[str]]:
+    sites: dict[str, list[Counter[str]]] = {}
+    for page, tally in zip(pages, tallies):
+        sites.setdefault(site_of(page.url), []).append(tally)
+    return {site: summed(site_tallies) for site, site_tallies in sites.items()}
 
 
-def _summed(tallies: list[Counter[str]]) -> Counter[str]:
-    total: Counter[str] = Counter()
-    for site in tallies:
-        total.update(site)
-    return total
+def _redrawn(sites: list[str], figures: Figures, draws: int, seed: int) -> dict[str, Interval]:
+    """Each figure on all the sites, with the 2.5th and 97.5th percentiles of it over ``draws`` redraws of the sites."""
+    whole = figures(sites)
+    random_sites = random.Random(seed)
+    values: dict[str, list[float]] = {name: [] for name in whole}
+    for _ in range(draws):
+        # A draw without a page of a figure's collection says nothing about that figure.
+        for name, value in figures(random_sites.choices(sites, k=len(sites))).items():
+            values[name].append(value)
+    intervals = {}
+    for name, point in whole.items():
+        low, high = statistics.quantiles(values[name], n=40, method="inclusive")[::38] if len(values[name]) > 1 else (point, point)
+        intervals[name] = (point, low, high)
+    return intervals
+
+
+def figure_intervals(pages: Sequence[Page], tallies: Sequence[Counter[str]], draws: int = DRAWS, seed: int = 0) -> dict[str, Interval]:
+    """Each figure of one extraction (its pages' ``tallies``) with its 95% interval over ``draws`` redraws of the sites;
+    a share of a count no narrower than the count's Wilson interval."""
+    sites = _by_site(pages, tallies)
+    intervals = _redrawn(sorted(sites), lambda drawn: flat_figures(summed(sites[site] for site in drawn)), draws, seed)
+    total = summed(tallies)
+    for name, (point, low, high) in intervals.items():
+        if name in SHARES:
+            # Redrawing pages that are all right gives all right again: a share is at least as unsure as its count.
+            least_low, least_high = wilson(*(total[key] for key in SHARES[name]))
+            intervals[name] = (point, min(low, least_low), max(high, least_high))
+    return intervals
 
 
 def difference_intervals(
-    pages: Sequence[Page],
-    first: Sequence[dict[str, Any] | None],
-    second: Sequence[dict[str, Any] | None] | None = None,
-    draws: int = DRAWS,
-    seed: int = 0,
+    pages: Sequence[Page], first: Sequence[Counter[str]], second: Sequence[Counter[str]], draws: int = DRAWS, seed: int = 0
 ) -> dict[str, Interval]:
-    """For each figure, ``first``'s minus ``second``'s on these pages and the 95% interval of that difference over
-    ``draws`` redraws of the pages' sites (the same sites for both: the comparison is paired). Without ``second``,
-    ``first``'s own figures and their intervals."""
-    ones = _site_tallies(pages, first)
-    others = _site_tallies(pages, second) if second is not None else {}
-    sites = sorted(ones)
+    """For each figure, the first extraction's minus the second's (their pages' tallies) and the 95% interval of that
+    difference over ``draws`` redraws of the sites (the same sites for both: the comparison is paired)."""
+    ones, others = _by_site(pages, first), _by_site(pages, second)
 
     def difference(drawn: list[str]) -> dict[str, float]:
-        one = flat_figures(_summed([ones[site] for site in drawn]))
-        if second is None:
-            return one
-        other = flat_figures(_summed([others[site] for site in drawn]))
+        one = flat_figures(summed(ones[site] for site in drawn))
+        other = flat_figures(summed(others[site] for site in drawn))
         return {name: value - other[name] for name, value in one.items() if name in other}
 
-    whole = difference(sites)
-    random_sites = random.Random(seed)
-    differences: dict[str, list[float]] = {name: [] for name in whole}
-    for _ in range(draws):
-        # A draw without a page of a figure's collection says nothing about that figure.
-        for name, value in difference(random_sites.choices(sites, k=len(sites))).items():
-            differences[name].append(value)
-    intervals = {}
-    all_pages = _summed(list(ones.values()))
-    for name, point in whole.items():
-        values = differences[name]
-        low, high = statistics.quantiles(values, n=40, method="inclusive")[::38] if len(values) > 1 else (point, point)
-        if second is None and name in SHARES:
-            # Redrawing pages that are all right gives all right again: a share is at least as unsure as its count.
-            least_low, least_high = wilson(*(all_pages[key] for key in SHARES[name]))
-            low, high = min(low, least_low), max(high, least_high)
-        intervals[name] = (point, low, high)
-    return intervals
+    return _redrawn(sorted(ones), difference, draws, seed)
 
 
 def wilson(count: float, total: float) -> tuple[float, float]:

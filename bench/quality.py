@@ -46,8 +46,8 @@ from typing import Any
 import trafilatura
 
 from bench.corpus import COLLECTIONS, DEFAULT_ROOT, SPLITS, Page, add_stripping_options, load_corpus, stripping
-from bench.intervals import Interval, difference_intervals
-from bench.scoring import body_scores, figures_of, page_tally, same_authors, same_day, same_title, shingle_counts, squash
+from bench.intervals import Interval, difference_intervals, figure_intervals
+from bench.scoring import body_scores, figures_of, page_tally, same_authors, same_day, same_title, shingle_counts, squash, summed
 from scraper.extract import extract
 
 Fields = dict[str, Any] | None  # title, authors, published, text; None when nothing was extracted
@@ -109,18 +109,15 @@ def _empty(fields: Fields) -> bool:
     return fields is None or not (fields.get("text") or "").strip()
 
 
-def tally(pages: list[Page], found: list[Fields]) -> Counter[str]:
-    """The sums every figure of one extractor over these pages is made of."""
-    total: Counter[str] = Counter()
-    for page, fields in zip(pages, found):
-        total.update(page_tally(page.collection, page.truth, fields or {}))
-    return total
+def page_tallies(pages: list[Page], found: list[Fields]) -> list[Counter[str]]:
+    """What each page adds to the sums every figure of one extractor is made of."""
+    return [page_tally(page.collection, page.truth, fields or {}) for page, fields in zip(pages, found)]
 
 
-def score(pages: list[Page], found: list[Fields]) -> dict[str, Any]:
-    """Every figure of one extractor over the corpus."""
+def score(pages: list[Page], found: list[Fields], tallies: list[Counter[str]] | None = None) -> dict[str, Any]:
+    """Every figure of one extractor over the corpus (from its pages' ``tallies`` where they are already made)."""
     figures: dict[str, Any] = {"pages": len(pages), "empty": sum(map(_empty, found)) / max(1, len(pages))}
-    return {**figures, **figures_of(tally(pages, found))}
+    return {**figures, **figures_of(summed(tallies if tallies is not None else page_tallies(pages, found)))}
 
 
 ROWS = [
@@ -247,15 +244,22 @@ def split_indices(pages: list[Page], splits: tuple[str, ...] = SPLITS) -> dict[s
 
 
 def split_report(pages: list[Page], results: list[dict[str, Any]], ours_found: list[Fields], ours_cpu: float | None) -> dict[str, Any]:
-    """Both extractors' figures over some pages."""
+    """Both extractors' figures over some pages, ours with their intervals and with those of ours minus plain's."""
+    plain_found = [r["plain"] for r in results]
+    plain_tallies, ours_tallies = page_tallies(pages, plain_found), page_tallies(pages, ours_found)
     plain_cpu = sum(r["plain_cpu"] for r in results)
-    plain = score(pages, [r["plain"] for r in results])
+    plain = score(pages, plain_found, plain_tallies)
     plain["pages_per_s"] = len(pages) / plain_cpu
-    ours = score(pages, ours_found)
+    ours = score(pages, ours_found, ours_tallies)
     if ours_cpu is not None:
         ours["pages_per_s"] = len(pages) / ours_cpu  # per core
         ours["cpu_ratio"] = ours_cpu / plain_cpu
-    return {"ours": ours, "plain": plain}
+    return {
+        "ours": ours,
+        "plain": plain,
+        "interval": figure_intervals(pages, ours_tallies),
+        "difference": difference_intervals(pages, ours_tallies, plain_tallies),
+    }
 
 
 def check_corpus(parser: argparse.ArgumentParser, corpus: Path) -> None:
@@ -301,10 +305,7 @@ def main(argv: list[str] | None = None) -> int:
         part = [pages[index] for index in chosen]
         part_results = [results[index] for index in chosen]
         ours_cpu = None if args.through_crawl else sum(r["ours_cpu"] for r in part_results)
-        part_found = [ours_found[index] for index in chosen]
-        splits[split] = split_report(part, part_results, part_found, ours_cpu)
-        splits[split]["interval"] = difference_intervals(part, part_found)
-        splits[split]["difference"] = difference_intervals(part, part_found, [r["plain"] for r in part_results])
+        splits[split] = split_report(part, part_results, [ours_found[index] for index in chosen], ours_cpu)
     if args.through_crawl:
         # The whole crawl's process tree (Scrapy included) over plain trafilatura on all pages; wall-clock pages/s.
         plain_cpu = sum(r["plain_cpu"] for r in results)

@@ -109,6 +109,14 @@ def page_tally(collection: str, truth: dict[str, Any], fields: dict[str, Any]) -
     return tally
 
 
+def summed(tallies: Iterable[Counter[str]]) -> Counter[str]:
+    """Pages' tallies added up, in order (so float sums come out the same however the pages are grouped first)."""
+    total: Counter[str] = Counter()
+    for tally in tallies:
+        total.update(tally)
+    return total
+
+
 def _mean(tally: Counter[str], name: str) -> float:
     return tally[name] / tally[f"{name}_pages"] if tally[f"{name}_pages"] else 0.0
 

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from bench.corpus import Page
-from bench.intervals import as_gain, difference_intervals, excludes_zero, wilson
-from bench.quality import score
+from bench.intervals import as_gain, difference_intervals, excludes_zero, figure_intervals, wilson
+from bench.quality import page_tallies, score
 from bench.scoring import body_scores, shingle_counts
 
 BODY = "The council voted on Tuesday to keep the ferry running through the winter months, after a long debate."
@@ -47,16 +47,16 @@ def test_figures_summed_page_by_page_are_the_benchmarks_figures() -> None:
 def test_the_same_extraction_twice_differs_by_nothing_however_the_sites_are_drawn() -> None:
     pages = [_metadata_page(f"site{number}") for number in range(12)]
     found = [_fields(title="Other" if number % 3 else "Ferry stays") for number in range(12)]
-    for name, interval in difference_intervals(pages, found, list(found), draws=200).items():
+    for name, interval in difference_intervals(pages, page_tallies(pages, found), page_tallies(pages, found), draws=200).items():
         assert interval == (0.0, 0.0, 0.0), name
 
 
 def test_a_difference_on_every_site_is_sure_and_one_on_a_single_site_is_not() -> None:
     pages = [_metadata_page(f"site{number}") for number in range(20)]
     right, wrong = _fields(), _fields(title="Gazette")
-    everywhere = difference_intervals(pages, [right] * 20, [wrong] * 20, draws=200)
+    everywhere = difference_intervals(pages, page_tallies(pages, [right] * 20), page_tallies(pages, [wrong] * 20), draws=200)
     assert everywhere["metadata/title"] == (1.0, 1.0, 1.0) and excludes_zero(everywhere["metadata/title"])
-    once = difference_intervals(pages, [right] * 20, [wrong] + [right] * 19, draws=500)
+    once = difference_intervals(pages, page_tallies(pages, [right] * 20), page_tallies(pages, [wrong] + [right] * 19), draws=500)
     point, low, high = once["metadata/title"]
     assert point == pytest.approx(0.05) and low == 0.0 < point < high
     assert not excludes_zero(once["metadata/title"])  # one page of twenty sites is within what redrawing moves
@@ -67,22 +67,23 @@ def test_pages_of_one_site_are_drawn_together() -> None:
     pages = [_metadata_page("gazette", number) for number in range(10)]
     found = [_fields(title="Ferry stays" if number < 7 else "Gazette") for number in range(10)]
     wrong = [_fields(title="Gazette")] * 10
-    assert difference_intervals(pages, found, wrong, draws=100)["metadata/title"] == pytest.approx((0.7, 0.7, 0.7))
+    difference = difference_intervals(pages, page_tallies(pages, found), page_tallies(pages, wrong), draws=100)
+    assert difference["metadata/title"] == pytest.approx((0.7, 0.7, 0.7))
 
 
 def test_a_share_of_pages_all_right_is_no_surer_than_its_count() -> None:
     """Redrawing 52 pages that are all right gives all right again; the interval is still the count's (Wilson's)."""
     pages = [_metadata_page(f"site{number}") for number in range(52)]
-    point, low, high = difference_intervals(pages, [_fields()] * 52, draws=100)["metadata/day"]
+    point, low, high = figure_intervals(pages, page_tallies(pages, [_fields()] * 52), draws=100)["metadata/day"]
     assert (point, high) == (1.0, 1.0) and low == pytest.approx(0.931, abs=0.001)
     assert wilson(51, 52) == pytest.approx((0.899, 0.997), abs=0.001)
     assert wilson(0, 0) == (0.0, 1.0)
 
 
-def test_without_a_second_extraction_the_intervals_are_of_the_figures_themselves() -> None:
+def test_one_extractions_figures_have_intervals_of_their_own() -> None:
     pages = [_metadata_page(f"site{number}") for number in range(30)]
     found = [_fields(title="Ferry stays" if number % 4 else "Gazette") for number in range(30)]
-    point, low, high = difference_intervals(pages, found, draws=300)["metadata/title"]
+    point, low, high = figure_intervals(pages, page_tallies(pages, found), draws=300)["metadata/title"]
     assert point == score(pages, found)["metadata"]["title"] and 0 <= low < point < high <= 1
 
 
