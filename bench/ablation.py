@@ -19,7 +19,9 @@ switches the named rules off all at once, for what a family of rules adds togeth
 Each gain comes with its 95% interval over the split's sites drawn again (``bench.intervals``;
 the same sites for both extractions): the table marks with ``*`` a gain whose interval holds
 no zero, one the corpus tells from chance; an unmarked gain may be a page or two that any
-other sample of sites would not repeat. Prints one table, then the figures as one JSON line
+other sample of sites would not repeat. Beside the gains, the table counts the sites the
+rule does better on in some figure and those it does worse on: a rule whose gain stands
+on one site was written for that site's template, whatever its name says. Prints one table, then the figures as one JSON line
 (each gain as [gain, low, high]).
 """
 
@@ -39,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.corpus import COLLECTIONS, DEFAULT_ROOT, Page, add_stripping_options, load_corpus, stripping
-from bench.intervals import Interval, as_gain, difference_intervals, excludes_zero
+from bench.intervals import Interval, as_gain, difference_intervals, excludes_zero, sites_moved
 from bench.quality import ROWS, Fields, check_corpus, extract_all, page_tallies, score, split_indices
 
 _NEVER = re.compile(r"(?!)")  # a pattern that matches nothing
@@ -325,7 +327,19 @@ def rule_gains(pages: list[Page], whole: list[Counter[str]], without: list[Count
     return gains
 
 
-def print_table(whole: dict[str, dict[str, float]], gains: dict[str, dict[str, dict[str, Interval]]]) -> None:
+def sites_by_split(pages: list[Page], whole: list[Counter[str]], without: list[Counter[str]]) -> dict[str, tuple[int, int]]:
+    """For each split, how many sites the rule does better on in some figure, and how many worse."""
+    return {
+        split: sites_moved([pages[i] for i in chosen], [whole[i] for i in chosen], [without[i] for i in chosen], FIGURE_NAMES)
+        for split, chosen in split_indices(pages).items()
+    }
+
+
+def print_table(
+    whole: dict[str, dict[str, float]],
+    gains: dict[str, dict[str, dict[str, Interval]]],
+    sites: dict[str, dict[str, tuple[int, int]]] | None = None,
+) -> None:
     # A figure one split has no pages for (a small --limit) shows as "-", not as a crash.
     names = list(dict.fromkeys(name for figures in whole.values() for name in figures))
 
@@ -341,14 +355,19 @@ def print_table(whole: dict[str, dict[str, float]], gains: dict[str, dict[str, d
             for split in ("dev", "check")
         )
 
+    def site_cells(moved: dict[str, tuple[int, int]]) -> str:
+        return "".join(f"{f'{moved[split][0]}/{moved[split][1]}' if split in moved else '-':>10}" for split in ("dev", "check"))
+
+    sites = sites or {}
     width = max(22, *(len(rule) + 2 for rule in gains))
-    print(f"{'rule':{width}}" + "".join(f"{name.split('/')[1][:9]:>20}" for name in names))
-    print(f"{'':{width}}" + "".join(f"{'dev':>10}{'check':>10}" for _ in names))
+    print(f"{'rule':{width}}" + "".join(f"{name.split('/')[1][:9]:>20}" for name in names) + f"{'sites +/-':>20}")
+    print(f"{'':{width}}" + "".join(f"{'dev':>10}{'check':>10}" for _ in [*names, "sites"]))
     print(f"{'(whole code)':{width}}" + "".join(cell(whole.get(split, {}).get(name)) for name in names for split in ("dev", "check")))
     for rule, gain in gains.items():
-        print(f"{rule:{width}}" + gain_cells(gain))
+        print(f"{rule:{width}}" + gain_cells(gain) + site_cells(sites.get(rule, {})))
     print("gain = the figure with the rule minus without it (for leaked: without minus with); positive helps;")
-    print("* = its 95% interval over the split's sites drawn again holds no zero (the corpus tells with and without apart)")
+    print("* = its 95% interval over the split's sites drawn again holds no zero (the corpus tells with and without apart);")
+    print("sites +/- = the sites the rule does better on in some figure / worse on (a gain standing on one site fits that site)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -366,16 +385,18 @@ def main(argv: list[str] | None = None) -> int:
     whole_found = extract_ours(pages, options.jobs)
     whole_tallies = page_tallies(pages, whole_found)
     whole = figures_by_split(pages, whole_found, whole_tallies)
-    gains = {}
+    gains, sites = {}, {}
     # One row per rule, or with --together one row for all of them switched off at once (a family's gain).
     rows = {"together": options.rules} if options.together else {name: [name] for name in options.rules}
     for row, names in rows.items():
         with ExitStack() as switches:
             for name in names:
                 switches.enter_context(switched_off(RULES[name]))
-            gains[row] = rule_gains(pages, whole_tallies, page_tallies(pages, extract_ours(pages, options.jobs)))
-    print_table(whole, gains)
-    print(json.dumps({**stripping(options), "rules": options.rules, "whole": whole, "gains": gains}, sort_keys=True))
+            without = page_tallies(pages, extract_ours(pages, options.jobs))
+        gains[row], sites[row] = rule_gains(pages, whole_tallies, without), sites_by_split(pages, whole_tallies, without)
+    print_table(whole, gains, sites)
+    report = {**stripping(options), "rules": options.rules, "whole": whole, "gains": gains, "sites": sites}
+    print(json.dumps(report, sort_keys=True))
     return 0
 
 

@@ -20,7 +20,7 @@ import math
 import random
 import statistics
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 from bench.corpus import Page, site_of
 from bench.scoring import figures_of, summed
@@ -99,6 +99,24 @@ def difference_intervals(
         return {name: value - other[name] for name, value in one.items() if name in other}
 
     return _redrawn(sorted(ones), difference, draws, seed)
+
+
+def sites_moved(
+    pages: Sequence[Page], first: Sequence[Counter[str]], second: Sequence[Counter[str]], names: Collection[str]
+) -> tuple[int, int]:
+    """How many sites the first extraction does better on than the second in some of the figures ``names``, and how
+    many worse.
+
+    A rule whose whole gain stands on one site was written for that site's template,
+    whatever its name says; a gain that recurs across sites is a kind of page."""
+    ones, others = _by_site(pages, first), _by_site(pages, second)
+    better = worse = 0
+    for site, tally in ones.items():
+        one, other = flat_figures(tally), flat_figures(others[site])
+        gains = [as_gain(name, (value - other[name], 0.0, 0.0))[0] for name, value in one.items() if name in names and name in other]
+        better += any(gain > 1e-12 for gain in gains)
+        worse += any(gain < -1e-12 for gain in gains)
+    return better, worse
 
 
 def wilson(count: float, total: float) -> tuple[float, float]:

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from bench.corpus import Page
-from bench.intervals import as_gain, difference_intervals, excludes_zero, figure_intervals, wilson
+from bench.intervals import as_gain, difference_intervals, excludes_zero, figure_intervals, sites_moved, wilson
 from bench.quality import page_tallies, score
 from bench.scoring import body_scores, shingle_counts
 
@@ -85,6 +85,18 @@ def test_one_extractions_figures_have_intervals_of_their_own() -> None:
     found = [_fields(title="Ferry stays" if number % 4 else "Gazette") for number in range(30)]
     point, low, high = figure_intervals(pages, page_tallies(pages, found), draws=300)["metadata/title"]
     assert point == score(pages, found)["metadata"]["title"] and 0 <= low < point < high <= 1
+
+
+def test_the_sites_a_change_helps_and_hurts_are_counted_once_each() -> None:
+    """Two pages of one site count as one site; a site better in one figure and worse in another counts both ways."""
+    pages = [_metadata_page("gazette", 0), _metadata_page("gazette", 1), _metadata_page("herald"), _metadata_page("post")]
+    names = ["metadata/title", "metadata/authors"]
+    whole = [_fields(), _fields(), {**_fields(), "authors": ["Sports Desk"]}, _fields()]
+    without = [_fields(title="Gazette"), _fields(title="Gazette"), _fields(title="Herald"), _fields()]
+    assert sites_moved(pages, page_tallies(pages, whole), page_tallies(pages, without), names) == (2, 1)
+    # Only the figures named are compared: the herald's worse authors are not looked at.
+    assert sites_moved(pages, page_tallies(pages, whole), page_tallies(pages, without), ["metadata/title"]) == (2, 0)
+    assert sites_moved(pages, page_tallies(pages, whole), page_tallies(pages, whole), names) == (0, 0)
 
 
 def test_less_leaked_furniture_is_a_gain() -> None:

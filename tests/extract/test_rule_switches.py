@@ -56,6 +56,9 @@ def test_the_bench_reports_what_a_rule_adds_on_both_splits(capsys: pytest.Captur
     # Without its furniture net the text keeps lines the corpus marks as furniture.
     net = report["gains"]["furniture-net"]
     assert net["dev"]["boilerplate/without_leaked"][0] + net["check"]["boilerplate/without_leaked"][0] > 0
+    # ... on some site, and the sites it helps are counted for each split.
+    helped = [report["sites"]["furniture-net"][split][0] for split in ("dev", "check")]
+    assert sum(helped) >= 1
 
 
 @pytest.mark.skipif(not CORPUS.exists(), reason=f"the shared corpus is not at {CORPUS} (a fresh clone has none)")
@@ -77,8 +80,8 @@ def test_the_table_shows_a_figure_one_split_has_no_pages_for_as_a_dash(capsys: p
 
     whole = {"dev": {"metadata/title": 0.75, "articles/f1": 0.9}, "check": {"articles/f1": 0.95}}
     gains = {"dev": {"metadata/title": (0.25, 0.1, 0.4), "articles/f1": (0.0, 0.0, 0.0)}, "check": {"articles/f1": (-0.01, -0.03, 0.01)}}
-    print_table(whole, {"spaced-h1s": gains})
+    print_table(whole, {"spaced-h1s": gains}, {"spaced-h1s": {"dev": (1, 0), "check": (0, 1)}})
     lines = capsys.readouterr().out.splitlines()
     assert lines[2].split() == ["(whole", "code)", "0.7500", "-", "0.9000", "0.9500"]
-    # A star marks a gain whose interval holds no zero.
-    assert lines[3].split() == ["spaced-h1s", "+0.2500*", "-", "+0.0000", "-0.0100"]
+    # A star marks a gain whose interval holds no zero; the last two cells count the sites helped / hurt.
+    assert lines[3].split() == ["spaced-h1s", "+0.2500*", "-", "+0.0000", "-0.0100", "1/0", "0/1"]
