@@ -231,6 +231,10 @@ RULES: dict[str, Rule] = {
         "a numeric date among other words is read ('Dienstag, 12.03.2024, 10:30 Uhr', 'le 12/03/2024 à 10h30')",
         "date_numeric_among_words", "scraper.extract.dates", "_NUMERIC_DATE", _NEVER,
     ),
+    "short-year-dates": Rule(
+        "a dotted date with the year in two digits is read, day first ('Do 25.04.24 | 14:07 Uhr')",
+        "date_dotted_short_year", "scraper.extract.dates", "_DOTTED_SHORT_DATE", _NEVER,
+    ),
     "site-titles": Rule(
         "a stated title that is the site's name, a date or one word beside a shown headline names no article",
         "title_site_or_section_stated", "scraper.extract.titles", "_names_no_article", lambda title, keys, headline_shown: False,
@@ -278,6 +282,14 @@ RULES: dict[str, Rule] = {
     "shown-zones": Rule(
         "a <time>'s UTC datetime is restated in the zone its text shows, so the day is the one a reader sees",
         "date_utc_shown_local", "scraper.extract.metadata", "in_shown_zone", lambda stated, shown: stated,
+    ),
+    "shown-comment-headings": Rule(
+        "the lines ending the text that the page shows under a reader-comment heading the extractor dropped go",
+        "comment_heading_dropped", "scraper.extract.body", "without_shown_comments", _tree_and_lines_as_given,
+    ),
+    "h2-headlines": Rule(
+        "without an <h1>, the heading a stated title holds (or the microdata's headline) is the headline",
+        "headline_in_h2", "scraper.extract.metadata", "shown_headline_as_h1", lambda tree, titles: None,
     ),
     "inferred-metadata": Rule(
         "trafilatura and htmldate are asked for what the page leaves unstated",

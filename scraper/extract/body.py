@@ -23,7 +23,7 @@ import trafilatura
 
 from scraper.extract.consensus import agreed_lines, html_to_lines, voter_texts
 from scraper.extract.folding import fold
-from scraper.extract.furniture import strip_furniture, without_self_promotion
+from scraper.extract.furniture import MIN_CHARS_BEFORE_COMMENTS, is_comments_heading, strip_furniture, without_self_promotion
 from scraper.extract.text import ends_sentence, word_count
 
 TRAFILATURA = f"trafilatura {trafilatura.__version__}"
@@ -213,7 +213,8 @@ def extract_body(
     lines = text.split("\n") if level == "fast" else without_markup(tree, text.split("\n"))
     lines = strip_furniture(_without_title(lines, titles), authors)
     if level != "fast":
-        lines = without_self_promotion(without_linked_ending(tree, without_trailing_links(tree, lines)), publishers)
+        lines = without_trailing_links(tree, without_shown_comments(tree, lines))
+        lines = without_self_promotion(without_linked_ending(tree, lines), publishers)
     return Body("\n\n".join(lines), comments.strip() or None, extractor)
 
 
@@ -312,6 +313,33 @@ def without_trailing_links(tree: lxml.html.HtmlElement, lines: list[str]) -> lis
     return lines[:-run]
 
 
+# The headings a page may open its reader comments with, and the blocks a line of text is read from below one.
+_HEADINGS_XPATH = "//h2 | //h3 | //h4 | //h5 | //h6"
+_BLOCKS_AFTER_XPATH = "following::*[self::p or self::li or self::blockquote or self::dd or self::div[not(p or div or ul or ol)]]"
+_BLOCKS_BEFORE_XPATH = _BLOCKS_AFTER_XPATH.replace("following::", "preceding::")
+
+
+def without_shown_comments(tree: lxml.html.HtmlElement, lines: list[str]) -> list[str]:
+    """The lines without those ending the text that the page shows under a reader-comment heading the extractor dropped.
+
+    The heading is what sets the comments apart, and trafilatura keeps it on one path
+    through a page and drops it on another (a container's class decides), so it is looked
+    for in the page too: the lines ending the text that the page shows only after the
+    heading go, when enough text comes before them to be the article.
+    """
+    heading = next((element for element in tree.xpath(_HEADINGS_XPATH) if is_comments_heading(element.text_content())), None)
+    if heading is None:
+        return lines
+    after = {fold(block.text_content()) for block in heading.xpath(_BLOCKS_AFTER_XPATH)}
+    after -= {fold(block.text_content()) for block in heading.xpath(_BLOCKS_BEFORE_XPATH)}
+    end = len(lines)
+    while end > 0 and fold(lines[end - 1]) in after:
+        end -= 1
+    if end == len(lines) or sum(len(line) for line in lines[:end]) < MIN_CHARS_BEFORE_COMMENTS:
+        return lines
+    return lines[:end]
+
+
 def without_linked_ending(tree: lxml.html.HtmlElement, lines: list[str]) -> list[str]:
     """The lines without those ending the text that are wholly a link's text: teasers of other pages.
 
@@ -364,16 +392,29 @@ def _holds(text: str, lead: str) -> bool:
 
 
 def _long_paragraphs(element: lxml.html.HtmlElement) -> list[str]:
-    """Texts of the paragraphs an element holds directly that are long enough to be prose."""
-    texts = (child.text_content() for child in element if child.tag == "p")
+    """Texts of the paragraphs an element holds directly that are long enough to be prose (pages set them in <p>s,
+    in <div>s, or in <p>s each wrapped in a <div>)."""
+    texts = (paragraph.text_content() for child in element if (paragraph := _paragraph(child)) is not None)
     return [text for text in texts if len(text.strip()) >= MIN_PARAGRAPH_CHARS]
+
+
+def _paragraph(element: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    """The paragraph an element is: a <p>, a <div> holding no block, or the one <p> a <div> wraps."""
+    if element.tag == "p":
+        return element
+    if element.tag != "div":
+        return None
+    blocks = [child for child in element if child.tag in _BLOCK_TAGS]
+    if not blocks:
+        return element
+    return blocks[0] if len(blocks) == 1 and blocks[0].tag == "p" else None
 
 
 def continuations(tree: lxml.html.HtmlElement, text: str) -> list[lxml.html.HtmlElement]:
     """The body's container and its continuations, when the article is split into several.
 
-    Pages break a long article into containers of the same tag and class with
-    advertisements between them; trafilatura keeps the first. The container is the
+    Pages break a long article into containers of the same tag and class (numbered
+    tokens aside: "block-3") with advertisements between them; trafilatura keeps the first. The container is the
     element whose paragraphs the text holds most of. The split is clean when every
     other element of its kind comes after it and holds several long paragraphs, none
     of them in the text; a page with many such elements lists teasers instead.
@@ -385,13 +426,13 @@ def continuations(tree: lxml.html.HtmlElement, text: str) -> list[lxml.html.Html
         if not isinstance(element.tag, str) or not element.get("class"):
             continue
         if (paragraphs := _long_paragraphs(element)) and not element.xpath(_OUTSIDE_PROSE):
-            kinds.setdefault((element.tag, element.get("class")), []).append(element)
+            kinds.setdefault(_kind(element), []).append(element)
             found = sum(fold(paragraph) in extracted for paragraph in paragraphs)
             if found > best_found:
                 best, best_found = element, found
     if best is None:
         return []
-    group = kinds[(best.tag, best.get("class"))]
+    group = kinds[_kind(best)]
     rest = group[group.index(best) + 1 :]
     if group[0] is not best or not rest or len(group) > MAX_CONTAINERS:
         return []
@@ -400,6 +441,13 @@ def continuations(tree: lxml.html.HtmlElement, text: str) -> list[lxml.html.Html
         if len(paragraphs) < MIN_CONTINUATION_PARAGRAPHS or any(fold(paragraph) in extracted for paragraph in paragraphs):
             return []
     return group
+
+
+def _kind(element: lxml.html.HtmlElement) -> tuple[str, str]:
+    """An element's tag and class, without the class tokens that number it among its kind ("block-3", "u17")."""
+    tokens = element.get("class", "").split()
+    named = [token for token in tokens if not any(char.isdigit() for char in token)]
+    return element.tag, " ".join(sorted(named or tokens))
 
 
 def joined_containers(tree: lxml.html.HtmlElement, group: list[lxml.html.HtmlElement]) -> lxml.html.HtmlElement:

@@ -85,6 +85,8 @@ BUDDHIST_ERA_OFFSET = 543
 # A numeric date among other words ("Dienstag, 12.03.2024", "le 12/03/2024 à 10h30", "Thứ ba, 12/3/2024"), day or
 # month first, or year first.
 _NUMERIC_DATE = re.compile(r"(?<![\w.:/-])(\d{1,2})([./-])\s?(\d{1,2})[./-]\s?((?:19|20)\d\d)(?!\w)")
+# A dotted date with the year in two digits, always day first ("Do 25.04.24 | 14:07 Uhr"): the century is this one.
+_DOTTED_SHORT_DATE = re.compile(r"(?<![\w.:/-])(\d{1,2})\.\s?(\d{1,2})\.\s?(\d\d)(?![\w.:/-]|\.\d)")
 _NUMERIC_YEAR_FIRST = re.compile(r"(?<![\w.:/-])((?:19|20)\d\d)[./-](\d{1,2})[./-](\d{1,2})(?!\w|[.:/-]\d)")
 _CJK_DATE = re.compile(r"((?:19|20)\d\d)\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]")
 _DIGIT = re.compile(r"\d")
@@ -146,6 +148,9 @@ def normalise_date(value: str | None, day_first: bool = False) -> str | None:
     return parsed.isoformat()
 
 
+CENTURY = 2000  # of a year written in two digits: news pages before 2000 write it in four
+
+
 def _latest_year() -> int:
     """The latest year a news page can state: next year (a page dated ahead for the new year)."""
     return datetime.now(timezone.utc).year + 1
@@ -180,6 +185,9 @@ def _spelled_date(text: str, day_first: bool = False) -> str | None:
         found = (int(year), int(second), int(first)) if day_first else (int(year), int(first), int(second))
     elif match := _NUMERIC_YEAR_FIRST.search(text):
         found = tuple(map(int, match.groups()))
+    elif match := _DOTTED_SHORT_DATE.search(text):
+        day, month, year = map(int, match.groups())
+        found = (CENTURY + year, month, day)
     if found is None:
         return None
     try:

@@ -123,6 +123,7 @@ _PHRASES = [
     r"share( this( (article|story|post|page))?)?( on (facebook|twitter|x|linkedin|whatsapp|email))?",
     r"(click to )?share on (facebook|twitter|x|linkedin|whatsapp|pinterest|reddit|telegram)( \(opens in new window\))?",
     r"(tweet|pin it|email|print|facebook|twitter|linkedin|whatsapp|copy link|order reprints|print article)",
+    r"(email|e-mail|print|save) (this|the) (article|story|post|page)",
     r"like this (story|article)\?.{0,60}",
     r"teilen( auf (facebook|twitter|x|whatsapp))?",
     r"artikel teilen",
@@ -281,6 +282,11 @@ def is_byline(line: str, authors: Iterable[str]) -> bool:
         return False
     names = {fold(name) for name in split_byline(line)}
     return bool(names) and names <= known
+
+
+def is_comments_heading(text: str) -> bool:
+    """Whether a text is a heading that opens reader comments ("Top Rated Comments", "3 Kommentare", "Leave a Reply")."""
+    return bool(_COMMENTS_HEADING.match(" ".join(text.split())))
 
 
 def without_comment_section(lines: list[str]) -> list[str]:

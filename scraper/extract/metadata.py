@@ -20,7 +20,10 @@ from courlan import extract_domain
 
 from scraper.extract.authors import BY_WORDS, BYLINE_LABELS, AuthorSource, lists_only_names, people_listed
 from scraper.extract.dates import UPDATED_WORDS, in_shown_zone, moment, names_a_day, normalise_date
+from scraper.extract.folding import fold
 from scraper.extract.furniture import is_furniture
+from scraper.extract.text import word_count
+from scraper.extract.titles import MIN_HEADLINE_WORDS
 
 # JSON-LD types that mean "this page is one article".
 ARTICLE_TYPES = {
@@ -156,6 +159,7 @@ def gather(tree: lxml.html.HtmlElement) -> Evidence:
     title_tag = _title_tag(tree)
     evidence.titles = _present(*stated, title_tag)
     evidence.title_tag_only = None if stated else clean(title_tag)
+    shown_headline_as_h1(tree, stated or evidence.titles)
     evidence.h1s = _present(*map(_spaced_text, tree.iter("h1")))
     ld_people = [_resolve(item, by_id) for item in _as_items(article.get("author"))]
     if ld_names := [name for item in ld_people if (name := _ld_name(item))]:
@@ -321,6 +325,51 @@ def _shown_microdata(tree: lxml.html.HtmlElement, name: str) -> str | None:
     """The text of a property the page marks in its text with an article's microdata (``itemprop="description"``)."""
     shown = tree.xpath(_SHOWN_MICRODATA_XPATH, name=name)
     return clean(" ".join(shown[0].text_content().split())) if shown else None
+
+
+# Where a page shows its headline when it has no <h1>: a lower heading, or an element marked as the headline.
+_HEADLINE_CANDIDATES_XPATH = (
+    "//body//*[self::h2 or self::h3 or @itemprop='headline' or contains(concat(' ', normalize-space(@class), ' '), ' headline ')]"
+    "[not(ancestor-or-self::a)]"
+)
+
+
+MAX_KICKER_WORDS = 6
+
+
+def shown_headline_as_h1(tree: lxml.html.HtmlElement, titles: list[str]) -> None:
+    """Where a page has no <h1>, the element showing its headline (an <h2>, an ``itemprop="headline"``) is made its <h1>.
+
+    Every rule that finds the article's header, byline and dates from the headline reads
+    the page's <h1>; a page showing its headline lower (its <h1> is none, or its logo's
+    was left out) would otherwise lose them all. ``titles`` are the titles the page states
+    (JSON-LD, OpenGraph; <title> only where it states no other, as <title> also names the
+    site). The headline is the element whose text shows one of them (a part of it, or all of
+    it beside a kicker; the longest such, not a site's name in a heading), else the first
+    the page's article microdata marks as its headline.
+    """
+    if tree.find(".//h1") is not None:
+        return
+    stated = [(fold(title), word_count(title)) for title in titles]
+    held: list[tuple[int, lxml.html.HtmlElement]] = []
+    marked = None
+    for element in tree.xpath(_HEADLINE_CANDIDATES_XPATH):
+        text = fold(_spaced_text(element))
+        words = word_count(text)
+        if words >= MIN_HEADLINE_WORDS and any(_shows_title(text, words, title, length) for title, length in stated):
+            held.append((words, element))
+        elif marked is None and element.get("itemprop") == "headline" and element.xpath("ancestor::*[@itemscope]"):
+            marked = element
+    # The longest text a title holds: "Headline | Section | Site" holds the site's name in a heading of its own too.
+    headline = max(held, key=lambda candidate: candidate[0])[1] if held else marked
+    if headline is not None:
+        headline.tag = "h1"
+
+
+def _shows_title(text: str, words: int, title: str, title_words: int) -> bool:
+    """Whether a heading's (folded) text shows a (folded) stated title: a part of it ("Headline" of "Headline | Site"),
+    or all of it beside a kicker ("Kicker - Headline")."""
+    return text in title or (title in text and words <= title_words + MAX_KICKER_WORDS)
 
 
 def _title_tag(tree: lxml.html.HtmlElement) -> str | None:
@@ -499,13 +548,14 @@ def _by_distance(
 # finds the candidates (a union of five paths took five); _is_byline keeps the containers.
 _BYLINE_CANDIDATES_XPATH = (
     '//*[@rel="author" or @itemprop="author" or @itemprop="name" or contains(@class, "byline") or contains(@class, "uthor")'
-    ' or contains(@class, "autor") or contains(@class, "auteur") or @class="writer"'
+    ' or contains(@class, "autor") or contains(@class, "auteur") or contains(@class, "writer")'
     ' or (self::a and (contains(@href, "uthor") or contains(@href, "/autor") or contains(@href, "/redakte")'
     ' or contains(@href, "/journalist") or contains(@href, "team/") or contains(@href, "/staff/")'
     " or @title or @aria-label))]"
 )
 _BYLINE_CLASSES = ("byline", "author-name", "authorName", "author__name")
-# A class that is only the word "author" (or "writer"), in the languages that name the byline so.
+# A class token that is only the word "author" (or "writer"), in the languages that name the byline so ("author
+# vcard", not "author-bio").
 _AUTHOR_CLASSES = {"author", "autor", "auteur", "autore", "writer"}
 # The path of an author's profile page: /author/jane-doe, /autoren/..., /redakteure/..., /meet-the-team/...
 # (the candidates' XPath above only lets through links whose href names one of these).
@@ -520,8 +570,8 @@ _PROFILE_LABEL = re.compile(r"\b(?:by|von|av|af|de|di|door|par|por)\s+(\w.*?)(?:
 
 
 def _is_byline(element: lxml.html.HtmlElement) -> bool:
-    classes = element.get("class")
-    if element.get("rel") == "author" or classes in _AUTHOR_CLASSES or (classes and any(c in classes for c in _BYLINE_CLASSES)):
+    classes = element.get("class") or ""
+    if element.get("rel") == "author" or _AUTHOR_CLASSES & set(classes.split()) or any(c in classes for c in _BYLINE_CLASSES):
         return True
     if element.tag == "a" and (_PROFILE_PATH.search(urlsplit(element.get("href") or "").path) or _labels_author(element)):
         return True

@@ -56,6 +56,8 @@ def test_every_language_but_american_english_writes_numeric_dates_day_first(lang
         ("Posted 2024/03/12 by Jane", False, "2024-03-12"),
         ("12 มีนาคม 2567", False, "2024-03-12"),  # a Thai month, a year of the Buddhist era
         ("v1.2.2019", True, None),  # a version number
+        ("Do 25.04.24 | 14:07 Uhr | Von Eva Kirchner", False, "2024-04-25"),  # dotted, the year in two digits
+        ("1.2.3.4", False, None),  # four numbers are no date
     ],
 )
 def test_a_numeric_date_is_read_in_the_pages_order(value: str, day_first: bool, day: str | None) -> None:

@@ -1,0 +1,194 @@
+"""Golden pages dressed as other sites would set them: every rule must hold on pages nobody here wrote that way.
+
+Each golden page was written for one rule, in one site's markup. A rule that holds only
+on that markup fits the page, not the kind. So every page is also extracted in variants a
+real site's template makes of the same article (wrapped in more containers, minified,
+numbered classes, paragraphs set in <div>s or wrapped in them, the headline in a <header>
+or an <h2>, a site's menus and
+footer and other stories around it, furniture in it) and must give the same fields and the
+same text, without the furniture added.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import lxml.etree
+import lxml.html
+import pytest
+
+from scraper.extract import extract
+from scraper.extract.folding import fold
+from scraper.extract.metadata import gather
+from scraper.extract.parsing import parse_html
+from tests.extract.test_extraction_golden import EXACT_FIELDS, PAGES
+
+Variant = Callable[[lxml.html.HtmlElement, lxml.html.HtmlElement], None]  # changes a page's tree, given it and its <body>
+
+# What a site wraps around an article: its menu above, and other stories (with their own byline and day), its
+# footer below. None of it may reach the article's fields.
+_SITE_TOP = (
+    '<header class="site-header"><nav class="main-nav"><ul><li><a href="/">Home</a></li><li><a href="/world">World</a></li>'
+    '<li><a href="/sport">Sport</a></li><li><a href="/culture">Culture</a></li></ul></nav></header>'
+)
+_SITE_BOTTOM = (
+    '<div class="site-bottom"><aside class="more-stories"><h2>More stories</h2><ul><li><a href="/other/1">Harbour fees rise'
+    ' again as ferry operators face a long winter</a> <span class="byline">By Sam Other</span> <time datetime="2019-01-02">'
+    '2 January 2019</time></li><li><a href="/other/2">Museum reopens its west wing after a year of repairs</a></li></ul>'
+    '</aside><footer class="site-footer"><p>© Example Media. All rights reserved.</p><ul><li><a href="/privacy">Privacy'
+    '</a></li><li><a href="/terms">Terms</a></li></ul></footer></div>'
+)
+# Furniture set inside the article's page, and what of it must never reach the text.
+_COOKIE_DIALOG = (
+    '<div role="dialog" class="cookie-consent"><p>We use cookies to give you the best experience on our website.'
+    " Accept all cookies</p></div>"
+)
+_SHARE_BAR = (
+    '<div class="share-bar"><a href="https://facebook.example/share">Share on Facebook</a> '
+    '<a href="https://x.example/share">Share on X</a> <a href="mailto:?">Email this story</a></div>'
+)
+_NEWSLETTER = (
+    '<div class="newsletter-signup"><p>Sign up for our morning newsletter and get the day\'s top stories in your inbox.</p>'
+    '<a href="#top">Back to top</a></div>'
+)
+FURNITURE_ADDED = ["We use cookies", "Share on Facebook", "Email this story", "morning newsletter", "Back to top"]
+LONG_PARAGRAPH_CHARS = 80
+
+
+def _wrapped(_tree: lxml.html.HtmlElement, body: lxml.html.HtmlElement) -> None:
+    outer = lxml.html.Element("div", {"class": "page-wrap"})
+    inner = lxml.etree.SubElement(outer, "div", {"class": "container"})
+    outer.text, body.text = body.text, None
+    inner.extend(list(body))
+    body.append(outer)
+
+
+def _minified(tree: lxml.html.HtmlElement, _body: lxml.html.HtmlElement) -> None:
+    for element in tree.iter():
+        if len(element) and element.text is not None and not element.text.strip():
+            element.text = None
+        if element.tail is not None and not element.tail.strip():
+            element.tail = None
+
+
+def _numbered_classes(tree: lxml.html.HtmlElement, _body: lxml.html.HtmlElement) -> None:
+    """Templates number a component's instances ("block-3"); the number tells one instance from another, not a kind."""
+    for number, element in enumerate(tree.iter()):
+        if element.get("class"):
+            element.set("class", f"{element.get('class')} block-{number}")
+
+
+def _data_attributes(tree: lxml.html.HtmlElement, _body: lxml.html.HtmlElement) -> None:
+    for number, element in enumerate(tree.iter()):
+        if isinstance(element.tag, str) and element.tag not in ("html", "head", "meta", "title", "link", "script"):
+            element.set("data-track", str(number))
+
+
+def _in_a_site(_tree: lxml.html.HtmlElement, body: lxml.html.HtmlElement) -> None:
+    body.insert(0, lxml.html.fragment_fromstring(_SITE_TOP))
+    body.append(lxml.html.fragment_fromstring(_SITE_BOTTOM))
+
+
+def _with_furniture(tree: lxml.html.HtmlElement, body: lxml.html.HtmlElement) -> None:
+    body.insert(0, lxml.html.fragment_fromstring(_COOKIE_DIALOG))
+    if (headline := tree.find(".//h1")) is not None:
+        _insert_after(headline, _SHARE_BAR)
+    if paragraphs := [paragraph for paragraph in body.iter("p") if len(paragraph.text_content()) > LONG_PARAGRAPH_CHARS]:
+        _insert_after(paragraphs[-1], _NEWSLETTER)
+
+
+def _insert_after(element: lxml.html.HtmlElement, markup: str) -> None:
+    added = lxml.html.fragment_fromstring(markup)
+    added.tail, element.tail = element.tail, None
+    element.addnext(added)
+
+
+def _div_paragraphs(_tree: lxml.html.HtmlElement, body: lxml.html.HtmlElement) -> None:
+    for paragraph in list(body.iter("p")):
+        paragraph.tag = "div"
+
+
+def _wrapped_paragraphs(_tree: lxml.html.HtmlElement, body: lxml.html.HtmlElement) -> None:
+    for paragraph in list(body.iter("p")):
+        wrapper = lxml.html.Element("div", {"class": "paragraph"})
+        paragraph.addprevious(wrapper)
+        wrapper.append(paragraph)
+
+
+def _headline_in_header(_tree: lxml.html.HtmlElement, body: lxml.html.HtmlElement) -> None:
+    for headline in list(body.iter("h1")):
+        header = lxml.html.Element("header", {"class": "article-header"})
+        headline.addprevious(header)
+        header.append(headline)
+
+
+def _h2_headline(_tree: lxml.html.HtmlElement, body: lxml.html.HtmlElement) -> None:
+    for headline in list(body.iter("h1")):
+        headline.tag = "h2"
+
+
+VARIANTS: dict[str, Variant] = {
+    "wrapped": _wrapped,
+    "minified": _minified,
+    "numbered-classes": _numbered_classes,
+    "data-attributes": _data_attributes,
+    "in-a-site": _in_a_site,
+    "with-furniture": _with_furniture,
+    "div-paragraphs": _div_paragraphs,
+    "wrapped-paragraphs": _wrapped_paragraphs,
+    "headline-in-header": _headline_in_header,
+    "h2-headline": _h2_headline,
+}
+
+
+# Where a variant still loses: trafilatura then reads the lines above the headline with the article (other stories'
+# teasers; the header's dates). A rule dropping such lines helped no dev page and cost a check page text it should keep,
+# so it went (docs/benchmarks.md, twenty-ninth session). Strict: a case that starts to pass fails here, to be struck.
+KNOWN_LIMITS = {
+    ("date_nearest_headline", "div-paragraphs"): "the rail's teasers above the headline are read with the text",
+    ("date_above_headline", "headline-in-header"): "the header's dates above the headline are read with the text",
+}
+
+
+def _dressed(page: Path, variant: str) -> str:
+    tree = lxml.html.document_fromstring(page.read_text(encoding="utf-8"))
+    VARIANTS[variant](tree, tree.body)
+    return lxml.html.tostring(tree, encoding="unicode", doctype="<!DOCTYPE html>")
+
+
+def _headline_stated(page: Path) -> bool:
+    """Whether a stated title (JSON-LD, OpenGraph, <title>) holds the page's <h1>: all that tells an <h2> is the headline."""
+    tree = parse_html(page.read_text(encoding="utf-8"))
+    headline = tree.find(".//h1")
+    return headline is None or any(fold(headline.text_content()) in fold(title) for title in gather(tree).titles)
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+@pytest.mark.parametrize("page", PAGES, ids=[page.stem for page in PAGES])
+def test_a_golden_page_as_another_template_sets_it_gives_the_same_fields(
+    page: Path, variant: str, request: pytest.FixtureRequest
+) -> None:
+    if variant == "h2-headline" and not _headline_stated(page):
+        pytest.skip("no stated title names the headline this page shows: without its <h1>, nothing does")
+    if limit := KNOWN_LIMITS.get((page.stem, variant)):
+        request.applymarker(pytest.mark.xfail(reason=limit, strict=True))
+    expected: dict[str, Any] = json.loads(page.with_suffix(".json").read_text(encoding="utf-8"))
+    article = extract(_dressed(page, variant), expected["url"], hints=expected.get("hints"))
+    assert article.is_article, article.not_article
+    record = article.record()
+    for field in EXACT_FIELDS:
+        if field in expected:
+            assert record[field] == expected[field], field
+    text = record["text"]
+    assert text.startswith(expected.get("text_starts", ""))
+    assert all(snippet in text for snippet in expected.get("text_contains", []))
+    kept = [snippet for snippet in [*expected.get("text_excludes", []), *FURNITURE_ADDED] if snippet in text]
+    assert not kept, f"furniture kept: {kept}"
+    # Comments never reach the text; trafilatura gathers them apart only from <p>s.
+    for snippet in expected.get("comments_contains", []):
+        assert snippet not in text
+        if variant != "div-paragraphs":
+            assert snippet in (record["comments"] or "")
