@@ -199,6 +199,10 @@ RULES: dict[str, Rule] = {
         "a spaced dash after a name in a byline sets off what describes it ('Juan Pérez - Ciudad de México')",
         "byline_dash_description", "scraper.extract.authors", "_DESCRIPTION_DASH", _NEVER,
     ),
+    "capital-bylines": Rule(
+        "in a byline set all in capitals the words joining and placing names are read in lower case ('A AND B, IN PARIS')",
+        "byline_in_capitals", "scraper.extract.authors", "_linking_words_lowered", lambda byline: byline,
+    ),
     "byline-labels": Rule(
         "one word and a colon opening a byline is a label in any language ('Wartawan: Siti Nurhaliza')",
         "byline_label_other_language", "scraper.extract.authors", "_LABEL", _NEVER,

@@ -153,6 +153,13 @@ _CREDENTIAL = re.compile(
 _LOCATION = re.compile(
     r"(?:^|\s)(?:(?i:based|reporting|writing)\s+(?:in|from)|in|from|aus|desde|depuis|vanuit|från|for|für|pour|para|voor)\s+[A-Z].*$"
 )
+# In a byline set all in capitals ("ANNA BERG AND WEI CHEN, BASED IN HONG KONG") the words that join names or
+# place them are read in lower case, as the rules above look for them (one letter stays: "E JEAN CARROLL").
+_LINKING_WORDS = frozenset(
+    "and und et og och en és ve with mit avec con based reporting writing in from aus desde depuis vanuit från for für"
+    " pour para voor".split()
+)
+_WORD = re.compile(r"\w+")
 _DOMAIN = re.compile(r"\w\.(?:[a-z]{2,3}|info|online|news)$", re.IGNORECASE)
 # News agencies credited by one word of any case ("Reuters", "dpa").
 _AGENCIES = set(
@@ -173,7 +180,7 @@ def split_byline(byline: str, affixes: Iterable[str] = (), shown: bool = False) 
     single word only where it is a credit ("dpa", "AP") or in a script without case.
     """
     glued = {fold(affix) for affix in affixes if fold(affix)}
-    byline = byline[:MAX_BYLINE_CHARS]
+    byline = _linking_words_lowered(byline[:MAX_BYLINE_CHARS])
     byline = _HANDLE.sub(" ", _URL.sub(" ", _EMAIL.sub(" ", _BRACKETS.sub("", byline))))
     byline = _before_spelled_date(_INNER_PREFIX.split(byline)[-1])  # "Capital Von Jemima Kelly": the names follow the word
     if reporters := _KOREAN_REPORTER.findall(byline):  # "순천, 광양 구현모 기자": the places go, the name stays
@@ -184,6 +191,13 @@ def split_byline(byline: str, affixes: Iterable[str] = (), shown: bool = False) 
         if name and not (shown and _is_label(name)) and not _is_place_of(name, names):
             names.append(name)
     return names
+
+
+def _linking_words_lowered(byline: str) -> str:
+    """A byline set all in capitals with its joining and placing words in lower case; any other as it is."""
+    if not byline.isupper():
+        return byline
+    return _WORD.sub(lambda word: word.group().lower() if word.group().lower() in _LINKING_WORDS else word.group(), byline)
 
 
 def _before_spelled_date(byline: str) -> str:

@@ -125,6 +125,18 @@ def test_a_line_lists_people_only_when_every_part_is_a_full_name(line: str, name
 @pytest.mark.parametrize(
     ("byline", "names"),
     [
+        ("BY ANNA BERG, MA, WEI CHEN, BASED IN HONG KONG, AND PIETER VAN DER BERG", ["ANNA BERG", "WEI CHEN", "PIETER VAN DER BERG"]),
+        ("BY MARIA LOPEZ IN MADRID", ["MARIA LOPEZ"]),
+        ("E JEAN CARROLL", ["E JEAN CARROLL"]),  # one letter is an initial, not "and"
+    ],
+)
+def test_a_byline_in_capitals_is_split_and_placed_as_in_lower_case(byline: str, names: list[str]) -> None:
+    assert split_byline(byline) == names
+
+
+@pytest.mark.parametrize(
+    ("byline", "names"),
+    [
         ("순천·광양=구현모 기자 ninek@hankookilbo.example", ["구현모"]),
         ("순천, 광양 | 구현모 | 기자", ["구현모"]),
         ("서울 홍길동·김철수 기자", ["홍길동", "김철수"]),

@@ -4,7 +4,7 @@ Each golden page was written for one rule, in one site's markup. A rule that hol
 on that markup fits the page, not the kind. So every page is also extracted in variants a
 real site's template makes of the same article (wrapped in more containers, minified,
 numbered classes, paragraphs set in <div>s or wrapped in them, the headline in a <header>
-or an <h2>, a site's menus and
+or an <h2>, bylines in capitals, a site's menus and
 footer and other stories around it, furniture in it) and must give the same fields and the
 same text, without the furniture added.
 """
@@ -125,6 +125,13 @@ def _headline_in_header(_tree: lxml.html.HtmlElement, body: lxml.html.HtmlElemen
         header.append(headline)
 
 
+def _capital_bylines(_tree: lxml.html.HtmlElement, body: lxml.html.HtmlElement) -> None:
+    """Bylines set in capitals ("BY ANN ABLE AND BEN BAKER"): the names come out in capitals, the rest the same."""
+    for element in body.iter():
+        if isinstance(element.tag, str) and element.text and element.text.strip().casefold().startswith("by ") and len(element.text) < 80:
+            element.text = element.text.upper()
+
+
 def _h2_headline(_tree: lxml.html.HtmlElement, body: lxml.html.HtmlElement) -> None:
     for headline in list(body.iter("h1")):
         headline.tag = "h2"
@@ -141,6 +148,7 @@ VARIANTS: dict[str, Variant] = {
     "wrapped-paragraphs": _wrapped_paragraphs,
     "headline-in-header": _headline_in_header,
     "h2-headline": _h2_headline,
+    "capital-bylines": _capital_bylines,
 }
 
 
@@ -150,6 +158,7 @@ VARIANTS: dict[str, Variant] = {
 KNOWN_LIMITS = {
     ("date_nearest_headline", "div-paragraphs"): "the rail's teasers above the headline are read with the text",
     ("date_above_headline", "headline-in-header"): "the header's dates above the headline are read with the text",
+    ("byline_profile_link", "capital-bylines"): "a consent note in capitals ('BY PROVIDING YOUR EMAIL') reads as a byline",
 }
 
 
@@ -181,7 +190,10 @@ def test_a_golden_page_as_another_template_sets_it_gives_the_same_fields(
     record = article.record()
     for field in EXACT_FIELDS:
         if field in expected:
-            assert record[field] == expected[field], field
+            found, wanted = record[field], expected[field]
+            if field == "authors" and variant == "capital-bylines":
+                found, wanted = [name.casefold() for name in found], [name.casefold() for name in wanted]
+            assert found == wanted, field
     text = record["text"]
     assert text.startswith(expected.get("text_starts", ""))
     assert all(snippet in text for snippet in expected.get("text_contains", []))
