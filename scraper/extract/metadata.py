@@ -1,7 +1,9 @@
 """What a page states about itself: JSON-LD, OpenGraph, ``article:*``, Dublin Core, <time>.
 
 This module only gathers evidence, in order of trust; ``titles``, ``authors`` and
-``dates`` decide between the candidates it finds.
+``dates`` decide between the candidates it finds. The one change it makes to the tree is
+to mark a page's headline as its <h1> where the page shows it in another element, so
+that every rule reading the article's header from its headline finds it.
 """
 
 from __future__ import annotations
@@ -149,7 +151,8 @@ def _spaced_text(element: lxml.html.HtmlElement) -> str:
 
 
 def gather(tree: lxml.html.HtmlElement) -> Evidence:
-    """Every piece of metadata the page states, sorted by field."""
+    """Every piece of metadata the page states, sorted by field (the headline marked as the <h1> where the page
+    shows it in another element: :func:`shown_headline_as_h1`)."""
     nodes = json_ld_nodes(tree)
     by_id = {node["@id"]: node for node in nodes if isinstance(node.get("@id"), str)}
     evidence = Evidence(article={}, metas=_metas(tree))
