@@ -404,10 +404,13 @@ def _paragraph(element: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
         return element
     if element.tag != "div":
         return None
-    blocks = [child for child in element if child.tag in _BLOCK_TAGS]
-    if not blocks:
-        return element
-    return blocks[0] if len(blocks) == 1 and blocks[0].tag == "p" else None
+    wrapped = None
+    for child in element:  # stops at the first block that is not the one wrapped <p> (pages have many <div>s)
+        if child.tag in _BLOCK_TAGS:
+            if wrapped is not None or child.tag != "p":
+                return None
+            wrapped = child
+    return element if wrapped is None else wrapped
 
 
 def continuations(tree: lxml.html.HtmlElement, text: str) -> list[lxml.html.HtmlElement]:

@@ -284,9 +284,6 @@ class _Votes:
         self.triples = _triples(words)
         self.flat = f" {' '.join(words)} "
 
-    def contains(self, paragraph: str) -> bool:
-        return self.holds(_words(paragraph))
-
     def holds(self, words: list[str], triples: set[tuple[str, ...]] | None = None) -> bool:
         """Whether this text contains the paragraph of these (folded) words, whose triples may be given."""
         if len(words) < SHINGLE:
@@ -316,10 +313,11 @@ def agreed_lines(
     if len(competent) < MIN_VOTERS:
         return list(lines)
     electorate = len(competent) + 1
-    agreed = [1 + sum(votes.contains(line) for _, votes in competent) > electorate / 2 for line in lines]
+    folded = [(words, _triples(words)) for words in map(_words, lines)]  # each line folded once, for every voter
+    agreed = [1 + sum(votes.holds(*line) for _, votes in competent) > electorate / 2 for line in folded]
     # A line of one word is in a voter's text wherever the voter uses the word (a menu's city
     # names): it marks where the article begins or ends only next to an agreed line of several.
-    marks_edge = [held and len(_words(line)) > 1 for held, line in zip(agreed, lines)]
+    marks_edge = [held and len(words) > 1 for held, (words, _) in zip(agreed, folded)]
     if not any(marks_edge):
         return list(lines)
     # Only the runs at the text's edges go: furniture leaks in before and after the article
@@ -350,11 +348,18 @@ def with_wider_lines(lines: list[str], wider: Sequence[str], competent: Sequence
             if anchor is not None and own[folded] > anchor:
                 added.setdefault(anchor, []).extend(pending)
             anchor, pending = own[folded], []
-        elif anchor is not None and all(votes.contains(line) for _, votes in competent):
+        elif anchor is not None and _held_by_all(folded, competent):
             pending.append(line)
     if not added:
         return lines
     return [line for index, kept in enumerate(lines) for line in (kept, *added.get(index, []))]
+
+
+def _held_by_all(folded: str, competent: Sequence[tuple[str, _Votes]]) -> bool:
+    """Whether every competent voter holds the line of this folded text (folded once, not once per voter)."""
+    words = _TOKEN.findall(folded)  # as _words(line) gives, from the fold already made
+    triples = _triples(words)
+    return all(votes.holds(words, triples) for _, votes in competent)
 
 
 def with_dropped_paragraphs(
@@ -371,9 +376,10 @@ def with_dropped_paragraphs(
     sentence of some length: labels, captions and teasers' headlines do not.
     """
     # Which line holds each word triple: a paragraph's place is the line holding most of its triples.
-    line_of = {triple: index for index, line in enumerate(lines) for triple in _triples(_words(line))}
+    line_words = [_words(line) for line in lines]
+    line_of = {triple: index for index, words in enumerate(line_words) for triple in _triples(words)}
     # The text's first line long enough to place a paragraph by: voters' short lines are skipped above it too.
-    first_long = next((index for index, line in enumerate(lines) if _length(_words(line)) >= MIN_ADDED_WORDS), 0)
+    first_long = next((index for index, words in enumerate(line_words) if _length(words) >= MIN_ADDED_WORDS), 0)
     whole = _Votes("\n".join(lines))
     placed: list[tuple[int, str, str]] = []  # (line it follows, -1 before the first; folded, paragraph), in the voters' order
     for text, _ in competent:
