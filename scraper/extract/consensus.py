@@ -280,7 +280,9 @@ class _Votes:
     """One voter's text as a set of word triples, to ask whether it contains a paragraph."""
 
     def __init__(self, text: str) -> None:
-        words = _words(text)
+        # Each paragraph's folded words, kept for placing them; together they are the text's own.
+        self.paragraphs = [(paragraph, _words(paragraph)) for paragraph in text.split("\n")]
+        words = [word for _, paragraph_words in self.paragraphs for word in paragraph_words]
         self.triples = _triples(words)
         self.flat = f" {' '.join(words)} "
 
@@ -382,11 +384,10 @@ def with_dropped_paragraphs(
     first_long = next((index for index, words in enumerate(line_words) if _length(words) >= MIN_ADDED_WORDS), 0)
     whole = _Votes("\n".join(lines))
     placed: list[tuple[int, str, str]] = []  # (line it follows, -1 before the first; folded, paragraph), in the voters' order
-    for text, _ in competent:
+    for _, voter in competent:
         anchor, pending = None, []  # pending: (folded, paragraph) waiting for the article's next line
         lead: tuple[str, str] | None = None  # the paragraph right before the voter's first line of the article
-        for paragraph in text.split("\n"):
-            words = _words(paragraph)
+        for paragraph, words in voter.paragraphs:
             if _length(words) < MIN_ADDED_WORDS:
                 continue
             triples = _triples(words)
