@@ -331,6 +331,8 @@ def without_shown_comments(tree: lxml.html.HtmlElement, lines: list[str]) -> lis
     if heading is None:
         return lines
     after = {fold(block.text_content()) for block in heading.xpath(_BLOCKS_AFTER_XPATH)}
+    if not lines or fold(lines[-1]) not in after:
+        return lines  # the text ends before the comments (most pages): the page before the heading needs no reading
     after -= {fold(block.text_content()) for block in heading.xpath(_BLOCKS_BEFORE_XPATH)}
     end = len(lines)
     while end > 0 and fold(lines[end - 1]) in after:

@@ -85,6 +85,7 @@ BUDDHIST_ERA_OFFSET = 543
 # A numeric date among other words ("Dienstag, 12.03.2024", "le 12/03/2024 à 10h30", "Thứ ba, 12/3/2024"), day or
 # month first, or year first.
 _NUMERIC_DATE = re.compile(r"(?<![\w.:/-])(\d{1,2})([./-])\s?(\d{1,2})[./-]\s?((?:19|20)\d\d)(?!\w)")
+CENTURY = 2000  # of a year written in two digits: news pages before 2000 write it in four
 # A dotted date with the year in two digits, always day first ("Do 25.04.24 | 14:07 Uhr"): the century is this one.
 _DOTTED_SHORT_DATE = re.compile(r"(?<![\w.:/-])(\d{1,2})\.\s?(\d{1,2})\.\s?(\d\d)(?![\w.:/-]|\.\d)")
 _NUMERIC_YEAR_FIRST = re.compile(r"(?<![\w.:/-])((?:19|20)\d\d)[./-](\d{1,2})[./-](\d{1,2})(?!\w|[.:/-]\d)")
@@ -146,9 +147,6 @@ def normalise_date(value: str | None, day_first: bool = False) -> str | None:
     if not _HAS_TIME.search(value) and "T" not in value:
         return parsed.date().isoformat()
     return parsed.isoformat()
-
-
-CENTURY = 2000  # of a year written in two digits: news pages before 2000 write it in four
 
 
 def _latest_year() -> int:

@@ -335,9 +335,7 @@ _HEADLINE_CANDIDATES_XPATH = (
     "//body//*[self::h2 or self::h3 or @itemprop='headline' or contains(concat(' ', normalize-space(@class), ' '), ' headline ')]"
     "[not(ancestor-or-self::a)]"
 )
-
-
-MAX_KICKER_WORDS = 6
+MAX_KICKER_WORDS = 6  # the words a heading may add to a stated title it shows whole ("Kicker - Headline")
 
 
 def shown_headline_as_h1(tree: lxml.html.HtmlElement, titles: list[str]) -> None:
