@@ -132,7 +132,9 @@ _PARTICLES = {
 }
 # Month and weekday names (and their short forms) in the archive's common languages: a date's words, never a name's.
 # Left out where the word is as often a given name or surname ("Maja", "Nisan", "Ekim", "Gen", "Cuma", "Pazar").
-_NAME_LIKE_MONTHS = {"maj", "maja", "nisan", "ekim", "mart", "gen", "set", "out", "ago", "mag", "lug", "giu", "ott"}
+_NAME_LIKE_MONTHS = {
+    "maj", "maja", "nisan", "ekim", "mart", "gen", "set", "out", "ago", "mag", "lug", "giu", "ott", "mac", "augusta", "avgusta", "julija"
+}
 _CALENDAR_WORDS = (set(MONTHS) - _NAME_LIKE_MONTHS) | set(
     """monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thurs fri sat sun
     montag dienstag mittwoch donnerstag freitag samstag sonntag lundi mardi mercredi jeudi vendredi samedi dimanche

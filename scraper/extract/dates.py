@@ -50,36 +50,47 @@ _NO_YEAR = datetime(1, 1, 1)  # a parse that keeps this year found no year in th
 # Finnish also as dates spell them: "28 czerwca"), January first.
 _MONTH_NAMES = (
     "january jan يناير Ιανουαρίου januar jän janvier janv enero ene gennaio gen janeiro januari stycznia styczeń ledna leden "
-    "ocak января январь tammikuuta tammikuu január ianuarie มกราคม",
+    "ocak января январь tammikuuta tammikuu január ianuarie มกราคม січня січень януари јануар januára janúar jaanuar januarja gener "
+    "जनवरी জানুয়ারি ינואר בינואר",
     "february feb فبراير Φεβρουαρίου februar février févr febrero febbraio fevereiro februari lutego luty února únor şubat "
-    "февраля февраль helmikuuta helmikuu február februarie กุมภาพันธ์",
+    "февраля февраль helmikuuta helmikuu február februarie กุมภาพันธ์ лютого лютий февруари фебруар februára febrúar veebruar "
+    "februarja febrer pebrero फ़रवरी फरवरी ফেব্রুয়ারি פברואר בפברואר",
     "march mar مارس Μαρτίου maret märz mrz mars marzo março maart marca marzec března březen mart марта март maaliskuuta "
-    "maaliskuu március martie มีนาคม",
+    "maaliskuu március martie มีนาคม березня березень marec marts märts març mac marso मार्च মার্চ מרץ במרץ",
     "april apr أبريل إبريل Απριλίου avril avr abril abr aprile kwietnia kwiecień dubna duben nisan апреля апрель huhtikuuta "
-    "huhtikuu április aprilie เมษายน",
-    "may mai مايو Μαΐου mayo maggio mag maio mei maja maj května květen mayıs мая май toukokuuta toukokuu május พฤษภาคม",
+    "huhtikuu április aprilie เมษายน квітня квітень април apríla apríl aprill aprila अप्रैल এপ্রিল אפריל באפריל",
+    "may mai مايو Μαΐου mayo maggio mag maio mei maja maj května květen mayıs мая май toukokuuta toukokuu május พฤษภาคม "
+    "травня травень мај mája máj maí maig मई মে מאי במאי",
     "june jun يونيو Ιουνίου juni juin junio giugno giu junho czerwca czerwiec června červen haziran июня июнь kesäkuuta "
-    "kesäkuu június iunie มิถุนายน",
+    "kesäkuu június iunie มิถุนายน червня червень юни јун júna jún júní juuni juny junija hunyo जून জুন יוני ביוני",
     "july jul يوليو Ιουλίου juli juillet juil julio luglio lug julho lipca lipiec července červenec temmuz июля июль "
-    "heinäkuuta heinäkuu július iulie กรกฎาคม",
+    "heinäkuuta heinäkuu július iulie กรกฎาคม липня липень юли јул júla júl júlí juuli juliol julija julai hulyo जुलाई "
+    "জুলাই יולי ביולי",
     "august aug أغسطس Αυγούστου agustus août agosto ago augustus sierpnia sierpień srpna srpen augusti ağustos августа август "
-    "elokuuta elokuu augusztus สิงหาคม",
+    "elokuuta elokuu augusztus สิงหาคม серпня серпень avgust augusta avgusta ágúst agost ogos अगस्त আগস্ট אוגוסט "
+    "באוגוסט",
     "september sep سبتمبر Σεπτεμβρίου sept septembre septiembre settembre set setembro września wrzesień září eylül сентября "
-    "сентябрь syyskuuta syyskuu szeptember septembrie กันยายน",
+    "сентябрь syyskuuta syyskuu szeptember septembrie กันยายน вересня вересень септември септембар septembra septembar "
+    "setembre setyembre सितंबर सितम्बर সেপ্টেম্বর ספטמבר בספטמבר",
     "october oct أكتوبر Οκτωβρίου oktober okt octobre octubre ottobre ott outubro out października październik října říjen "
-    "ekim октября октябрь lokakuuta lokakuu október octombrie ตุลาคม",
+    "ekim октября октябрь lokakuuta lokakuu október octombrie ตุลาคม жовтня жовтень октомври октобар októbra oktobra oktobar "
+    "oktoober oktubre अक्टूबर अक्तूबर অক্টোবর אוקטובר באוקטובר",
     "november nov نوفمبر Νοεμβρίου novembre noviembre novembro listopada listopad listopadu kasım ноября ноябрь marraskuuta "
-    "marraskuu noiembrie พฤศจิกายน",
+    "marraskuu noiembrie พฤศจิกายน листопада листопад ноември новембар novembra novembar nóvember nobyembre नवंबर नवम्बर "
+    "নভেম্বর נובמבר בנובמבר",
     "december dec ديسمبر Δεκεμβρίου desember dezember dez décembre déc diciembre dic dicembre dezembro grudnia grudzień "
-    "prosince prosinec aralık декабря декабрь joulukuuta joulukuu decembrie ธันวาคม",
+    "prosince prosinec aralık декабря декабрь joulukuuta joulukuu decembrie ธันวาคม грудня грудень декември децембар decembra "
+    "decembar detsember desembre disember disyembre दिसंबर दिसम्बर ডিসেম্বর דצמבר בדצמבר",
 )
 MONTHS = {name.casefold(): number for number, names in enumerate(_MONTH_NAMES, 1) for name in names.split()}
 # A date written out in words: day, month, year ("28. Juni 2025", "22 de outubro de 2010", "28 czerwca 2025"),
 # the year first ("2025. június 28."), or in CJK digits and counters ("2025年6月28日", "2025년 6월 28일").
-# A month's name is a run of letters and the marks some scripts write vowels with (Thai, Devanagari); a Thai
-# year counts from the Buddhist era ("12 มีนาคม 2567" is 12 March 2024).
-_MONTH_WORD = r"([^\W\d_](?:[^\W\d_]|[\u0900-\u097f\u0e00-\u0e7f])*)"
-_SPELLED_DAY_FIRST = re.compile(rf"\b(\d{{1,2}})\.?\s+(?:de\s+)?{_MONTH_WORD}\.?,?\s+(?:de\s+)?((?:19|20|25)\d\d)\b")
+# A month's name is a run of letters and the marks some scripts write vowels with (Devanagari, Bengali, Thai); a
+# Thai year counts from the Buddhist era ("12 มีนาคม 2567" is 12 March 2024). Vietnamese counts months ("ngày 4
+# tháng 12 năm 2026").
+_MONTH_LETTERS = r"[^\W\d_]|[\u0900-\u09ff\u0e00-\u0e7f]"
+_MONTH_WORD = rf"([^\W\d_](?:{_MONTH_LETTERS})*)"
+_SPELLED_DAY_FIRST = re.compile(rf"\b(\d{{1,2}})\.?\s+(?:de\s+|d['’])?{_MONTH_WORD}\.?,?\s+(?:de\s+)?((?:19|20|25)\d\d)\b")
 _SPELLED_YEAR_FIRST = re.compile(rf"\b((?:19|20)\d\d)\.?\s+{_MONTH_WORD}\.?\s+(\d{{1,2}})\b")
 BUDDHIST_ERA_OFFSET = 543
 # A numeric date among other words ("Dienstag, 12.03.2024", "le 12/03/2024 à 10h30", "Thứ ba, 12/3/2024"), day or
@@ -90,6 +101,7 @@ CENTURY = 2000  # of a year written in two digits: news pages before 2000 write 
 _DOTTED_SHORT_DATE = re.compile(r"(?<![\w.:/-])(\d{1,2})\.\s?(\d{1,2})\.\s?(\d\d)(?![\w.:/-]|\.\d)")
 _NUMERIC_YEAR_FIRST = re.compile(r"(?<![\w.:/-])((?:19|20)\d\d)[./-](\d{1,2})[./-](\d{1,2})(?!\w|[.:/-]\d)")
 _CJK_DATE = re.compile(r"((?:19|20)\d\d)\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일]")
+_COUNTED_MONTH_DATE = re.compile(r"\b(\d{1,2})\s+tháng\s+(\d{1,2}),?\s+(?:năm\s+)?((?:19|20)\d\d)\b", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
 # Seconds (10 digits) or milliseconds (13) since 1970, as some pages state their dates.
 _EPOCH = re.compile(r"^\d{10}(?:\d{3})?$")
@@ -98,7 +110,7 @@ _URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d
 
 
 # A day written with its month's name beside it ("March 12", "12. März"), or as digits in full ("12/03/2024", "2024-03-12").
-_NAMED_DAY = re.compile(r"(?=\b([^\W\d_]+)\.?\s+\d{1,2}\b|\b\d{1,2}\.?\s+(?:de\s+)?([^\W\d_]+))")
+_NAMED_DAY = re.compile(rf"(?=\b((?:{_MONTH_LETTERS})+)\.?\s+\d{{1,2}}\b|\b\d{{1,2}}\.?\s+(?:de\s+|d['’])?((?:{_MONTH_LETTERS})+))")
 _NUMERIC_DAY = re.compile(r"\b\d{1,2}[./-]\s?\d{1,2}[./-]\s?\d{2,4}\b|\b(?:19|20)\d\d[./-]\d{1,2}[./-]\d{1,2}\b")
 
 
@@ -110,7 +122,7 @@ def names_a_day(text: str, order_known: bool = True) -> bool:
         if first != second and first <= 12 and second <= 12:
             return False
     named = any((match.group(1) or match.group(2)).casefold() in MONTHS for match in _NAMED_DAY.finditer(text))
-    shaped = named or _NUMERIC_DAY.search(text) or _CJK_DATE.search(text)
+    shaped = named or _NUMERIC_DAY.search(text) or _CJK_DATE.search(text) or _COUNTED_MONTH_DATE.search(text)
     return bool(shaped) and normalise_date(text) is not None
 
 
@@ -172,6 +184,9 @@ def _spelled_date(text: str, day_first: bool = False) -> str | None:
     found = None
     if match := _CJK_DATE.search(text):
         found = tuple(map(int, match.groups()))
+    elif match := _COUNTED_MONTH_DATE.search(text):
+        day, month, year = map(int, match.groups())
+        found = (year, month, day)
     elif (match := _SPELLED_DAY_FIRST.search(text)) and (month := MONTHS.get(match.group(2).casefold())):
         year = int(match.group(3))
         found = (year - BUDDHIST_ERA_OFFSET if year > _latest_year() else year, month, int(match.group(1)))

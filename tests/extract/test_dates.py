@@ -82,6 +82,27 @@ def test_a_text_names_a_day_only_when_it_states_one_whole(text: str, order_known
     assert names_a_day(text, order_known) is names
 
 
+@pytest.mark.parametrize(
+    ("value", "day"),
+    [
+        ("17 листопада 2025, 00:15", "2025-11-17"),  # Ukrainian
+        ("17 декември 2025", "2025-12-17"),  # Bulgarian
+        ("१७ नवंबर २०२५", "2025-11-17"),  # Hindi, in Devanagari digits
+        ("১৭ নভেম্বর ২০২৫", "2025-11-17"),  # Bengali, in Bengali digits
+        ("17 בנובמבר 2025", "2025-11-17"),  # Hebrew, "in November"
+        ("17. novembra 2025", "2025-11-17"),  # Slovak
+        ("17 d'abril de 2025", "2025-04-17"),  # Catalan, before a vowel
+        ("Thứ hai, ngày 17 tháng 11 năm 2025", "2025-11-17"),  # Vietnamese counts its months
+        ("17 Disember 2025", "2025-12-17"),  # Malay
+        ("17. marts 2025", "2025-03-17"),  # Danish
+        ("17. nóvember 2025", "2025-11-17"),  # Icelandic
+    ],
+)
+def test_a_date_spelled_in_words_names_its_day_in_more_languages(value: str, day: str) -> None:
+    assert normalise_date(value) == day
+    assert names_a_day(value)
+
+
 def test_a_date_statement_of_a_pages_length_is_no_date() -> None:
     """A hostile meta tag's "date" of 120,000 characters held dateutil a second; it is no date."""
     assert normalise_date("1.2." * 30000, True) is None
