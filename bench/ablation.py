@@ -93,7 +93,11 @@ RULES: dict[str, Rule] = {
     ),
     "consensus": Rule(
         "paragraphs are kept by the vote of the other extractors and the JSON-LD articleBody",
-        "consensus_edge", "scraper.extract.body", "agreed_lines", lambda lines, voters, wider=(), under_headline=None: list(lines),
+        "consensus_edge", "scraper.extract.body", "agreed_lines", lambda lines, voters, *rest: list(lines),
+    ),
+    "voted-subheadings": Rule(
+        "where the text holds none of the page's subheadings (<h2>-<h6>), those all competent voters hold between two of its lines go back",
+        "subheadings_no_container", "scraper.extract.body", "shown_as_subheading", lambda tree, lines: lambda text: False,
     ),
     "voters-standfirst": Rule(
         "a long sentence every competent voter holds right before the text's first line opens it (no description needed)",
@@ -202,6 +206,14 @@ RULES: dict[str, Rule] = {
     "capital-bylines": Rule(
         "in a byline set all in capitals the words joining and placing names are read in lower case ('A AND B, IN PARIS')",
         "byline_in_capitals", "scraper.extract.authors", "_linking_words_lowered", lambda byline: byline,
+    ),
+    "byline-first-lines": Rule(
+        "a byline set as the first line of a text broken by <br> is read as a line of its own ('By A and B<br><br>The council')",
+        "byline_first_line", "scraper.extract.metadata", "_opens_text_block", lambda element: False,
+    ),
+    "biography-authors": Rule(
+        "trafilatura's author guess goes where one of its names is a sentence (a biography: 'Sam Writer is a reporter who ...')",
+        "author_biography_sentence", "scraper.extract.article", "_read_from_prose", lambda names: False,
     ),
     "byline-labels": Rule(
         "one word and a colon opening a byline is a label in any language ('Wartawan: Siti Nurhaliza')",

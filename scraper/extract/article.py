@@ -16,7 +16,7 @@ from typing import Any
 import lxml.html
 from trafilatura.metadata import extract_metadata
 
-from scraper.extract.authors import AuthorSource, choose_authors, is_organisation
+from scraper.extract.authors import MAX_NAME_WORDS, AuthorSource, choose_authors, has_name_shape, is_organisation
 from scraper.extract.body import extract_body
 from scraper.extract.charset import decode_html
 from scraper.extract.dates import choose_published, normalise_date, url_date, writes_day_first
@@ -190,8 +190,18 @@ def _inferred_metadata(tree: lxml.html.HtmlElement, url: str, search_date: bool)
 
 
 def _inferred_authors(tree: lxml.html.HtmlElement, inferred: dict[str, Any]) -> list[str]:
-    """The names trafilatura finds, but one it finds only on a related story's card or teaser link (that story's)."""
-    return [name for name in (inferred.get("author") or "").split("; ") if name and not only_in_other_stories(tree, name)]
+    """The names trafilatura finds, but one it finds only on a related story's card or teaser link (that story's);
+    none where it read them from a sentence (:func:`_read_from_prose`)."""
+    names = [name for name in (inferred.get("author") or "").split("; ") if name]
+    if _read_from_prose(names):
+        return []
+    return [name for name in names if not only_in_other_stories(tree, name)]
+
+
+def _read_from_prose(names: list[str]) -> bool:
+    """Whether one of trafilatura's names is a sentence: it read a biography ("Sam Writer is a reporter who covers
+    transport and the city council"), and split at its "and" the other parts are no names either."""
+    return any(len(words := name.split()) > MAX_NAME_WORDS and not has_name_shape(words[:MAX_NAME_WORDS]) for name in names)
 
 
 def _inferred_title(inferred: dict[str, Any], evidence: Evidence, hosts: list[str]) -> str | None:

@@ -205,7 +205,7 @@ def extract_body(
             # The vote comes before the standfirst: extractors leave the article's header out.
             lines = [line for line in text.split("\n") if line.strip()]
             wider = [line for line in balanced.split("\n") if line.strip()] if text is precise else ()
-            agreed = agreed_lines(lines, [*voters, declared_body or ""], wider, under_headline(tree))
+            agreed = agreed_lines(lines, [*voters, declared_body or ""], wider, under_headline(tree), shown_as_subheading(tree, lines))
             if agreed != lines:
                 text, extractor = "\n".join(agreed), f"{extractor} (consensus)"
         if (lead := shown_lead(tree, description) or headline_lead(balanced, text, titles)) and not _holds(text, lead):
@@ -230,6 +230,19 @@ def under_headline(tree: lxml.html.HtmlElement) -> Callable[[str], bool]:
         return " ".join(" ".join(headline.xpath("following::text()")).split())
 
     return lambda text: " ".join(text.split()[:MAX_OPENING_WORDS]) in shown_after()
+
+
+def shown_as_subheading(tree: lxml.html.HtmlElement, lines: Sequence[str]) -> Callable[[str], bool]:
+    """A test of whether a text is one the page shows as a heading below its headline (<h2> to <h6>), where the
+    ``lines`` hold none of them: trafilatura then read the paragraphs alone, without the headings between them,
+    rather than judging one heading furniture. The page's headings are read once, at the first question."""
+
+    @functools.cache
+    def headings() -> frozenset[str]:
+        shown = frozenset(fold(" ".join(heading.text_content().split())) for heading in tree.iter("h2", "h3", "h4", "h5", "h6"))
+        return frozenset() if any(fold(line) in shown for line in lines) else shown
+
+    return lambda text: fold(" ".join(text.split())) in headings()
 
 
 def shown_lead(tree: lxml.html.HtmlElement, description: str | None) -> str | None:

@@ -49,6 +49,8 @@ MIN_VOTERS = 2
 SHINGLE = 3
 # A paragraph the voters add has at least this many words: shorter lines are labels and buttons.
 MIN_ADDED_WORDS = 6
+# A subheading the voters put back has at least this many words ("Advertisement" set as a heading has one).
+MIN_SUBHEADING_WORDS = 2
 # A standfirst the voters put back before the text's first line is a sentence of at least this many words.
 MIN_LEAD_WORDS = 20
 # Block elements that end a line when a voter's HTML result is turned into text.
@@ -301,12 +303,17 @@ def _triples(words: list[str]) -> set[tuple[str, ...]]:
 
 
 def agreed_lines(
-    lines: Sequence[str], voters: Sequence[str], wider: Sequence[str] = (), under_headline: Callable[[str], bool] = lambda text: False
+    lines: Sequence[str],
+    voters: Sequence[str],
+    wider: Sequence[str] = (),
+    under_headline: Callable[[str], bool] = lambda text: False,
+    subheading: Callable[[str], bool] = lambda text: False,
 ) -> list[str]:
     """The lines from the first to the last that a majority of trafilatura (whose lines they are)
-    and the competent voters contain, with the paragraphs inside that span which trafilatura
-    dropped and every competent voter holds, and the standfirst before them that every voter
-    holds, or most where ``under_headline`` tells it stands under the page's headline."""
+    and the competent voters contain, with the paragraphs (and the subheadings the page shows, ``subheading``)
+    inside that span which trafilatura dropped and every competent voter holds, and the standfirst
+    before them that every voter holds, or most where ``under_headline`` tells it stands under
+    the page's headline."""
     base = _Votes("\n".join(lines))
     if not base.triples:
         return list(lines)
@@ -330,7 +337,7 @@ def agreed_lines(
         first -= 1
     while last < len(lines) - 1 and agreed[last + 1]:
         last += 1
-    kept = with_dropped_paragraphs(list(lines[first : last + 1]), competent, under_headline)
+    kept = with_dropped_paragraphs(list(lines[first : last + 1]), competent, under_headline, subheading)
     return with_wider_lines(kept, wider, competent) if wider else kept
 
 
@@ -365,7 +372,10 @@ def _held_by_all(folded: str, competent: Sequence[tuple[str, _Votes]]) -> bool:
 
 
 def with_dropped_paragraphs(
-    lines: list[str], competent: Sequence[tuple[str, _Votes]], under_headline: Callable[[str], bool] = lambda text: False
+    lines: list[str],
+    competent: Sequence[tuple[str, _Votes]],
+    under_headline: Callable[[str], bool] = lambda text: False,
+    subheading: Callable[[str], bool] = lambda text: False,
 ) -> list[str]:
     """The lines with the paragraphs trafilatura dropped from the article's middle, or as its standfirst, and every voter kept.
 
@@ -375,7 +385,8 @@ def with_dropped_paragraphs(
     Roe reports."), and a long sentence (a standfirst; a teaser or a caption there is
     short). Every competent voter must hold it (a standfirst: most of them, where
     ``under_headline`` finds it under the page's headline), and it must read as a
-    sentence of some length: labels, captions and teasers' headlines do not.
+    sentence of some length: labels, captions and teasers' headlines do not; or, between two
+    of the lines, be a ``subheading`` the page shows as one.
     """
     # Which line holds each word triple: a paragraph's place is the line holding most of its triples.
     line_words = [_words(line) for line in lines]
@@ -388,19 +399,25 @@ def with_dropped_paragraphs(
         anchor, pending = None, []  # pending: (folded, paragraph) waiting for the article's next line
         lead: tuple[str, str] | None = None  # the paragraph right before the voter's first line of the article
         for paragraph, words in voter.paragraphs:
-            if _length(words) < MIN_ADDED_WORDS:
+            short = _length(words) < MIN_ADDED_WORDS
+            if short and (anchor is None or _length(words) < MIN_SUBHEADING_WORDS):
                 continue
             triples = _triples(words)
             if not whole.holds(words, triples):
-                # Before the voter's first line of the article only a standfirst's length is worth the vote.
-                holders = sum(votes.holds(words, triples) for _, votes in competent) if ends_sentence(paragraph) else 0
                 if anchor is not None:
-                    if holders == len(competent):
+                    # Between two of the article's lines: a sentence of some length, or a subheading the page shows as
+                    # one (trafilatura drops headings where it finds no article container and reads paragraphs alone).
+                    sentence = not short and ends_sentence(paragraph)
+                    if (sentence or subheading(paragraph)) and all(votes.holds(words, triples) for _, votes in competent):
                         pending.append((" ".join(words), paragraph))
                 else:  # a standfirst: every voter holds it, or most and it stands under the headline (a voter often
                     # takes the article's header for furniture; a teaser of another story before it has no headline above)
+                    # Before the voter's first line of the article only a standfirst's length is worth the vote.
+                    holders = sum(votes.holds(words, triples) for _, votes in competent) if ends_sentence(paragraph) else 0
                     agreed = holders == len(competent) or (holders > len(competent) / 2 and under_headline(paragraph))
                     lead = (" ".join(words), paragraph) if _length(words) >= MIN_LEAD_WORDS and agreed else None
+                continue
+            if short:  # a short line places nothing
                 continue
             places = Counter(line_of[triple] for triple in triples if triple in line_of)
             if not places:  # held only across two lines: no place to anchor on

@@ -746,6 +746,8 @@ def _byline_lines(tree: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
             holder = holder.getparent()
         if holder is None:
             continue
+        if not text.is_tail and _opens_text_block(holder):
+            holder = _first_line_apart(holder)
         ancestry = [holder, *holder.iterancestors()]
         # Elements below the outermost scope among them are inside a scope.
         outermost = max((index for index, element in enumerate(ancestry) if element in scopes), default=-1)
@@ -760,6 +762,20 @@ def _byline_lines(tree: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
         if len(lines) >= MAX_BYLINE_LINES:
             break
     return lines[:MAX_BYLINE_LINES]
+
+
+def _opens_text_block(element: lxml.html.HtmlElement) -> bool:
+    """Whether an element's own text is a first line set apart by a <br> from a text too long for a byline's line
+    ("By Ann Able<br><br>The council voted ..."): a template setting the text as lines, not paragraphs."""
+    return bool(element.text and element.text.strip()) and len(element) > 0 and element[0].tag == "br" and _short_text(element) is None
+
+
+def _first_line_apart(element: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    """The element's first line moved into a <span> of its own, the line a byline's element would hold."""
+    line = lxml.html.Element("span")
+    line.text, element.text = element.text, None
+    element.insert(0, line)
+    return line
 
 
 def _short_text(element: lxml.html.HtmlElement) -> str | None:
