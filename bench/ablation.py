@@ -99,6 +99,10 @@ RULES: dict[str, Rule] = {
         "where the text holds none of the page's subheadings (<h2>-<h6>), those all competent voters hold between two of its lines go back",
         "subheadings_no_container", "scraper.extract.body", "shown_as_subheading", lambda tree, lines: lambda text: False,
     ),
+    "layout-tables": Rule(
+        "a table laying out the page (a cell holds a heading or paragraphs) is read as blocks, not as one row of cells",
+        "layout_table", "scraper.extract.body", "_layout_tables", lambda tree: [],
+    ),
     "voters-standfirst": Rule(
         "a long sentence every competent voter holds right before the text's first line opens it (no description needed)",
         "standfirst_without_description", "scraper.extract.consensus", "MIN_LEAD_WORDS", float("inf"),

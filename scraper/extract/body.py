@@ -64,6 +64,12 @@ _DEBRIS = re.compile(r"^\s*https?://\S*\s*$|^[\W\d_]*$|^\s*\d{4}-\d\d-\d\dT[\d:.
 _NOT_PROSE = {"script", "style", "noscript", "template", "svg", "head", "title"}
 # The text a reader sees: none of the page's code (scripts, so a JSON-LD articleBody).
 _SHOWN_TEXT = "//body//text()[not(" + " or ".join(f"ancestor::{tag}" for tag in sorted(_NOT_PROSE)) + ")]"
+# A table laying out the page: one of its own cells (not a nested table's) holds a heading or paragraphs of text.
+_LAYOUT_TABLES_XPATH = (
+    "//table[(./tr/td | ./*/tr/td)[.//h1 or .//h2 or .//h3 or count(.//p[string-length(normalize-space()) > 80]) >= 3]]"
+)
+# A table's own rows and cells, not those of a table nested in one of them.
+_OWN_TABLE_PARTS = "./thead | ./tbody | ./tfoot | ./tr | ./*/tr | ./tr/td | ./tr/th | ./*/tr/td | ./*/tr/th"
 # Elements a standfirst is set in; a description shown as a heading (<h2>) is the headline's subtitle.
 _LEAD_XPATH = (
     "//*[self::p or self::div or self::span or self::strong or self::section or self::header]"
@@ -138,14 +144,26 @@ def readable_page(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
     trafilatura then takes the article for them and the readers' comments for the text. A
     container holding the headline is the article's, whatever its class says.
     """
-    if not _dialogs(tree) and not _marked_as_comments(tree):
+    if not _dialogs(tree) and not _marked_as_comments(tree) and not _layout_tables(tree):
         return tree
     tree = copy.deepcopy(tree)
     for dialog in _dialogs(tree):
         dialog.drop_tree()  # a dialog inside another one goes from a subtree already out of the page: harmless
     for container in _marked_as_comments(tree):  # the dialogs gone held no headline: it is the same one
         container.set("class", " ".join(word for word in container.get("class", "").split() if not _COMMENT_CLASS.search(word)))
+    for table in _layout_tables(tree):
+        for part in [table, *table.xpath(_OWN_TABLE_PARTS)]:
+            part.tag = "div"
     return tree
+
+
+def _layout_tables(tree: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """Tables setting out the page, not data: a cell of theirs holds a headline or a subheading, or several paragraphs.
+
+    trafilatura reads a table as rows of cells, so an article laid out in one came out as a
+    single line ("| Headline Text ... |"); read as the blocks they are, its paragraphs stay apart.
+    """
+    return tree.xpath(_LAYOUT_TABLES_XPATH)
 
 
 def _dialogs(tree: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:

@@ -4,7 +4,7 @@ Each golden page was written for one rule, in one site's markup. A rule that hol
 on that markup fits the page, not the kind. So every page is also extracted in variants a
 real site's template makes of the same article (wrapped in more containers, minified,
 numbered classes, paragraphs set in <div>s or wrapped in them or as lines of one block
-broken by <br>, the text in <section>s, no <article> element, the headline in a <header>
+broken by <br>, the text in <section>s or a layout table's cell, no <article> element, the headline in a <header>
 or an <h2>, bylines in capitals, a site's menus and footer and other stories around it,
 furniture in it and between its paragraphs: an ad's slot, a "Read more" link, a picture
 with its caption, the topics' tags) and must give the same fields and the same text,
@@ -191,6 +191,15 @@ def _sections(_tree: lxml.html.HtmlElement, body: lxml.html.HtmlElement) -> None
             section.extend(part)
 
 
+def _table_layout(_tree: lxml.html.HtmlElement, body: lxml.html.HtmlElement) -> None:
+    """The page laid out in a table's cell, as sites did before CSS."""
+    table = lxml.html.Element("table", {"class": "layout"})
+    cell = lxml.etree.SubElement(lxml.etree.SubElement(table, "tr"), "td")
+    cell.text, body.text = body.text, None
+    cell.extend(list(body))
+    body.append(table)
+
+
 def _without_article_element(_tree: lxml.html.HtmlElement, body: lxml.html.HtmlElement) -> None:
     for container in list(body.iter("article", "main")):
         container.tag = "div"
@@ -230,6 +239,7 @@ VARIANTS: dict[str, Variant] = {
     "br-lines": _br_lines,
     "sections": _sections,
     "no-article-element": _without_article_element,
+    "table-layout": _table_layout,
     "ad-slot": _furniture_after(0, _AD_SLOT),
     "read-more-link": _furniture_after(1, _READ_MORE),
     "picture": _furniture_after(0, _PICTURE),
@@ -257,6 +267,7 @@ KNOWN_LIMITS = {
     ("split_body", "sections"): "a split body whose parts are each in sections again loses its second part",
     # No container and no <p>: trafilatura reads the whole page, and one voter finds nothing, so the menu's words stay.
     ("subheadings_no_container", "div-paragraphs"): "a page of <div>s in no container keeps its menu's words",
+    ("layout_table", "div-paragraphs"): "a page of <div>s in no container keeps its menu's words",
 }
 
 
