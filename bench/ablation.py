@@ -99,6 +99,10 @@ RULES: dict[str, Rule] = {
         "where the text holds none of the page's subheadings (<h2>-<h6>), those all competent voters hold between two of its lines go back",
         "subheadings_no_container", "scraper.extract.body", "shown_as_subheading", lambda tree, lines: lambda text: False,
     ),
+    "amp-components": Rule(
+        "AMP's ad, analytics, sharing and consent components are not read for the body ('Loading ad')",
+        "amp_ad", "scraper.extract.body", "_amp_furniture", lambda tree: [],
+    ),
     "layout-tables": Rule(
         "a table laying out the page (a cell holds a heading or paragraphs) is read as blocks, not as one row of cells",
         "layout_table", "scraper.extract.body", "_layout_tables", lambda tree: [],

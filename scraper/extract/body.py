@@ -131,23 +131,29 @@ def looks_padded(text: str) -> bool:
 # the page) are not the article; one holding the headline is the article opened as a dialog, and a <body>
 # marked as one is still the page.
 _DIALOGS_XPATH = "//body//*[@role='dialog' or @role='alertdialog' or @aria-modal='true'][not(.//h1)]"
+# AMP pages' components that are never text: ads (their placeholders say "Loading ad"), analytics, share buttons,
+# consent and notification boxes. trafilatura reads an unknown element's text as any <div>'s.
+_AMP_FURNITURE_XPATH = (
+    "//body//*[self::amp-ad or self::amp-embed or self::amp-sticky-ad or self::amp-auto-ads or self::amp-analytics"
+    " or self::amp-pixel or self::amp-social-share or self::amp-consent or self::amp-user-notification]"
+)
 # Class words naming comments ("commentary", "comment-piece"), which trafilatura's comment search takes for a
 # comment section wherever they stand.
 _COMMENT_CLASS = re.compile(r"comment", re.IGNORECASE)
 
 
 def readable_page(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
-    """The page as its body is read: without its dialogs, and without class words naming comments on its
+    """The page as its body is read: without its dialogs and AMP's ads, without class words naming comments on its
     headline's containers. A copy where it has either (the metadata still reads the page as it is), else the page.
 
     News sites mark an opinion piece's container "commentary"; asked for the comments apart,
     trafilatura then takes the article for them and the readers' comments for the text. A
     container holding the headline is the article's, whatever its class says.
     """
-    if not _dialogs(tree) and not _marked_as_comments(tree) and not _layout_tables(tree):
+    if not _dialogs(tree) and not _amp_furniture(tree) and not _marked_as_comments(tree) and not _layout_tables(tree):
         return tree
     tree = copy.deepcopy(tree)
-    for dialog in _dialogs(tree):
+    for dialog in [*_dialogs(tree), *_amp_furniture(tree)]:
         dialog.drop_tree()  # a dialog inside another one goes from a subtree already out of the page: harmless
     for container in _marked_as_comments(tree):  # the dialogs gone held no headline: it is the same one
         container.set("class", " ".join(word for word in container.get("class", "").split() if not _COMMENT_CLASS.search(word)))
@@ -168,6 +174,10 @@ def _layout_tables(tree: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
 
 def _dialogs(tree: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     return tree.xpath(_DIALOGS_XPATH)
+
+
+def _amp_furniture(tree: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    return tree.xpath(_AMP_FURNITURE_XPATH)
 
 
 def _marked_as_comments(tree: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:

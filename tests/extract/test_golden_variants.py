@@ -6,7 +6,7 @@ real site's template makes of the same article (wrapped in more containers, mini
 numbered classes, paragraphs set in <div>s or wrapped in them or as lines of one block
 broken by <br>, the text in <section>s or a layout table's cell, no <article> element, the headline in a <header>
 or an <h2>, bylines in capitals, a site's menus and footer and other stories around it,
-furniture in it and between its paragraphs: an ad's slot, a "Read more" link, a picture
+furniture in it and between its paragraphs: an ad's slot or AMP ad, a "Read more" link, a picture
 with its caption, the topics' tags) and must give the same fields and the same text,
 without the furniture added.
 """
@@ -69,13 +69,17 @@ _PICTURE = (
     '<figure class="inline-image"><img src="/img/harbour.jpg" alt=""><figcaption>The harbour at dawn. Photo: Ann Lens /'
     " Example Agency</figcaption></figure>"
 )
+_AMP_AD = (
+    '<amp-ad width="300" height="250" type="doubleclick" data-slot="/123/news"><div placeholder>Loading ad</div>'
+    "<div fallback>Ad failed to load</div></amp-ad>"
+)
 _TOPIC_TAGS = (
     '<div class="article-tags"><span>Topics:</span> <ul><li><a href="/tag/harbour">Harbour</a></li><li>'
     '<a href="/tag/city-council">City council</a></li><li><a href="/tag/transport">Transport</a></li></ul></div>'
 )
 FURNITURE_ADDED = (
     "We use cookies", "Share on Facebook", "Email this story", "morning newsletter", "Back to top",
-    "Advertisement", "Council approves new cycle lanes", "Ann Lens", "Topics:",
+    "Advertisement", "Council approves new cycle lanes", "Ann Lens", "Topics:", "Loading ad", "Ad failed to load",
 )
 LONG_PARAGRAPH_CHARS = 80
 
@@ -244,6 +248,7 @@ VARIANTS: dict[str, Variant] = {
     "read-more-link": _furniture_after(1, _READ_MORE),
     "picture": _furniture_after(0, _PICTURE),
     "topic-tags": _furniture_after(-1, _TOPIC_TAGS),
+    "amp-ad": _furniture_after(0, _AMP_AD),
 }
 
 
