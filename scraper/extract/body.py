@@ -133,9 +133,9 @@ def looks_padded(text: str) -> bool:
 _DIALOGS_XPATH = "//body//*[@role='dialog' or @role='alertdialog' or @aria-modal='true'][not(.//h1)]"
 # AMP pages' components that are never text: ads (their placeholders say "Loading ad"), analytics, share buttons,
 # consent and notification boxes. trafilatura reads an unknown element's text as any <div>'s.
-_AMP_FURNITURE_XPATH = (
-    "//body//*[self::amp-ad or self::amp-embed or self::amp-sticky-ad or self::amp-auto-ads or self::amp-analytics"
-    " or self::amp-pixel or self::amp-social-share or self::amp-consent or self::amp-user-notification]"
+_AMP_FURNITURE = (
+    "amp-ad", "amp-embed", "amp-sticky-ad", "amp-auto-ads", "amp-analytics", "amp-pixel", "amp-social-share", "amp-consent",
+    "amp-user-notification",
 )
 # Class words naming comments ("commentary", "comment-piece"), which trafilatura's comment search takes for a
 # comment section wherever they stand.
@@ -177,7 +177,7 @@ def _dialogs(tree: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
 
 
 def _amp_furniture(tree: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
-    return tree.xpath(_AMP_FURNITURE_XPATH)
+    return list(tree.iter(*_AMP_FURNITURE))  # by tag name: a page without them is passed over at once
 
 
 def _marked_as_comments(tree: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
