@@ -99,6 +99,16 @@ RULES: dict[str, Rule] = {
         "where the text holds none of the page's subheadings (<h2>-<h6>), those all competent voters hold between two of its lines go back",
         "subheadings_no_container", "scraper.extract.body", "shown_as_subheading", lambda tree, lines: lambda text: False,
     ),
+    "standfirst-blocks": Rule(
+        "the standfirst shown is read as the blocks holding the description, not glued to those after it ('... Kreisstadt.Anzeige')",
+        "standfirst_holder_with_ad", "scraper.extract.body", "_opening_blocks", lambda element, wanted: None,
+    ),
+    "caption-not-standfirst": Rule(
+        "a description the page shows only as a picture's caption (in a <figure>, a class ending in 'caption') is no standfirst",
+        "description_as_caption", "scraper.extract.body", "_OUTSIDE_LEAD",
+        "ancestor-or-self::*[self::nav or self::footer or self::aside or self::form or self::head or self::a"
+        " or contains(@class, 'comment')]",
+    ),
     "amp-components": Rule(
         "AMP's ad, analytics, sharing and consent components are not read for the body ('Loading ad')",
         "amp_ad", "scraper.extract.body", "_amp_furniture", lambda tree: [],

@@ -77,7 +77,7 @@ _LEAD_XPATH = (
 )
 _OUTSIDE_LEAD = (
     "ancestor-or-self::*[self::nav or self::footer or self::aside or self::form or self::head or self::a"
-    " or contains(@class, 'comment')]"
+    " or self::figure or self::figcaption or contains(@class, 'comment') or contains(concat(@class, ' '), 'caption ')]"
 )
 _OUTSIDE_PROSE = "ancestor-or-self::*[self::nav or self::footer or self::form or contains(@class, 'comment')]"
 
@@ -285,10 +285,24 @@ def shown_lead(tree: lxml.html.HtmlElement, description: str | None) -> str | No
     wanted = fold(description)
     # XPath narrows the elements to short ones opening with the description's first word.
     shown = tree.xpath(_LEAD_XPATH, first=description.split()[0], longest=int(LEAD_SLACK * len(description)))
-    for element in shown:
-        text = " ".join(element.text_content().split())
-        if fold(text).startswith(wanted) and not element.xpath(_OUTSIDE_LEAD):
-            return text
+    texts = {element: " ".join(element.text_content().split()) for element in shown}
+    holders = [element for element in shown if fold(texts[element]).startswith(wanted)]
+    for element in holders:
+        # Where the description is shown inside a caption within the element, the element is a picture's box.
+        inner = (holder for holder in holders if element in holder.iterancestors())
+        if not element.xpath(_OUTSIDE_LEAD) and not any(holder.xpath(_OUTSIDE_LEAD) for holder in inner):
+            return _opening_blocks(element, wanted) or texts[element]
+    return None
+
+
+def _opening_blocks(element: lxml.html.HtmlElement, wanted: str) -> str | None:
+    """The element's first blocks that hold this folded text, without the blocks after them (an ad's label, a
+    picture's caption) that its text would glue on ("... Festland.Advertisement")."""
+    lines: list[str] = []
+    for line in html_to_lines(lxml.html.tostring(element, encoding="unicode", with_tail=False)).split("\n"):
+        lines.append(line)
+        if fold(" ".join(lines)).startswith(wanted):
+            return " ".join(lines)
     return None
 
 

@@ -259,10 +259,8 @@ KNOWN_LIMITS = {
     ("date_nearest_headline", "div-paragraphs"): "the rail's teasers above the headline are read with the text",
     ("date_above_headline", "headline-in-header"): "the header's dates above the headline are read with the text",
     ("byline_profile_link", "capital-bylines"): "a consent note in capitals ('BY PROVIDING YOUR EMAIL') reads as a byline",
-    # Reading the innermost element showing the description, or its first blocks, cut the label or the caption, and kept
-    # the captions of dev pages' lead pictures that the credit glued on had dropped (metadata body F1 -0.0009 / -0.0006).
-    ("standfirst", "ad-slot"): "an ad's label in the standfirst's holder is read glued to it",
-    ("standfirst", "picture"): "a caption in the standfirst's holder is read glued to it, and the credit drops both",
+    # trafilatura's balanced pass puts an article's <header> after a text set as <br> lines.
+    ("standfirst_holder_with_ad", "br-lines"): "the header with the standfirst is read after a text of <br> lines",
     # One voter stops at the link, so too few competent voters hold the standfirst.
     ("standfirst_most_voters", "read-more-link"): "a 'Read more' link cuts a voter short and the standfirst loses its vote",
     # Without <article> nothing sets the main story apart from a teaser nested in it, or bounds the header's dates.
