@@ -70,6 +70,8 @@ _LAYOUT_TABLES_XPATH = (
 )
 # A table's own rows and cells, not those of a table nested in one of them.
 _OWN_TABLE_PARTS = "./thead | ./tbody | ./tfoot | ./tr | ./*/tr | ./tr/td | ./tr/th | ./*/tr/td | ./*/tr/th"
+# The headings below a page's headline: its subheadings, and the heading that may open its reader comments.
+_SUBHEADINGS = ("h2", "h3", "h4", "h5", "h6")
 # Elements a standfirst is set in; a description shown as a heading (<h2>) is the headline's subtitle.
 _LEAD_XPATH = (
     "//*[self::p or self::div or self::span or self::strong or self::section or self::header]"
@@ -267,7 +269,7 @@ def shown_as_subheading(tree: lxml.html.HtmlElement, lines: Sequence[str]) -> Ca
 
     @functools.cache
     def headings() -> frozenset[str]:
-        shown = frozenset(fold(" ".join(heading.text_content().split())) for heading in tree.iter("h2", "h3", "h4", "h5", "h6"))
+        shown = frozenset(fold(" ".join(heading.text_content().split())) for heading in tree.iter(*_SUBHEADINGS))
         return frozenset() if any(fold(line) in shown for line in lines) else shown
 
     return lambda text: fold(" ".join(text.split())) in headings()
@@ -287,12 +289,11 @@ def shown_lead(tree: lxml.html.HtmlElement, description: str | None) -> str | No
     shown = tree.xpath(_LEAD_XPATH, first=description.split()[0], longest=int(LEAD_SLACK * len(description)))
     texts = {element: " ".join(element.text_content().split()) for element in shown}
     holders = [element for element in shown if fold(texts[element]).startswith(wanted)]
-    for element in holders:
-        # Where the description is shown inside a caption within the element, the element is a picture's box.
-        inner = (holder for holder in holders if element in holder.iterancestors())
-        if not element.xpath(_OUTSIDE_LEAD) and not any(holder.xpath(_OUTSIDE_LEAD) for holder in inner):
-            return _opening_blocks(element, wanted) or texts[element]
-    return None
+    outside = {holder for holder in holders if holder.xpath(_OUTSIDE_LEAD)}
+    # An element around one showing the description in a caption is that picture's box, not a standfirst.
+    boxes = {ancestor for holder in outside for ancestor in holder.iterancestors()}
+    lead = next((element for element in holders if element not in outside and element not in boxes), None)
+    return None if lead is None else _opening_blocks(lead, wanted) or texts[lead]
 
 
 def _opening_blocks(element: lxml.html.HtmlElement, wanted: str) -> str | None:
@@ -368,8 +369,7 @@ def without_trailing_links(tree: lxml.html.HtmlElement, lines: list[str]) -> lis
     return lines[:-run]
 
 
-# The headings a page may open its reader comments with, and the blocks a line of text is read from below one.
-_HEADINGS_XPATH = "//h2 | //h3 | //h4 | //h5 | //h6"
+# The blocks a line of text is read from below a heading.
 _BLOCKS_AFTER_XPATH = "following::*[self::p or self::li or self::blockquote or self::dd or self::div[not(p or div or ul or ol)]]"
 _BLOCKS_BEFORE_XPATH = _BLOCKS_AFTER_XPATH.replace("following::", "preceding::")
 
@@ -382,7 +382,7 @@ def without_shown_comments(tree: lxml.html.HtmlElement, lines: list[str]) -> lis
     for in the page too: the lines ending the text that the page shows only after the
     heading go, when enough text comes before them to be the article.
     """
-    heading = next((element for element in tree.xpath(_HEADINGS_XPATH) if is_comments_heading(element.text_content())), None)
+    heading = next((element for element in tree.iter(*_SUBHEADINGS) if is_comments_heading(element.text_content())), None)
     if heading is None:
         return lines
     after = {fold(block.text_content()) for block in heading.xpath(_BLOCKS_AFTER_XPATH)}

@@ -1,9 +1,11 @@
 """What a page states about itself: JSON-LD, OpenGraph, ``article:*``, Dublin Core, <time>.
 
 This module only gathers evidence, in order of trust; ``titles``, ``authors`` and
-``dates`` decide between the candidates it finds. The one change it makes to the tree is
-to mark a page's headline as its <h1> where the page shows it in another element, so
-that every rule reading the article's header from its headline finds it.
+``dates`` decide between the candidates it finds. It changes the tree in two ways, each so
+that the rules after it find what the page shows: a page's headline is marked as its <h1>
+where the page shows it in another element (every rule reading the article's header starts
+from the headline), and a byline set as the first line of a text broken by <br> is put in
+a <span> of its own (a byline is read from an element).
 """
 
 from __future__ import annotations
@@ -152,7 +154,8 @@ def _spaced_text(element: lxml.html.HtmlElement) -> str:
 
 def gather(tree: lxml.html.HtmlElement) -> Evidence:
     """Every piece of metadata the page states, sorted by field (the headline marked as the <h1> where the page
-    shows it in another element: :func:`shown_headline_as_h1`)."""
+    shows it in another element, :func:`shown_headline_as_h1`; a byline opening a text of <br> lines put in a
+    <span>, :func:`_first_line_apart`)."""
     nodes = json_ld_nodes(tree)
     by_id = {node["@id"]: node for node in nodes if isinstance(node.get("@id"), str)}
     evidence = Evidence(article={}, metas=_metas(tree))
@@ -730,7 +733,8 @@ def _lists_names(element: lxml.html.HtmlElement) -> bool:
 
 
 def _byline_lines(tree: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
-    """Short <p>, <div>, <span>, <address> and <li> elements in the byline's scopes whose text opens like a byline, in page order.
+    """Short <p>, <div>, <span>, <address> and <li> elements in the byline's scopes whose text opens like a byline, in page order
+    (a text's first line set apart by a <br> is first put in a <span>: :func:`_first_line_apart`).
 
     Found from the text that opens them: measuring every element's text instead costs
     time in the page's size times its depth (0.7 s on a page of 10,000 elements).

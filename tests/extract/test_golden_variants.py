@@ -131,11 +131,11 @@ def _long_paragraphs(body: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]
 
 
 def _furniture_after(paragraph: int, markup: str) -> Variant:
-    """Furniture set after the article's long paragraph of this index (-1: the last), where it has that many."""
+    """Furniture set after the article's long paragraph of this index, so before the next one; -1: after the last."""
 
     def variant(_tree: lxml.html.HtmlElement, body: lxml.html.HtmlElement) -> None:
         paragraphs = _long_paragraphs(body)
-        if -len(paragraphs) <= paragraph < len(paragraphs) - 1 or (paragraph == -1 and paragraphs):
+        if (paragraph == -1 and paragraphs) or 0 <= paragraph < len(paragraphs) - 1:
             _insert_after(paragraphs[paragraph], markup)
 
     return variant
