@@ -275,7 +275,7 @@ RULES: dict[str, Rule] = {
     ),
     "logo-h1s": Rule(
         "an <h1> holding only the site's name is a logo, no headline",
-        "title_logo_h1", "scraper.extract.titles", "_is_logo", lambda h1, keys: False,
+        "title_logo_h1", "scraper.extract.titles", "_is_logo", lambda h1, keys: False, alongside=("logo-headings",),
     ),
     "kicker-h1s": Rule(
         "an <h1> holding the headline <title> states beside a kicker or a subtitle gives that headline",
@@ -320,6 +320,10 @@ RULES: dict[str, Rule] = {
     "shown-comment-headings": Rule(
         "the lines ending the text that the page shows under a reader-comment heading the extractor dropped go",
         "comment_heading_dropped", "scraper.extract.body", "without_shown_comments", _tree_and_lines_as_given,
+    ),
+    "logo-headings": Rule(
+        "an <h1> whose words all link to the site's front page is its logo, not the headline",
+        "title_logo_h1_linked_home", "scraper.extract.metadata", "_logos_apart", lambda tree: None,
     ),
     "h2-headlines": Rule(
         "without an <h1>, the heading a stated title holds (or the microdata's headline) is the headline",

@@ -3,8 +3,8 @@
 This module only gathers evidence, in order of trust; ``titles``, ``authors`` and
 ``dates`` decide between the candidates it finds. It changes the tree in two ways, each so
 that the rules after it find what the page shows: a page's headline is marked as its <h1>
-where the page shows it in another element (every rule reading the article's header starts
-from the headline), and a byline set as the first line of a text broken by <br> is put in
+where the page shows it in another element, and a logo set as an <h1> is not (every rule
+reading the article's header starts from the headline), and a byline set as the first line of a text broken by <br> is put in
 a <span> of its own (a byline is read from an element).
 """
 
@@ -165,6 +165,7 @@ def gather(tree: lxml.html.HtmlElement) -> Evidence:
     title_tag = _title_tag(tree)
     evidence.titles = _present(*stated, title_tag)
     evidence.title_tag_only = None if stated else clean(title_tag)
+    _logos_apart(tree)
     shown_headline_as_h1(tree, stated or evidence.titles)
     evidence.h1s = _present(*map(_spaced_text, tree.iter("h1")))
     ld_people = [_resolve(item, by_id) for item in _as_items(article.get("author"))]
@@ -368,6 +369,26 @@ def shown_headline_as_h1(tree: lxml.html.HtmlElement, titles: list[str]) -> None
     headline = max(held, key=lambda candidate: candidate[0])[1] if held else marked
     if headline is not None:
         headline.tag = "h1"
+
+
+# A link to the site's front page: its path is the root, or the root's index file.
+_FRONT_PAGE_PATH = re.compile(r"^\.?/?(?:index\.\w+)?$")
+
+
+def _logos_apart(tree: lxml.html.HtmlElement) -> None:
+    """An <h1> whose words are all a link to the site's front page (``<h1><a href="/">Site</a></h1>``) is the
+    site's logo set as a heading, whatever name it shows: it is made a <div>, so that the headline, an <h1>
+    after it or a lower heading, is the one every rule reading the header starts from."""
+    for heading in list(tree.iter("h1")):
+        words = "".join(heading.itertext()).strip()
+        linked = "".join(
+            "".join(link.itertext())
+            for link in heading.iter("a")
+            if (href := (link.get("href") or "").strip()) and not href.startswith("#")
+            and _FRONT_PAGE_PATH.match(urlsplit(href).path) and not urlsplit(href).query
+        ).strip()
+        if words and linked == words:
+            heading.tag = "div"
 
 
 def _shows_title(text: str, words: int, title: str, title_words: int) -> bool:

@@ -2,7 +2,7 @@
 
 Each golden page was written for one rule, in one site's markup. A rule that holds only
 on that markup fits the page, not the kind. So every page is also extracted in variants a
-real site's template makes of the same article (wrapped in more containers, minified,
+real site's template makes of the same article (wrapped in more containers, minified, its logo an <h1>,
 numbered classes, paragraphs set in <div>s or wrapped in them or as lines of one block
 broken by <br>, the text in <section>s or a layout table's cell, no <article> element, the headline in a <header>
 or an <h2>, bylines in capitals, a site's menus and footer and other stories around it,
@@ -46,6 +46,7 @@ _SITE_BOTTOM = (
     '</aside><footer class="site-footer"><p>© Example Media. All rights reserved.</p><ul><li><a href="/privacy">Privacy'
     '</a></li><li><a href="/terms">Terms</a></li></ul></footer></div>'
 )
+_LOGO_HEADING = '<div class="logo"><h1><a href="/">Example Daily</a></h1></div>'
 # Furniture set inside the article's page, and what of it must never reach the text.
 _COOKIE_DIALOG = (
     '<div role="dialog" class="cookie-consent"><p>We use cookies to give you the best experience on our website.'
@@ -116,6 +117,11 @@ def _data_attributes(tree: lxml.html.HtmlElement, _body: lxml.html.HtmlElement) 
 def _in_a_site(_tree: lxml.html.HtmlElement, body: lxml.html.HtmlElement) -> None:
     body.insert(0, lxml.html.fragment_fromstring(_SITE_TOP))
     body.append(lxml.html.fragment_fromstring(_SITE_BOTTOM))
+
+
+def _logo_heading(_tree: lxml.html.HtmlElement, body: lxml.html.HtmlElement) -> None:
+    """The site's logo set as the page's first <h1>, a link to its front page (older templates' way)."""
+    body.insert(0, lxml.html.fragment_fromstring(_LOGO_HEADING))
 
 
 def _with_furniture(tree: lxml.html.HtmlElement, body: lxml.html.HtmlElement) -> None:
@@ -234,6 +240,7 @@ VARIANTS: dict[str, Variant] = {
     "numbered-classes": _numbered_classes,
     "data-attributes": _data_attributes,
     "in-a-site": _in_a_site,
+    "logo-heading": _logo_heading,
     "with-furniture": _with_furniture,
     "div-paragraphs": _div_paragraphs,
     "wrapped-paragraphs": _wrapped_paragraphs,
