@@ -137,6 +137,10 @@ RULES: dict[str, Rule] = {
         "a sentence trafilatura's balanced pass keeps between the headline and the text's first line opens it",
         "standfirst_under_headline", "scraper.extract.body", "headline_lead", lambda balanced, text, titles: None,
     ),
+    "header-lines-before-standfirst": Rule(
+        "short lines (a dateline, an 'Updated' label) may stand between the headline and the standfirst under it",
+        "standfirst_under_updated_line", "scraper.extract.body", "MAX_HEADER_LINES", 0,
+    ),
     "no-markup": Rule(
         "HTML written into the text (a JSON-LD articleBody trafilatura fell back on) is read as HTML, never kept as markup",
         "markup_in_declared_body", "scraper.extract.body", "without_markup", lambda tree, lines: lines,
@@ -312,6 +316,16 @@ RULES: dict[str, Rule] = {
     "update-labels": Rule(
         "a <time> right after an 'Updated' label states a change, not the publication",
         "date_updated_label_before_time", "scraper.extract.metadata", "_after_update_label", lambda element: False,
+    ),
+    "header-change-dates": Rule(
+        "a day the article's header shows in an element stating a change (its class, an 'Updated' label) is not the publication's",
+        "date_updated_line_under_headline", "scraper.extract.metadata", "_shown_as_change", lambda text: False,
+    ),
+    "published-and-updated-class": Rule(
+        "a <time> whose class names its publication and a change ('entry-date published updated') is the publication's",
+        "date_published_and_updated_class", "scraper.extract.metadata", "_MODIFIED_XPATH",
+        "ancestor-or-self::*[position() <= 2][@itemprop='dateModified' or contains(@class, 'updat')"
+        " or contains(@class, 'modif') or contains(@class, 'edited')]",
     ),
     "shown-zones": Rule(
         "a <time>'s UTC datetime is restated in the zone its text shows, so the day is the one a reader sees",

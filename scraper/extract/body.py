@@ -41,6 +41,7 @@ FALLBACK_GAIN = 1.6
 FALLBACK_GATE = 0.8 * FALLBACK_GAIN
 # A description of fewer words is a tagline, not a standfirst; the shown text may run this much longer.
 MIN_LEAD_WORDS = 8
+MAX_HEADER_LINES = 3  # short lines (dateline, labels) between the headline and a standfirst under it
 # A text is found in the page by its first words: a voter may have set the rest of it apart (links, line breaks).
 MAX_OPENING_WORDS = 8
 LEAD_SLACK = 1.5
@@ -314,16 +315,24 @@ def headline_lead(balanced: str, text: str, titles: Sequence[str]) -> str | None
     extractors leave the article's header out, and the vote cuts it. A sentence the
     balanced pass keeps right under the headline and right before the text's first
     line is the header's own paragraph: the standfirst (a kicker or a byline there
-    is short, or ends without a sentence's mark).
+    is short, or ends without a sentence's mark). Such short lines may stand between the
+    headline and the standfirst too (a dateline, an "Updated" label whose time was dropped).
     """
     lines = [line.strip() for line in balanced.split("\n") if line.strip()]
     first = next((fold(line) for line in text.split("\n") if line.strip()), None)
     headlines = {fold(title) for title in titles}
     at = next((index for index, line in enumerate(lines) if fold(line) in headlines), None)
-    if first is None or at is None or at + 2 >= len(lines) or fold(lines[at + 2]) != first:
+    if first is None or at is None:
         return None
-    lead = lines[at + 1]
-    return lead if word_count(lead) >= MIN_LEAD_WORDS and ends_sentence(lead) else None
+    opening = next((index for index in range(at + 2, min(at + 3 + MAX_HEADER_LINES, len(lines))) if fold(lines[index]) == first), None)
+    if opening is None or any(_reads_as_lead(line) for line in lines[at + 1 : opening - 1]):
+        return None
+    lead = lines[opening - 1]
+    return lead if _reads_as_lead(lead) else None
+
+
+def _reads_as_lead(line: str) -> bool:
+    return word_count(line) >= MIN_LEAD_WORDS and ends_sentence(line)
 
 
 def without_markup(tree: lxml.html.HtmlElement, lines: list[str]) -> list[str]:

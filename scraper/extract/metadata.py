@@ -490,13 +490,23 @@ def _shows_day(text: str, elsewhere: Callable[[lxml.html.HtmlElement], bool], or
     """Whether a short text of the article's header shows a day, not a change's, outside other stories' containers."""
     if len(text) > MAX_LABELLED_DATE_CHARS or _CHANGE_WORD.search(text) or elsewhere(text.getparent()):
         return False
-    return names_a_day(text, order_known)
+    return not _shown_as_change(text) and names_a_day(text, order_known)
 
 
-# A <time> that states when the article was changed, not when it was published.
+def _shown_as_change(text: lxml.etree._ElementUnicodeResult) -> bool:
+    """Whether the element showing a text states a change (by its class or the label before it), as a <time> may:
+    "<p class="updated">Updated <time>3 December</time></p>", "<span>Updated:</span> 3 December"."""
+    holder = text.getparent()
+    if text.is_tail:  # the text after an element: that element is the label before it, its parent holds both
+        return bool(_UPDATED_LABEL.search(holder.text_content()[-40:])) or bool(holder.getparent() is not None and holder.getparent().xpath(_MODIFIED_XPATH))
+    return bool(holder.xpath(_MODIFIED_XPATH)) or _after_update_label(holder)
+
+
+# A <time> that states when the article was changed, not when it was published (WordPress marks the publication
+# of a post never changed "entry-date published updated": a class naming both is the publication's).
 _MODIFIED_XPATH = (
-    "ancestor-or-self::*[position() <= 2][@itemprop='dateModified' or contains(@class, 'updat')"
-    " or contains(@class, 'modif') or contains(@class, 'edited')]"
+    "ancestor-or-self::*[position() <= 2][@itemprop='dateModified' or ((contains(@class, 'updat')"
+    " or contains(@class, 'modif') or contains(@class, 'edited')) and not(contains(@class, 'publish')))]"
 )
 
 

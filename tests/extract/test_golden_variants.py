@@ -3,6 +3,7 @@
 Each golden page was written for one rule, in one site's markup. A rule that holds only
 on that markup fits the page, not the kind. So every page is also extracted in variants a
 real site's template makes of the same article (wrapped in more containers, minified, its logo an <h1>,
+a line saying when it was updated,
 numbered classes, paragraphs set in <div>s or wrapped in them or as lines of one block
 broken by <br>, the text in <section>s or a layout table's cell, no <article> element, the headline in a <header>
 or an <h2>, bylines in capitals, a site's menus and footer and other stories around it,
@@ -47,6 +48,7 @@ _SITE_BOTTOM = (
     '</a></li><li><a href="/terms">Terms</a></li></ul></footer></div>'
 )
 _LOGO_HEADING = '<div class="logo"><h1><a href="/">Example Daily</a></h1></div>'
+_UPDATED_LINE = '<p class="updated">Updated <time datetime="2026-12-03T09:15:00Z">3 December 2026, 09:15</time></p>'
 # Furniture set inside the article's page, and what of it must never reach the text.
 _COOKIE_DIALOG = (
     '<div role="dialog" class="cookie-consent"><p>We use cookies to give you the best experience on our website.'
@@ -81,8 +83,10 @@ _TOPIC_TAGS = (
 FURNITURE_ADDED = (
     "We use cookies", "Share on Facebook", "Email this story", "morning newsletter", "Back to top",
     "Advertisement", "Council approves new cycle lanes", "Ann Lens", "Topics:", "Loading ad", "Ad failed to load",
+    "3 December 2026",
 )
 LONG_PARAGRAPH_CHARS = 80
+MAX_BYLINE_CHARS = 80
 
 
 def _wrapped(_tree: lxml.html.HtmlElement, body: lxml.html.HtmlElement) -> None:
@@ -122,6 +126,18 @@ def _in_a_site(_tree: lxml.html.HtmlElement, body: lxml.html.HtmlElement) -> Non
 def _logo_heading(_tree: lxml.html.HtmlElement, body: lxml.html.HtmlElement) -> None:
     """The site's logo set as the page's first <h1>, a link to its front page (older templates' way)."""
     body.insert(0, lxml.html.fragment_fromstring(_LOGO_HEADING))
+
+
+def _updated_line(tree: lxml.html.HtmlElement, body: lxml.html.HtmlElement) -> None:
+    """A line stating when the article was changed, after its byline (else its headline): never its publication."""
+    byline = next((element for element in body.iter("p", "div", "span", "address") if _is_byline(element)), None)
+    if (anchor := byline if byline is not None else tree.find(".//h1")) is not None:
+        _insert_after(anchor, _UPDATED_LINE)
+
+
+def _is_byline(element: lxml.html.HtmlElement) -> bool:
+    text = element.text_content().strip()
+    return len(text) < MAX_BYLINE_CHARS and text.casefold().startswith("by ")
 
 
 def _with_furniture(tree: lxml.html.HtmlElement, body: lxml.html.HtmlElement) -> None:
@@ -225,7 +241,7 @@ def _headline_in_header(_tree: lxml.html.HtmlElement, body: lxml.html.HtmlElemen
 def _capital_bylines(_tree: lxml.html.HtmlElement, body: lxml.html.HtmlElement) -> None:
     """Bylines set in capitals ("BY ANN ABLE AND BEN BAKER"): the names come out in capitals, the rest the same."""
     for element in body.iter():
-        if isinstance(element.tag, str) and element.text and element.text.strip().casefold().startswith("by ") and len(element.text) < 80:
+        if isinstance(element.tag, str) and element.text and element.text.strip().casefold().startswith("by ") and len(element.text) < MAX_BYLINE_CHARS:
             element.text = element.text.upper()
 
 
@@ -241,6 +257,7 @@ VARIANTS: dict[str, Variant] = {
     "data-attributes": _data_attributes,
     "in-a-site": _in_a_site,
     "logo-heading": _logo_heading,
+    "updated-line": _updated_line,
     "with-furniture": _with_furniture,
     "div-paragraphs": _div_paragraphs,
     "wrapped-paragraphs": _wrapped_paragraphs,
