@@ -498,7 +498,8 @@ def _shown_as_change(text: lxml.etree._ElementUnicodeResult) -> bool:
     "<p class="updated">Updated <time>3 December</time></p>", "<span>Updated:</span> 3 December"."""
     holder = text.getparent()
     if text.is_tail:  # the text after an element: that element is the label before it, its parent holds both
-        return bool(_UPDATED_LABEL.search(holder.text_content()[-40:])) or bool(holder.getparent() is not None and holder.getparent().xpath(_MODIFIED_XPATH))
+        parent = holder.getparent()
+        return bool(_UPDATED_LABEL.search(holder.text_content()[-40:])) or bool(parent is not None and parent.xpath(_MODIFIED_XPATH))
     return bool(holder.xpath(_MODIFIED_XPATH)) or _after_update_label(holder)
 
 

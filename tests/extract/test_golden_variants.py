@@ -241,8 +241,9 @@ def _headline_in_header(_tree: lxml.html.HtmlElement, body: lxml.html.HtmlElemen
 def _capital_bylines(_tree: lxml.html.HtmlElement, body: lxml.html.HtmlElement) -> None:
     """Bylines set in capitals ("BY ANN ABLE AND BEN BAKER"): the names come out in capitals, the rest the same."""
     for element in body.iter():
-        if isinstance(element.tag, str) and element.text and element.text.strip().casefold().startswith("by ") and len(element.text) < MAX_BYLINE_CHARS:
-            element.text = element.text.upper()
+        text = element.text if isinstance(element.tag, str) else None
+        if text and text.strip().casefold().startswith("by ") and len(text) < MAX_BYLINE_CHARS:
+            element.text = text.upper()
 
 
 def _h2_headline(_tree: lxml.html.HtmlElement, body: lxml.html.HtmlElement) -> None:
