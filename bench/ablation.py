@@ -113,6 +113,10 @@ RULES: dict[str, Rule] = {
         "AMP's ad, analytics, sharing and consent components are not read for the body ('Loading ad')",
         "amp_ad", "scraper.extract.body", "_amp_furniture", lambda tree: [],
     ),
+    "headline-links": Rule(
+        "a link in the headline (to the article itself) is read as the headline's text, not as another story's heading",
+        "headline_linked", "scraper.extract.body", "_headline_links", lambda tree: [],
+    ),
     "layout-tables": Rule(
         "a table laying out the page (a cell holds a heading or paragraphs) is read as blocks, not as one row of cells",
         "layout_table", "scraper.extract.body", "_layout_tables", lambda tree: [],

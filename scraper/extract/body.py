@@ -147,15 +147,18 @@ _COMMENT_CLASS = re.compile(r"comment", re.IGNORECASE)
 
 def readable_page(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
     """The page as its body is read: without its dialogs and AMP's ads, without class words naming comments on its
-    headline's containers. A copy where it has either (the metadata still reads the page as it is), else the page.
+    headline's containers, its layout tables as blocks, its headline's links as text. A copy where it has any of
+    these (the metadata still reads the page as it is), else the page.
 
     News sites mark an opinion piece's container "commentary"; asked for the comments apart,
     trafilatura then takes the article for them and the readers' comments for the text. A
     container holding the headline is the article's, whatever its class says.
     """
-    if not _dialogs(tree) and not _amp_furniture(tree) and not _marked_as_comments(tree) and not _layout_tables(tree):
+    if not any(found(tree) for found in (_dialogs, _amp_furniture, _marked_as_comments, _layout_tables, _headline_links)):
         return tree
     tree = copy.deepcopy(tree)
+    for link in _headline_links(tree):
+        link.drop_tag()
     for dialog in [*_dialogs(tree), *_amp_furniture(tree)]:
         dialog.drop_tree()  # a dialog inside another one goes from a subtree already out of the page: harmless
     for container in _marked_as_comments(tree):  # the dialogs gone held no headline: it is the same one
@@ -164,6 +167,12 @@ def readable_page(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
         for part in [table, *table.xpath(_OWN_TABLE_PARTS)]:
             part.tag = "div"
     return tree
+
+
+def _headline_links(tree: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """Links in the headline (to the article itself): trafilatura reads a heading that is a link as another story's."""
+    headline = tree.find(".//h1")
+    return [] if headline is None else list(headline.iter("a"))
 
 
 def _layout_tables(tree: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:

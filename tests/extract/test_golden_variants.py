@@ -6,7 +6,7 @@ real site's template makes of the same article (wrapped in more containers, mini
 a line saying when it was updated,
 numbered classes, paragraphs set in <div>s or wrapped in them or as lines of one block
 broken by <br>, the text in <section>s or a layout table's cell, no <article> element, the headline in a <header>
-or an <h2>, bylines in capitals, a site's menus and footer and other stories around it,
+or an <h2> or a link, bylines in capitals, a site's menus and footer and other stories around it,
 furniture in it and between its paragraphs: an ad's slot or AMP ad, a "Read more" link, a picture
 with its caption, the topics' tags) and must give the same fields and the same text,
 without the furniture added.
@@ -238,6 +238,15 @@ def _headline_in_header(_tree: lxml.html.HtmlElement, body: lxml.html.HtmlElemen
         header.append(headline)
 
 
+def _linked_headline(_tree: lxml.html.HtmlElement, body: lxml.html.HtmlElement) -> None:
+    """The headline's words a link to the article itself."""
+    for headline in list(body.iter("h1")):
+        link = lxml.html.Element("a", {"href": "/this-story"})
+        link.text, headline.text = headline.text, None
+        link.extend(list(headline))
+        headline.append(link)
+
+
 def _capital_bylines(_tree: lxml.html.HtmlElement, body: lxml.html.HtmlElement) -> None:
     """Bylines set in capitals ("BY ANN ABLE AND BEN BAKER"): the names come out in capitals, the rest the same."""
     for element in body.iter():
@@ -264,6 +273,7 @@ VARIANTS: dict[str, Variant] = {
     "wrapped-paragraphs": _wrapped_paragraphs,
     "headline-in-header": _headline_in_header,
     "h2-headline": _h2_headline,
+    "linked-headline": _linked_headline,
     "capital-bylines": _capital_bylines,
     "br-lines": _br_lines,
     "sections": _sections,
