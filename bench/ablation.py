@@ -331,6 +331,10 @@ RULES: dict[str, Rule] = {
         "ancestor-or-self::*[position() <= 2][@itemprop='dateModified' or contains(@class, 'updat')"
         " or contains(@class, 'modif') or contains(@class, 'edited')]",
     ),
+    "quoted-posts": Rule(
+        "a date or byline inside a <blockquote> (an embedded post, a quote) is the quoted author's, not the article's",
+        "date_in_embedded_post", "scraper.extract.metadata", "_ELSEWHERE_TAGS", {"aside", "nav"},
+    ),
     "shown-zones": Rule(
         "a <time>'s UTC datetime is restated in the zone its text shows, so the day is the one a reader sees",
         "date_utc_shown_local", "scraper.extract.metadata", "in_shown_zone", lambda stated, shown: stated,

@@ -641,8 +641,9 @@ MAX_BYLINE_LINES = 200
 _XPATH_SPACES = re.compile(r"[ \t\r\n]+")  # the white space XPath's normalize-space() collapses
 
 
-# Containers of other stories (related lists, teasers, sidebars): the bylines and dates inside are not the article's.
-_ELSEWHERE_TAGS = {"aside", "nav"}
+# Containers of other stories (related lists, teasers, sidebars) and of what the article quotes (an embedded post
+# in a <blockquote>, with its author and day): the bylines and dates inside are not the article's.
+_ELSEWHERE_TAGS = {"aside", "nav", "blockquote"}
 _ELSEWHERE_CLASSES = ("comment", "related", "teaser", "recommend", "sidebar", "promo", "most-read", "more-stories")
 
 

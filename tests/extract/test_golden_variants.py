@@ -8,7 +8,7 @@ numbered classes, paragraphs set in <div>s or wrapped in them or as lines of one
 broken by <br>, the text in <section>s or a layout table's cell, no <article> element, the headline in a <header>
 or an <h2> or a link, bylines in capitals, a site's menus and footer and other stories around it,
 furniture in it and between its paragraphs: an ad's slot or AMP ad, a "Read more" link, a picture
-with its caption, the topics' tags) and must give the same fields and the same text,
+with its caption, an embedded post, the topics' tags) and must give the same fields and the same text,
 without the furniture added.
 """
 
@@ -75,6 +75,10 @@ _PICTURE = (
 _AMP_AD = (
     '<amp-ad width="300" height="250" type="doubleclick" data-slot="/123/news"><div placeholder>Loading ad</div>'
     "<div fallback>Ad failed to load</div></amp-ad>"
+)
+_EMBEDDED_POST = (
+    '<blockquote class="twitter-tweet"><p lang="en">Crowds at the harbour this morning.</p>&mdash; Someone Else (@someone)'
+    ' <a href="https://x.example/someone/status/1">December 1, 2025</a></blockquote>'
 )
 _TOPIC_TAGS = (
     '<div class="article-tags"><span>Topics:</span> <ul><li><a href="/tag/harbour">Harbour</a></li><li>'
@@ -284,6 +288,7 @@ VARIANTS: dict[str, Variant] = {
     "picture": _furniture_after(0, _PICTURE),
     "topic-tags": _furniture_after(-1, _TOPIC_TAGS),
     "amp-ad": _furniture_after(0, _AMP_AD),
+    "embedded-post": _furniture_after(1, _EMBEDDED_POST),
 }
 
 
@@ -298,6 +303,7 @@ KNOWN_LIMITS = {
     ("standfirst_holder_with_ad", "br-lines"): "the header with the standfirst is read after a text of <br> lines",
     # One voter stops at the link, so too few competent voters hold the standfirst.
     ("standfirst_most_voters", "read-more-link"): "a 'Read more' link cuts a voter short and the standfirst loses its vote",
+    ("standfirst_most_voters", "embedded-post"): "an embedded post cuts a voter short and the standfirst loses its vote",
     # Without <article> nothing sets the main story apart from a teaser nested in it, or bounds the header's dates.
     ("byline_nested_teaser_article", "no-article-element"): "the teaser's byline is nearer the headline than the article's",
     ("date_above_headline", "no-article-element"): "the day above the headline is read only inside an <article>",
