@@ -229,8 +229,12 @@ RULES: dict[str, Rule] = {
         "a spaced dash after a name in a byline sets off what describes it ('Juan Pérez - Ciudad de México')",
         "byline_dash_description", "scraper.extract.authors", "_DESCRIPTION_DASH", _NEVER,
     ),
+    "byline-beside-marks": Rule(
+        "a byline's names are read whole with a reading time or a day set after a mark beside them ('· 6 min read')",
+        "byline_reading_time", "scraper.extract.metadata", "_BESIDE_NAMES", _NEVER,
+    ),
     "capital-bylines": Rule(
-        "in a byline set all in capitals the words joining and placing names are read in lower case ('A AND B, IN PARIS')",
+        "in a byline whose names are set in capitals the words joining and placing them are read in lower case ('A AND B, IN PARIS')",
         "byline_in_capitals", "scraper.extract.authors", "_linking_words_lowered", lambda byline: byline,
     ),
     "byline-first-lines": Rule(

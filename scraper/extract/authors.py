@@ -162,6 +162,7 @@ _LINKING_WORDS = frozenset(
     " pour para voor".split()
 )
 _WORD = re.compile(r"\w+")
+MIN_CAPITAL_WORDS = 2  # words in capitals that set a byline's names so (one may be an agency's, "AP")
 _DOMAIN = re.compile(r"\w\.(?:[a-z]{2,3}|info|online|news)$", re.IGNORECASE)
 # News agencies credited by one word of any case ("Reuters", "dpa").
 _AGENCIES = set(
@@ -196,10 +197,16 @@ def split_byline(byline: str, affixes: Iterable[str] = (), shown: bool = False) 
 
 
 def _linking_words_lowered(byline: str) -> str:
-    """A byline set all in capitals with its joining and placing words in lower case; any other as it is."""
-    if not byline.isupper():
+    """A byline whose names are set in capitals with its joining and placing words in lower case, wherever the
+    capitals stand ("Written by ANNA BERG AND WEI CHEN", "BY ANNA BERG · 5 min read"); any other as it is."""
+    capitals = [word for word in _WORD.findall(byline) if word.isupper() and len(word) > 1 and word.lower() not in _LINKING_WORDS]
+    if len(capitals) < MIN_CAPITAL_WORDS:
         return byline
-    return _WORD.sub(lambda word: word.group().lower() if word.group().lower() in _LINKING_WORDS else word.group(), byline)
+    return _WORD.sub(lambda word: _lowered_if_linking(word.group()), byline)
+
+
+def _lowered_if_linking(word: str) -> str:
+    return word.lower() if word.isupper() and word.lower() in _LINKING_WORDS else word
 
 
 def _before_spelled_date(byline: str) -> str:

@@ -761,8 +761,16 @@ def _innermost(elements: list[lxml.html.HtmlElement]) -> list[lxml.html.HtmlElem
 
 
 def _lists_names(element: lxml.html.HtmlElement) -> bool:
-    """Whether an element's own text, outside the elements it holds and after a byline word, only lists names."""
-    return lists_only_names([_BYLINE_WORD.sub("", element.text or ""), *(child.tail or "" for child in element)])
+    """Whether an element's own text, outside the elements it holds and after a byline word, only lists names (and
+    perhaps, after a mark, what a page sets beside them: "· 5 min read", "| 12 March 2024")."""
+    pieces = [_BYLINE_WORD.sub("", element.text or ""), *(child.tail or "" for child in element)]
+    names, *beside = _BESIDE_NAMES.split(pieces[-1])
+    if beside and all(is_furniture(part) or names_a_day(part, True) for part in beside):
+        pieces[-1] = names
+    return lists_only_names(pieces)
+
+
+_BESIDE_NAMES = re.compile(r"\s+[|•·]\s+")  # the mark between a byline's names and its reading time or day
 
 
 def _byline_lines(tree: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:

@@ -6,7 +6,7 @@ real site's template makes of the same article (wrapped in more containers, mini
 a line saying when it was updated,
 numbered classes, paragraphs set in <div>s or wrapped in them or as lines of one block
 broken by <br>, the text in <section>s or a layout table's cell, no <article> element, the headline in a <header>
-or an <h2> or a link, bylines in capitals, a site's menus and footer and other stories around it,
+or an <h2> or a link, bylines in capitals or with a reading time, a site's menus and footer and other stories around it,
 furniture in it and between its paragraphs: an ad's slot or AMP ad, a "Read more" link, a picture
 with its caption, an embedded post, the topics' tags) and must give the same fields and the same text,
 without the furniture added.
@@ -48,6 +48,7 @@ _SITE_BOTTOM = (
     '</a></li><li><a href="/terms">Terms</a></li></ul></footer></div>'
 )
 _LOGO_HEADING = '<div class="logo"><h1><a href="/">Example Daily</a></h1></div>'
+_READING_TIME = " · 5 min read"
 _UPDATED_LINE = '<p class="updated">Updated <time datetime="2026-12-03T09:15:00Z">3 December 2026, 09:15</time></p>'
 # Furniture set inside the article's page, and what of it must never reach the text.
 _COOKIE_DIALOG = (
@@ -87,7 +88,7 @@ _TOPIC_TAGS = (
 FURNITURE_ADDED = (
     "We use cookies", "Share on Facebook", "Email this story", "morning newsletter", "Back to top",
     "Advertisement", "Council approves new cycle lanes", "Ann Lens", "Topics:", "Loading ad", "Ad failed to load",
-    "3 December 2026",
+    "3 December 2026", "5 min read",
 )
 LONG_PARAGRAPH_CHARS = 80
 MAX_BYLINE_CHARS = 80
@@ -259,6 +260,15 @@ def _capital_bylines(_tree: lxml.html.HtmlElement, body: lxml.html.HtmlElement) 
             element.text = text.upper()
 
 
+def _reading_time(_tree: lxml.html.HtmlElement, body: lxml.html.HtmlElement) -> None:
+    """The byline's line ends with the article's reading time ("By Ann Able · 5 min read")."""
+    byline = next((element for element in body.iter("p", "div", "span", "address") if _is_byline(element)), None)
+    if byline is not None and len(byline):
+        byline[-1].tail = (byline[-1].tail or "") + _READING_TIME
+    elif byline is not None:
+        byline.text = (byline.text or "") + _READING_TIME
+
+
 def _h2_headline(_tree: lxml.html.HtmlElement, body: lxml.html.HtmlElement) -> None:
     for headline in list(body.iter("h1")):
         headline.tag = "h2"
@@ -279,6 +289,7 @@ VARIANTS: dict[str, Variant] = {
     "h2-headline": _h2_headline,
     "linked-headline": _linked_headline,
     "capital-bylines": _capital_bylines,
+    "reading-time": _reading_time,
     "br-lines": _br_lines,
     "sections": _sections,
     "no-article-element": _without_article_element,
