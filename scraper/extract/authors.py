@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from scraper.extract.dates import MONTHS, ZONE_OFFSETS
+from scraper.extract.dates import MONTHS, ZONE_OFFSETS, spelled_days
 from scraper.extract.folding import fold
 
 
@@ -82,8 +82,9 @@ _JOB_TITLE = re.compile(rf"(?:[\w.]+-)?(?:{_TITLE_WORDS})", re.IGNORECASE)
 # A date written with its month's name after a byline ("By Jane Doe March 3, 2024", "Jane Doe, 3. März 2024 10:12"),
 # or a time ago ("Jane Doe 5 hours ago"): it and what follows go before the byline splits at its commas. A month's
 # name that is as often a given name ("May", "Maja") is not read as one.
-_DAY_BESIDE_WORD = re.compile(r"(?=\b([^\W\d_]+)\.?\s+\d{1,2}\b|\b\d{1,2}\.?\s+([^\W\d_]+))")  # overlapping: "Mon 3 Mar"
 _DATE_MONTHS = set(MONTHS) - {"may", "mai", "maj", "maja"}
+# The word joining a byline's names to the date after them ("Par Jean Dupont le 3 avril", "Von Max Muster am 3. März").
+_DATE_CONNECTOR = re.compile(r"\s+(?:on|le|am|vom|el|il|op|den|em|du)\s*$", re.IGNORECASE)
 # A time ago or a reading time ("4 min read", "Lesezeit: 3 Minuten") after the names.
 _TIME_AGO = re.compile(
     r"\b\d+\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?)\s+ago\b"
@@ -211,10 +212,10 @@ def _lowered_if_linking(word: str) -> str:
 
 def _before_spelled_date(byline: str) -> str:
     """The byline up to a date written with its month's name or a time ago, if it states one."""
-    ends = [match.start() for match in _DAY_BESIDE_WORD.finditer(byline) if (match.group(1) or match.group(2)).casefold() in _DATE_MONTHS]
+    ends = [start for start, month in spelled_days(byline) if month in _DATE_MONTHS]
     if ago := _TIME_AGO.search(byline):
         ends.append(ago.start())
-    return byline[: min(ends)] if ends else byline
+    return _DATE_CONNECTOR.sub("", byline[: min(ends)]) if ends else byline
 
 
 def _is_place_of(name: str, before: list[str]) -> bool:

@@ -8,6 +8,7 @@ candidates hold published dates only, most trusted first.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
@@ -114,6 +115,14 @@ _NAMED_DAY = re.compile(rf"(?=\b((?:{_MONTH_LETTERS})+)\.?\s+\d{{1,2}}\b|\b\d{{1
 _NUMERIC_DAY = re.compile(r"\b\d{1,2}[./-]\s?\d{1,2}[./-]\s?\d{2,4}\b|\b(?:19|20)\d\d[./-]\d{1,2}[./-]\d{1,2}\b")
 
 
+def spelled_days(text: str) -> Iterator[tuple[int, str]]:
+    """Where a text names a day beside its month's name ("March 12", "12. März", "3 de março", "१७ नवंबर"), and that
+    name in lower case, in order (a word beside a number is no month unless it is one of :data:`MONTHS`)."""
+    for match in _NAMED_DAY.finditer(text):
+        if (month := (match.group(1) or match.group(2)).casefold()) in MONTHS:
+            yield match.start(), month
+
+
 def names_a_day(text: str, order_known: bool = True) -> bool:
     """Whether a text states a whole day (not only a year, a month or a time) that ``normalise_date`` reads;
     without ``order_known`` (the page's language unstated), not a numeric date that reads both ways ("03/12/2024")."""
@@ -121,7 +130,7 @@ def names_a_day(text: str, order_known: bool = True) -> bool:
         first, second = map(int, re.split(r"[/-]", numeric.group())[:2])
         if first != second and first <= 12 and second <= 12:
             return False
-    named = any((match.group(1) or match.group(2)).casefold() in MONTHS for match in _NAMED_DAY.finditer(text))
+    named = next(spelled_days(text), None) is not None
     shaped = named or _NUMERIC_DAY.search(text) or _CJK_DATE.search(text) or _COUNTED_MONTH_DATE.search(text)
     return bool(shaped) and normalise_date(text) is not None
 

@@ -36,6 +36,11 @@ def test_a_byline_splits_into_names_without_a_newsrooms_address(byline: str, nam
         ("Tekst: Anna Maria Kowalska, Piotr Zieliński Dziennikarz", ["Anna Maria Kowalska", "Piotr Zieliński"]),
         ("By Jane Doe March 3, 2024", ["Jane Doe"]),  # a date with its month's name, split by its comma
         ("Jane Doe, 3. März 2024 10:12", ["Jane Doe"]),
+        ("Por Ana Souza Lima 3 de março de 2025", ["Ana Souza Lima"]),  # the month's name after "de" or "d'"
+        ("By Anna Berg 12 d'abril de 2025", ["Anna Berg"]),
+        ("Par Jean Dupont le 3 avril 2025 à 10h", ["Jean Dupont"]),  # the word joining the name to its date
+        ("Von Max Muster am 12. März 2024", ["Max Muster"]),
+        ("राहुल शर्मा १७ नवंबर २०२५", ["राहुल शर्मा"]),  # a month's name and digits of another script
         ("Jane Doe 5 hours ago", ["Jane Doe"]),
         ("By Jane Doe and May Lee", ["Jane Doe", "May Lee"]),  # a month's name without a day is no date
         ("Jane Doe Mon 3 Mar 2025 10.00 GMT", ["Jane Doe"]),
