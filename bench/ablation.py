@@ -335,6 +335,10 @@ RULES: dict[str, Rule] = {
         "ancestor-or-self::*[position() <= 2][@itemprop='dateModified' or contains(@class, 'updat')"
         " or contains(@class, 'modif') or contains(@class, 'edited')]",
     ),
+    "later-stories": Rule(
+        "a byline or date in an <article> with a headline of its own after the page's article (the next story) is that story's",
+        "next_article_below", "scraper.extract.metadata", "other_articles", lambda tree: [],
+    ),
     "quoted-posts": Rule(
         "a date or byline inside a <blockquote> (an embedded post, a quote) is the quoted author's, not the article's",
         "date_in_embedded_post", "scraper.extract.metadata", "_ELSEWHERE_TAGS", {"aside", "nav"},

@@ -659,7 +659,7 @@ def _elsewhere(tree: lxml.html.HtmlElement) -> Callable[[lxml.html.HtmlElement],
     turn (an XPath ``ancestor::`` test each), a hostile page of 40,000 author links
     nested 200 deep took 20 s.
     """
-    inside: dict[lxml.html.HtmlElement, bool] = {}  # the element is such a container or lies in one
+    inside: dict[lxml.html.HtmlElement, bool] = dict.fromkeys(other_articles(tree), True)  # such a container or in one
     headline = tree.find(".//h1")
     headline_holders = set() if headline is None else set(headline.iterancestors())
 
@@ -675,6 +675,31 @@ def _elsewhere(tree: lxml.html.HtmlElement) -> Callable[[lxml.html.HtmlElement],
 
     return test
 
+
+# Lines of text (a paragraph, a line between <br>s) of this length and count: the article's own text.
+MIN_OWN_LINE_CHARS = 80
+MIN_OWN_LINES = 2
+_PROSE = "text()[normalize-space()][not(ancestor::script or ancestor::style)]"
+_OWN_LINES_XPATH = f".//{_PROSE}"
+_LINES_AFTER_XPATH = f"following::{_PROSE}[not(ancestor::article)][position() <= {4 * MIN_OWN_LINES}]"
+# An outermost <article> with a headline of its own is a story (a reader's comment set as an <article> has none).
+_LATER_STORIES_XPATH = "following::article[not(ancestor::article)][.//h2 or .//h3 or .//h4]"
+
+
+def other_articles(tree: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """The outermost <article>s with a headline of their own after the page's article: after the <article> holding
+    its headline and text, or after the lines of text that follow its headline outside every <article>. They are
+    other stories (the next article of an endless page, teaser cards), which trafilatura would take for the
+    article, or read with it."""
+    headline = tree.find(".//h1")
+    if headline is None or tree.find(".//article") is None or not headline.xpath(_LATER_STORIES_XPATH):
+        return []
+    own = next(reversed([*headline.iterancestors("article")]), None)
+    lines = own.xpath(_OWN_LINES_XPATH) if own is not None else headline.xpath(_LINES_AFTER_XPATH)
+    long = [line for line in lines if len(line.strip()) >= MIN_OWN_LINE_CHARS][:MIN_OWN_LINES]
+    if len(long) < MIN_OWN_LINES:
+        return []
+    return (own if own is not None else long[-1].getparent()).xpath(_LATER_STORIES_XPATH)
 
 def _is_elsewhere(element: lxml.html.HtmlElement, headline_holders: set[lxml.html.HtmlElement]) -> bool:
     classes = element.get("class") or ""

@@ -318,6 +318,7 @@ KNOWN_LIMITS = {
     # Without <article> nothing sets the main story apart from a teaser nested in it, or bounds the header's dates.
     ("byline_nested_teaser_article", "no-article-element"): "the teaser's byline is nearer the headline than the article's",
     ("date_above_headline", "no-article-element"): "the day above the headline is read only inside an <article>",
+    ("next_article_below", "no-article-element"): "without <article>s nothing sets the next story's byline apart",
     # The split body's parts are found as containers of one kind; in sections, the first part's sections come first.
     ("split_body", "sections"): "a split body whose parts are each in sections again loses its second part",
     # No container and no <p>: trafilatura reads the whole page, and one voter finds nothing, so the menu's words stay.
