@@ -337,7 +337,7 @@ RULES: dict[str, Rule] = {
     ),
     "later-stories": Rule(
         "a byline or date in an <article> with a headline of its own after the page's article (the next story) is that story's",
-        "next_article_below", "scraper.extract.metadata", "other_articles", lambda tree: [],
+        "next_article_below", "scraper.extract.metadata", "_later_stories", lambda tree: [],
     ),
     "quoted-posts": Rule(
         "a date or byline inside a <blockquote> (an embedded post, a quote) is the quoted author's, not the article's",

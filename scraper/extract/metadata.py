@@ -1,11 +1,12 @@
 """What a page states about itself: JSON-LD, OpenGraph, ``article:*``, Dublin Core, <time>.
 
 This module only gathers evidence, in order of trust; ``titles``, ``authors`` and
-``dates`` decide between the candidates it finds. It changes the tree in two ways, each so
-that the rules after it find what the page shows: a page's headline is marked as its <h1>
-where the page shows it in another element, and a logo set as an <h1> is not (every rule
-reading the article's header starts from the headline), and a byline set as the first line of a text broken by <br> is put in
-a <span> of its own (a byline is read from an element).
+``dates`` decide between the candidates it finds. It changes the tree in three ways, each
+so that the rules after it find what the page shows: a page's headline is marked as its
+<h1> where the page shows it in another element, a logo set as an <h1> is made a <div>
+(every rule reading the article's header starts from the headline), and a byline set as
+the first line of a text broken by <br> is put in a <span> of its own (a byline is read
+from an element).
 """
 
 from __future__ import annotations
@@ -381,14 +382,15 @@ def _logos_apart(tree: lxml.html.HtmlElement) -> None:
     after it or a lower heading, is the one every rule reading the header starts from."""
     for heading in list(tree.iter("h1")):
         words = "".join(heading.itertext()).strip()
-        linked = "".join(
-            "".join(link.itertext())
-            for link in heading.iter("a")
-            if (href := (link.get("href") or "").strip()) and not href.startswith("#")
-            and _FRONT_PAGE_PATH.match(urlsplit(href).path) and not urlsplit(href).query
-        ).strip()
+        linked = "".join("".join(link.itertext()) for link in heading.iter("a") if _to_front_page(link.get("href"))).strip()
         if words and linked == words:
             heading.tag = "div"
+
+
+def _to_front_page(href: str | None) -> bool:
+    href = (href or "").strip()
+    address = urlsplit(href)
+    return bool(href) and not href.startswith("#") and not address.query and bool(_FRONT_PAGE_PATH.match(address.path))
 
 
 def _shows_title(text: str, words: int, title: str, title_words: int) -> bool:
@@ -659,7 +661,7 @@ def _elsewhere(tree: lxml.html.HtmlElement) -> Callable[[lxml.html.HtmlElement],
     turn (an XPath ``ancestor::`` test each), a hostile page of 40,000 author links
     nested 200 deep took 20 s.
     """
-    inside: dict[lxml.html.HtmlElement, bool] = dict.fromkeys(other_articles(tree), True)  # such a container or in one
+    inside: dict[lxml.html.HtmlElement, bool] = dict.fromkeys(_later_stories(tree), True)  # such a container or in one
     headline = tree.find(".//h1")
     headline_holders = set() if headline is None else set(headline.iterancestors())
 
@@ -686,11 +688,10 @@ _LINES_AFTER_XPATH = f"following::{_PROSE}[not(ancestor::article)][position() <=
 _LATER_STORIES_XPATH = "following::article[not(ancestor::article)][.//h2 or .//h3 or .//h4]"
 
 
-def other_articles(tree: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+def _later_stories(tree: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     """The outermost <article>s with a headline of their own after the page's article: after the <article> holding
     its headline and text, or after the lines of text that follow its headline outside every <article>. They are
-    other stories (the next article of an endless page, teaser cards), which trafilatura would take for the
-    article, or read with it."""
+    other stories (the next article of an endless page, teaser cards): their bylines and dates are theirs."""
     headline = tree.find(".//h1")
     if headline is None or tree.find(".//article") is None or not headline.xpath(_LATER_STORIES_XPATH):
         return []
