@@ -231,7 +231,7 @@ RULES: dict[str, Rule] = {
     ),
     "byline-beside-marks": Rule(
         "a byline's names are read whole with a reading time or a day set after a mark beside them ('· 6 min read')",
-        "byline_reading_time", "scraper.extract.metadata", "_BESIDE_NAMES", _NEVER,
+        "byline_reading_time", "scraper.extract.metadata", "DATELINE_MARK", _NEVER,
     ),
     "capital-bylines": Rule(
         "in a byline whose names are set in capitals the words joining and placing them are read in lower case ('A AND B, IN PARIS')",

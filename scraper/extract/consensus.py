@@ -295,7 +295,7 @@ class _Votes:
     def short_runs(self) -> set[tuple[str, ...]]:
         """Its runs of fewer words than a triple: after ``MAX_SHORT_SEARCHES`` short paragraphs searched for in the
         whole text, a set is cheaper (a page of 6,000 teasers of three short lines each took seconds)."""
-        return set().union(*(zip(*(self.words[offset:] for offset in range(size))) for size in range(1, SHINGLE)))
+        return set().union(*(_runs(self.words, size) for size in range(1, SHINGLE)))
 
     def holds(self, words: list[str], triples: set[tuple[str, ...]] | None = None) -> bool:
         """Whether this text contains the paragraph of these (folded) words, whose triples may be given."""
@@ -311,7 +311,12 @@ class _Votes:
 def _triples(words: list[str]) -> set[tuple[str, ...]]:
     if len(words) < SHINGLE:
         return {tuple(words)} if words else set()
-    return set(zip(*(words[offset:] for offset in range(SHINGLE))))
+    return _runs(words, SHINGLE)
+
+
+def _runs(words: list[str], size: int) -> set[tuple[str, ...]]:
+    """The runs of this many consecutive words."""
+    return set(zip(*(words[offset:] for offset in range(size))))
 
 
 def agreed_lines(

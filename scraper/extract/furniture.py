@@ -250,7 +250,7 @@ def is_furniture(line: str) -> bool:
 
 
 # The marks a page sets between a dateline's parts ("2021-10-16 | Politik", "Handball Schweiz • 02.02.2022").
-_DATELINE_MARK = re.compile(r"\s+[|•·]\s+")
+DATELINE_MARK = re.compile(r"\s+[|•·]\s+")
 MAX_DATELINE_WORDS = 6
 MAX_DATELINE_LABEL_WORDS = 3
 
@@ -262,7 +262,7 @@ def is_dateline(line: str) -> bool:
     """
     if line.startswith("|") or len(line.split()) > MAX_DATELINE_WORDS:
         return False
-    parts = _DATELINE_MARK.split(line)
+    parts = DATELINE_MARK.split(line)
     if not 2 <= len(parts) <= 3:
         return False
     days = [part for part in parts if names_a_day(part)]

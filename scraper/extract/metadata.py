@@ -26,7 +26,7 @@ from courlan import extract_domain
 from scraper.extract.authors import BY_WORDS, BYLINE_LABELS, AuthorSource, lists_only_names, people_listed
 from scraper.extract.dates import UPDATED_WORDS, in_shown_zone, moment, names_a_day, normalise_date
 from scraper.extract.folding import fold
-from scraper.extract.furniture import is_furniture
+from scraper.extract.furniture import DATELINE_MARK, is_furniture
 from scraper.extract.text import word_count
 from scraper.extract.titles import MIN_HEADLINE_WORDS
 
@@ -502,7 +502,7 @@ def _shown_as_change(text: lxml.etree._ElementUnicodeResult) -> bool:
     if text.is_tail:  # the text after an element: that element is the label before it, its parent holds both
         parent = holder.getparent()
         return bool(_UPDATED_LABEL.search(holder.text_content()[-40:])) or bool(parent is not None and parent.xpath(_MODIFIED_XPATH))
-    return bool(holder.xpath(_MODIFIED_XPATH)) or _after_update_label(holder)
+    return _states_change(holder)
 
 
 # A <time> that states when the article was changed, not when it was published (WordPress marks the publication
@@ -515,6 +515,11 @@ _MODIFIED_XPATH = (
 
 # A label set right before a <time> that states a change ("Updated", "Aktualisiert am", "Mis à jour le").
 _UPDATED_LABEL = re.compile(rf"(?:{UPDATED_WORDS})(?:\s+(?:on|at|am|le|el|il|op|den))?\s*:?\s*$", re.IGNORECASE)
+
+
+def _states_change(element: lxml.html.HtmlElement) -> bool:
+    """Whether an element states when the article was changed: by its class (or its parent's), or the label before it."""
+    return bool(element.xpath(_MODIFIED_XPATH)) or _after_update_label(element)
 
 
 def _after_update_label(element: lxml.html.HtmlElement) -> bool:
@@ -542,7 +547,7 @@ def _time_dates(tree: lxml.html.HtmlElement, elsewhere: Callable[[lxml.html.Html
     times = [
         element
         for element in tree.xpath("//time[@datetime or normalize-space()]")
-        if not element.xpath(_MODIFIED_XPATH) and not _after_update_label(element) and not elsewhere(element)
+        if not _states_change(element) and not elsewhere(element)
     ]
     headline = tree.find(".//h1")
     if headline is not None and times:
@@ -790,13 +795,11 @@ def _lists_names(element: lxml.html.HtmlElement) -> bool:
     """Whether an element's own text, outside the elements it holds and after a byline word, only lists names (and
     perhaps, after a mark, what a page sets beside them: "· 5 min read", "| 12 March 2024")."""
     pieces = [_BYLINE_WORD.sub("", element.text or ""), *(child.tail or "" for child in element)]
-    names, *beside = _BESIDE_NAMES.split(pieces[-1])
+    names, *beside = DATELINE_MARK.split(pieces[-1])
     if beside and all(is_furniture(part) or names_a_day(part, True) for part in beside):
         pieces[-1] = names
     return lists_only_names(pieces)
 
-
-_BESIDE_NAMES = re.compile(r"\s+[|•·]\s+")  # the mark between a byline's names and its reading time or day
 
 
 def _byline_lines(tree: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
