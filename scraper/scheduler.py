@@ -85,6 +85,7 @@ class Scheduler:
         self.timetable = schedule.Scheduler()
         self.children: dict[str, Child] = {}
         self.queued: dict[str, float] = {}  # source -> monotonic time it may start (after jitter)
+        self.launched: dict[str, datetime] = {}  # source -> when this scheduler last started its crawl
         self.flags: dict[str, dict[str, str]] = {}
         self.stop_requested = False
         self.reload_requested = False
@@ -190,20 +191,32 @@ class Scheduler:
         # nor forgets a failing source's backoff.
         now = datetime.now()
         last = self._last_crawl(source.name)
-        if last is None:
+        started = self._last_start(source.name, last)
+        if started is None:
             job.next_run = now  # never crawled: start right away
             return
         interval = schedule_seconds(every)
         backoff = self._backoff(source.name, interval)
-        if backoff is not None and backoff > interval:
+        if last is not None and backoff is not None and backoff > interval:
             due = _local(last["finished"] or last["started"]) + timedelta(seconds=backoff)
         elif at is None:
-            due = _local(last["started"]) + timedelta(seconds=interval)
-        elif _local(last["started"]) < now - timedelta(days=1):
+            due = started + timedelta(seconds=interval)
+        elif started < now - timedelta(days=1):
             due = now  # the daily run was missed while the scheduler was down: one catch-up crawl
         else:
             return  # the next HH:MM, as the timetable says
         job.next_run = max(due, now)
+
+    def _last_start(self, source: str, last: dict[str, Any] | None) -> datetime | None:
+        """When the source's last crawl started, as the ``schedule`` package's local time.
+
+        The archive's stamps are to the second and a child writes its row only once it
+        runs, so after a reload this scheduler's own launch time, where later, is the truer.
+        """
+        starts = [_local(last["started"])] if last is not None else []
+        if source in self.launched:
+            starts.append(self.launched[source])
+        return max(starts, default=None)
 
     def _last_crawl(self, source: str) -> dict[str, Any] | None:
         assert self.archive is not None
@@ -270,6 +283,7 @@ class Scheduler:
             logger.error("%s: cannot start a crawl process: %s", source, exc)
             return
         self.children[source] = Child(source, run, process, output)
+        self.launched[source] = datetime.now()
         job = self._job(source)
         if job is not None and job.at_time is None:
             # The interval runs from this start, however long the source waited for a free slot.

@@ -18,14 +18,15 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 import yaml
 
-from scraper.config import parse_config
-from scraper.scheduler import backoff_seconds, setup_logging
+from archive.store import Archive
+from scraper.config import load_config, parse_config
+from scraper.scheduler import Scheduler, backoff_seconds, setup_logging
 from tests.conftest import REPO, rows, run_cli, write_config
 from tests.newssite import ARTICLES, Site, build_news_site, rss_feed, section_page
 
@@ -404,6 +405,30 @@ def test_backoff_doubles_per_failure_up_to_the_cap():
     assert waits == [None, 120, 240, 480, 600, 600]
     # A cap below the source's own interval never makes it crawl more often.
     assert backoff_seconds(86400, 3, cap=3600) == 86400
+
+
+def test_a_reload_times_the_interval_from_the_last_launch(news_site: Site, tmp_path: Path):
+    # The archive's stamps are to the second and a child writes its row only once it runs:
+    # a reload just after a launch must neither restart the source at once nor a second early.
+    path = schedule_config(tmp_path, [{"name": "world", "feeds": [f"{news_site.base}/rss.xml"], "every": "1h"}])
+    scheduler = Scheduler(load_config(path))
+    scheduler.archive = Archive(scheduler.config.archive_path)
+    scheduler.workdir = tmp_path / "work"
+    scheduler.workdir.mkdir()
+    try:
+        scheduler._apply(scheduler.config)
+        for _ in range(2):  # never crawled before; crawled before (the archive holds the last start)
+            before = datetime.now()
+            scheduler._launch("world")
+            scheduler._apply(load_config(path))  # what SIGHUP does
+            assert scheduler._job("world").next_run >= before + timedelta(hours=1)
+            scheduler.children["world"].process.wait(timeout=60)
+            scheduler._reap()
+            assert crawls(tmp_path / "archive.db", "world")[-1]["status"] == "ok"
+    finally:
+        for child in scheduler.children.values():
+            child.process.kill()
+        scheduler.archive.close()
 
 
 def test_schedule_settings_are_validated_with_their_line(tmp_path: Path):
