@@ -145,6 +145,10 @@ RULES: dict[str, Rule] = {
         "short lines (a dateline, an 'Updated' label) may stand between the headline and the standfirst under it",
         "standfirst_under_updated_line", "scraper.extract.body", "MAX_HEADER_LINES", 0,
     ),
+    "lines-over-headline": Rule(
+        "short lines opening the text over the headline (a kicker, a section's name, a date) go with it",
+        "kicker_over_headline", "scraper.extract.body", "MAX_LINES_OVER_HEADLINE", 0,
+    ),
     "no-markup": Rule(
         "HTML written into the text (a JSON-LD articleBody trafilatura fell back on) is read as HTML, never kept as markup",
         "markup_in_declared_body", "scraper.extract.body", "without_markup", lambda tree, lines: lines,

@@ -42,6 +42,9 @@ FALLBACK_GATE = 0.8 * FALLBACK_GAIN
 # A description of fewer words is a tagline, not a standfirst; the shown text may run this much longer.
 MIN_LEAD_WORDS = 8
 MAX_HEADER_LINES = 3  # short lines (dateline, labels) between the headline and a standfirst under it
+# A text may open with this many short lines over the headline: a kicker, a section's name, a date.
+MAX_LINES_OVER_HEADLINE = 3
+MAX_WORDS_OVER_HEADLINE = 5
 # A text is found in the page by its first words: a voter may have set the rest of it apart (links, line breaks).
 MAX_OPENING_WORDS = 8
 LEAD_SLACK = 1.5
@@ -544,11 +547,21 @@ def joined_containers(tree: lxml.html.HtmlElement, group: list[lxml.html.HtmlEle
 
 def _without_title(lines: list[str], titles: Sequence[str]) -> list[str]:
     """The lines without a leading repeat of the headline (the title has its own field), also where a line
-    break (<br>) in the headline set it on two lines."""
+    break (<br>) in the headline set it on two lines or a kicker in it was glued to its first word, or
+    short lines over it (a kicker, a section's name, a date) came first: over the headline, they are its
+    header's, never the article's sentences."""
     lines = [line.strip() for line in lines if line.strip()]
-    folded = {fold(title) for title in titles}
-    if lines and fold(lines[0]) in folded:
-        return lines[1:]
-    if len(lines) > 1 and fold(f"{lines[0]} {lines[1]}") in folded:
-        return lines[2:]
+    headlines = {_squashed(title) for title in titles}
+    for at in range(min(MAX_LINES_OVER_HEADLINE, len(lines) - 1) + 1):
+        if at and word_count(lines[at - 1]) > MAX_WORDS_OVER_HEADLINE:
+            break
+        if _squashed(lines[at]) in headlines:
+            return lines[at + 1 :]
+        if at + 1 < len(lines) and _squashed(f"{lines[at]} {lines[at + 1]}") in headlines:
+            return lines[at + 2 :]
     return lines
+
+
+def _squashed(text: str) -> str:
+    """The text's folded words run together: a line and a title match where only spaces differ."""
+    return "".join(fold(text).split())
