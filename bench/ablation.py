@@ -359,6 +359,10 @@ RULES: dict[str, Rule] = {
         "an <h1> whose words all link to the site's front page is its logo, not the headline",
         "title_logo_h1_linked_home", "scraper.extract.metadata", "_logos_apart", lambda tree: None,
     ),
+    "dialog-headings": Rule(
+        "an <h1> in a dialog (a sign-in or newsletter popup) that shows no stated title is the dialog's, not the headline",
+        "title_dialog_heading", "scraper.extract.metadata", "_dialog_headings_apart", lambda tree, titles: None,
+    ),
     "h2-headlines": Rule(
         "without an <h1>, the heading a stated title holds (or the microdata's headline) is the headline",
         "headline_in_h2", "scraper.extract.metadata", "shown_headline_as_h1", lambda tree, titles: None,

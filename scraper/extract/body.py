@@ -24,6 +24,7 @@ import trafilatura
 from scraper.extract.consensus import agreed_lines, html_to_lines, voter_texts
 from scraper.extract.folding import fold
 from scraper.extract.furniture import MIN_CHARS_BEFORE_COMMENTS, is_comments_heading, strip_furniture, without_self_promotion
+from scraper.extract.metadata import DIALOG
 from scraper.extract.text import ends_sentence, word_count
 
 TRAFILATURA = f"trafilatura {trafilatura.__version__}"
@@ -136,7 +137,7 @@ def looks_padded(text: str) -> bool:
 # Dialogs in the page's body (a newsletter's or a cookie note's popup, a lightbox, another story opened over
 # the page) are not the article; one holding the headline is the article opened as a dialog, and a <body>
 # marked as one is still the page.
-_DIALOGS_XPATH = "//body//*[@role='dialog' or @role='alertdialog' or @aria-modal='true'][not(.//h1)]"
+_DIALOGS_XPATH = f"//body//*{DIALOG}[not(.//h1)]"
 # AMP pages' components that are never text: ads (their placeholders say "Loading ad"), analytics, share buttons,
 # consent and notification boxes. trafilatura reads an unknown element's text as any <div>'s.
 _AMP_FURNITURE = (

@@ -3,8 +3,9 @@
 This module only gathers evidence, in order of trust; ``titles``, ``authors`` and
 ``dates`` decide between the candidates it finds. It changes the tree in three ways, each
 so that the rules after it find what the page shows: a page's headline is marked as its
-<h1> where the page shows it in another element, a logo set as an <h1> is made a <div>
-(every rule reading the article's header starts from the headline), and a byline set as
+<h1> where the page shows it in another element, a logo or a dialog's heading set as an
+<h1> is made a <div> (every rule reading the article's header starts from the headline),
+and a byline set as
 the first line of a text broken by <br> is put in a <span> of its own (a byline is read
 from an element).
 """
@@ -167,6 +168,7 @@ def gather(tree: lxml.html.HtmlElement) -> Evidence:
     evidence.titles = _present(*stated, title_tag)
     evidence.title_tag_only = None if stated else clean(title_tag)
     _logos_apart(tree)
+    _dialog_headings_apart(tree, stated or evidence.titles)
     shown_headline_as_h1(tree, stated or evidence.titles)
     evidence.h1s = _present(*map(_spaced_text, tree.iter("h1")))
     ld_people = [_resolve(item, by_id) for item in _as_items(article.get("author"))]
@@ -370,6 +372,21 @@ def shown_headline_as_h1(tree: lxml.html.HtmlElement, titles: list[str]) -> None
     headline = max(held, key=lambda candidate: candidate[0])[1] if held else marked
     if headline is not None:
         headline.tag = "h1"
+
+
+# A dialog over the page: a newsletter's or a sign-in popup, a cookie note, a lightbox, another story opened.
+DIALOG = "[@role='dialog' or @role='alertdialog' or @aria-modal='true']"
+
+
+def _dialog_headings_apart(tree: lxml.html.HtmlElement, titles: list[str]) -> None:
+    """An <h1> in a dialog that shows none of the titles the page states is the dialog's own ("Sign in to your
+    account"): it is made a <div>, so that neither the title nor the rules reading the header start from it, and
+    the body drops the dialog as it drops any without the headline."""
+    stated = [(fold(title), word_count(title)) for title in titles]
+    for heading in tree.xpath(f"//body//*{DIALOG}//h1"):
+        text = fold(_spaced_text(heading))
+        if not any(_shows_title(text, word_count(text), title, length) for title, length in stated):
+            heading.tag = "div"
 
 
 # A link to the site's front page: its path is the root, or the root's index file.

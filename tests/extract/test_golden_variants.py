@@ -48,6 +48,10 @@ _SITE_BOTTOM = (
     '</a></li><li><a href="/terms">Terms</a></li></ul></footer></div>'
 )
 _LOGO_HEADING = '<div class="logo"><h1><a href="/">Example Daily</a></h1></div>'
+_SIGN_IN_DIALOG = (
+    '<div class="modal" role="dialog" aria-modal="true"><h1>Sign in to your account</h1><p>Enter your email address'
+    " to continue reading.</p></div>"
+)
 _KICKER = '<a class="kicker" href="/explainers">Explainer</a>'
 _READING_TIME = " · 5 min read"
 _UPDATED_LINE = '<p class="updated">Updated <time datetime="2026-12-03T09:15:00Z">3 December 2026, 09:15</time></p>'
@@ -89,7 +93,7 @@ _TOPIC_TAGS = (
 FURNITURE_ADDED = (
     "We use cookies", "Share on Facebook", "Email this story", "morning newsletter", "Back to top",
     "Advertisement", "Council approves new cycle lanes", "Ann Lens", "Topics:", "Loading ad", "Ad failed to load",
-    "3 December 2026", "5 min read", "Explainer",
+    "3 December 2026", "5 min read", "Explainer", "Sign in to", "Enter your email",
 )
 LONG_PARAGRAPH_CHARS = 80
 MAX_BYLINE_CHARS = 80
@@ -138,6 +142,11 @@ def _kicker(tree: lxml.html.HtmlElement, _body: lxml.html.HtmlElement) -> None:
     """A kicker (the story's kind or section) set right over the headline, where the extractor reads it with the text."""
     if (headline := tree.find(".//h1")) is not None:
         headline.addprevious(lxml.html.fragment_fromstring(_KICKER))
+
+
+def _sign_in_dialog(_tree: lxml.html.HtmlElement, body: lxml.html.HtmlElement) -> None:
+    """A sign-in popup with a heading of its own, an <h1>, at the end of the page."""
+    body.append(lxml.html.fragment_fromstring(_SIGN_IN_DIALOG))
 
 
 def _updated_line(tree: lxml.html.HtmlElement, body: lxml.html.HtmlElement) -> None:
@@ -289,6 +298,7 @@ VARIANTS: dict[str, Variant] = {
     "in-a-site": _in_a_site,
     "logo-heading": _logo_heading,
     "kicker": _kicker,
+    "sign-in-dialog": _sign_in_dialog,
     "updated-line": _updated_line,
     "with-furniture": _with_furniture,
     "div-paragraphs": _div_paragraphs,
