@@ -125,6 +125,7 @@ _PHRASES = [
     r"(tweet|pin it|email|print|facebook|twitter|linkedin|whatsapp|copy link|order reprints|print article)",
     r"(email|e-mail|print|save) (this|the) (article|story|post|page)",
     r"like this (story|article)\?.{0,60}",
+    r"(\d[\d.,]*\s?[km]?\s+(shares?|comments?|views?|likes?|reactions?|reads?)\s*)+",  # an engagement bar's counts
     r"teilen( auf (facebook|twitter|x|whatsapp))?",
     r"artikel teilen",
     r"partager( sur (facebook|twitter|x))?",

@@ -66,6 +66,20 @@ def test_a_short_line_noting_a_change_or_the_publication_is_furniture(line: str,
 @pytest.mark.parametrize(
     ("line", "furniture"),
     [
+        ("1.2k shares 34 comments", True),  # an engagement bar's counts
+        ("12 views", True),
+        ("3,405 Shares", True),
+        ("The video had 1.2k views in its first hour, and 34 comments.", False),
+        ("Arsenal 2 Chelsea 1", False),
+    ],
+)
+def test_an_engagement_bars_counts_are_furniture(line: str, furniture: bool) -> None:
+    assert is_furniture(line) is furniture
+
+
+@pytest.mark.parametrize(
+    ("line", "furniture"),
+    [
         ("Pressekontakt", True),  # a press release's closing contact block
         ("Ansprechpartnerin zum Thema:", True),
         ("Media contact:", True),

@@ -52,6 +52,7 @@ _SIGN_IN_DIALOG = (
     '<div class="modal" role="dialog" aria-modal="true"><h1>Sign in to your account</h1><p>Enter your email address'
     " to continue reading.</p></div>"
 )
+_ENGAGEMENT = '<div class="engagement"><span>1.2k</span> shares <span>34</span> comments</div>'
 _KICKER = '<a class="kicker" href="/explainers">Explainer</a>'
 _READING_TIME = " · 5 min read"
 _UPDATED_LINE = '<p class="updated">Updated <time datetime="2026-12-03T09:15:00Z">3 December 2026, 09:15</time></p>'
@@ -93,7 +94,7 @@ _TOPIC_TAGS = (
 FURNITURE_ADDED = (
     "We use cookies", "Share on Facebook", "Email this story", "morning newsletter", "Back to top",
     "Advertisement", "Council approves new cycle lanes", "Ann Lens", "Topics:", "Loading ad", "Ad failed to load",
-    "3 December 2026", "5 min read", "Explainer", "Sign in to", "Enter your email",
+    "3 December 2026", "5 min read", "Explainer", "Sign in to", "Enter your email", "1.2k",
 )
 LONG_PARAGRAPH_CHARS = 80
 MAX_BYLINE_CHARS = 80
@@ -147,6 +148,12 @@ def _kicker(tree: lxml.html.HtmlElement, _body: lxml.html.HtmlElement) -> None:
 def _sign_in_dialog(_tree: lxml.html.HtmlElement, body: lxml.html.HtmlElement) -> None:
     """A sign-in popup with a heading of its own, an <h1>, at the end of the page."""
     body.append(lxml.html.fragment_fromstring(_SIGN_IN_DIALOG))
+
+
+def _engagement_counts(tree: lxml.html.HtmlElement, _body: lxml.html.HtmlElement) -> None:
+    """A line of counts (shares, comments) under the headline, in an element whose class names no share bar."""
+    if (headline := tree.find(".//h1")) is not None:
+        _insert_after(headline, _ENGAGEMENT)
 
 
 def _updated_line(tree: lxml.html.HtmlElement, body: lxml.html.HtmlElement) -> None:
@@ -299,6 +306,7 @@ VARIANTS: dict[str, Variant] = {
     "logo-heading": _logo_heading,
     "kicker": _kicker,
     "sign-in-dialog": _sign_in_dialog,
+    "engagement-counts": _engagement_counts,
     "updated-line": _updated_line,
     "with-furniture": _with_furniture,
     "div-paragraphs": _div_paragraphs,
