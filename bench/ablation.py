@@ -241,6 +241,10 @@ RULES: dict[str, Rule] = {
         "in a byline whose names are set in capitals the words joining and placing them are read in lower case ('A AND B, IN PARIS')",
         "byline_in_capitals", "scraper.extract.authors", "_linking_words_lowered", lambda byline: byline,
     ),
+    "placing-links": Rule(
+        "a byline's placing word before a link ('By Jane Doe in <a>Politics</a>') places the name: the link is no name",
+        "byline_section_link", "scraper.extract.authors", "_PLACING_BEFORE_MARK", re.compile(r"(?!)()"),
+    ),
     "byline-first-lines": Rule(
         "a byline set as the first line of a text broken by <br> is read as a line of its own ('By A and B<br><br>The council')",
         "byline_first_line", "scraper.extract.metadata", "_opens_text_block", lambda element: False,

@@ -153,9 +153,11 @@ _CREDENTIAL = re.compile(
     re.IGNORECASE,
 )
 # A location phrase after or instead of a name ("Jane Doe in London", "based in Hong Kong").
-_LOCATION = re.compile(
-    r"(?:^|\s)(?:(?i:based|reporting|writing)\s+(?:in|from)|in|from|aus|desde|depuis|vanuit|från|for|für|pour|para|voor)\s+[A-Z].*$"
-)
+_PLACING_WORDS = r"in|from|aus|desde|depuis|vanuit|från|for|für|pour|para|voor"
+_LOCATION = re.compile(rf"(?:^|\s)(?:(?i:based|reporting|writing)\s+(?:in|from)|{_PLACING_WORDS})\s+[A-Z].*$")
+# A placing word before an element's mark in a shown byline: the place or section is that element's text, a link
+# ("By Jane Doe in <a>Politics</a>" read as "By Jane Doe in | Politics").
+_PLACING_BEFORE_MARK = re.compile(rf"(\s(?:{_PLACING_WORDS}))\s*\|\s*")
 # In a byline set all in capitals ("ANNA BERG AND WEI CHEN, BASED IN HONG KONG") the words that join names or
 # place them are read in lower case, as the rules above look for them (one letter stays: "E JEAN CARROLL").
 _LINKING_WORDS = frozenset(
@@ -186,6 +188,7 @@ def split_byline(byline: str, affixes: Iterable[str] = (), shown: bool = False) 
     glued = {fold(affix) for affix in affixes if fold(affix)}
     byline = _linking_words_lowered(byline[:MAX_BYLINE_CHARS])
     byline = _HANDLE.sub(" ", _URL.sub(" ", _EMAIL.sub(" ", _BRACKETS.sub("", byline))))
+    byline = _PLACING_BEFORE_MARK.sub(r"\1 ", byline)
     byline = _before_spelled_date(_INNER_PREFIX.split(byline)[-1])  # "Capital Von Jemima Kelly": the names follow the word
     if reporters := _KOREAN_REPORTER.findall(byline):  # "순천, 광양 구현모 기자": the places go, the name stays
         byline = ", ".join(reporters)

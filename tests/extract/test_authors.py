@@ -58,6 +58,8 @@ def test_a_byline_splits_into_names_without_a_newsrooms_address(byline: str, nam
         ("Jane Doe, CFP®", ["Jane Doe"]),
         ("Jane Doe, Kyiv", ["Jane Doe"]),  # a place after a full name
         ("Jane Doe, Reporting from Kyiv", ["Jane Doe"]),
+        ("By Jane Doe in | Politics", ["Jane Doe"]),  # the section a link after the placing word, as a shown byline reads
+        ("Von Jana Berger und Tom Roe aus | Berlin", ["Jana Berger", "Tom Roe"]),
         ("Jane Doe, Berlin, und John Roe, Paris", ["Jane Doe", "John Roe"]),
         ("Jane Doe, PTI", ["Jane Doe", "PTI"]),  # an agency's credit
         ("Jane Doe, KYIV", ["Jane Doe", "KYIV"]),  # a short word in capitals may be an agency's
