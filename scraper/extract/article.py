@@ -16,7 +16,7 @@ from typing import Any
 import lxml.html
 from trafilatura.metadata import extract_metadata
 
-from scraper.extract.authors import MAX_NAME_WORDS, AuthorSource, choose_authors, has_name_shape, is_organisation
+from scraper.extract.authors import MAX_NAME_WORDS, AuthorSource, choose_authors, has_name_shape, is_organisation, without_noise
 from scraper.extract.body import extract_body
 from scraper.extract.charset import decode_html
 from scraper.extract.dates import choose_published, normalise_date, url_date, writes_day_first
@@ -195,7 +195,8 @@ def _inferred_authors(tree: lxml.html.HtmlElement, inferred: dict[str, Any]) -> 
     names = [name for name in (inferred.get("author") or "").split("; ") if name]
     if _read_from_prose(names):
         return []
-    return [name for name in names if not only_in_other_stories(tree, name)]
+    # Judged as trafilatura wrote it and without the words it ran on from a button or a link ("Jane Doe Follow").
+    return [name for name in names if not any(only_in_other_stories(tree, shown) for shown in {name, without_noise(name)})]
 
 
 def _read_from_prose(names: list[str]) -> bool:

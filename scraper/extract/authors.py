@@ -233,6 +233,11 @@ def _is_place_of(name: str, before: list[str]) -> bool:
     )
 
 
+def without_noise(name: str) -> str:
+    """A name without what follows it that no name holds: a button's or a link's words ("Follow", "Email"), a job title."""
+    return _NOISE.sub("", name).strip()
+
+
 def _clean_name(part: str, glued: set[str] = frozenset(), after_name: bool = False) -> str | None:
     """One part of a byline as a name, or None; ``after_name`` where a name came before it in the byline."""
     named, *described = _DESCRIPTION_DASH.split(part, maxsplit=1)

@@ -812,9 +812,11 @@ def _lists_names(element: lxml.html.HtmlElement) -> bool:
     """Whether an element's own text, outside the elements it holds and after a byline word, only lists names (and
     perhaps, after a mark, what a page sets beside them: "· 5 min read", "| 12 March 2024")."""
     pieces = [_BYLINE_WORD.sub("", element.text or ""), *(child.tail or "" for child in element)]
-    names, *beside = DATELINE_MARK.split(pieces[-1])
-    if beside and all(is_furniture(part) or names_a_day(part, True) for part in beside):
-        pieces[-1] = names
+    # Any piece: what is set beside the names may stand before an element (a writer's "Follow" button).
+    for at, piece in enumerate(pieces):
+        names, *beside = DATELINE_MARK.split(piece)
+        if beside and all(is_furniture(part) or names_a_day(part, True) for part in beside):
+            pieces[at] = names
     return lists_only_names(pieces)
 
 

@@ -53,6 +53,7 @@ _SIGN_IN_DIALOG = (
     " to continue reading.</p></div>"
 )
 _ENGAGEMENT = '<div class="engagement"><span>1.2k</span> shares <span>34</span> comments</div>'
+_FOLLOW_BUTTON = '<button class="follow">Follow</button>'
 _KICKER = '<a class="kicker" href="/explainers">Explainer</a>'
 _READING_TIME = " · 5 min read"
 _UPDATED_LINE = '<p class="updated">Updated <time datetime="2026-12-03T09:15:00Z">3 December 2026, 09:15</time></p>'
@@ -154,6 +155,13 @@ def _engagement_counts(tree: lxml.html.HtmlElement, _body: lxml.html.HtmlElement
     """A line of counts (shares, comments) under the headline, in an element whose class names no share bar."""
     if (headline := tree.find(".//h1")) is not None:
         _insert_after(headline, _ENGAGEMENT)
+
+
+def _follow_button(_tree: lxml.html.HtmlElement, body: lxml.html.HtmlElement) -> None:
+    """A button to follow the writer at the end of the byline, its word run on to the byline's last one."""
+    bylines = [element for element in body.iter("p", "div", "span", "address") if _is_byline(element)]
+    if innermost := [element for element in bylines if not any(_is_byline(child) for child in element.iterdescendants())]:
+        innermost[0].append(lxml.html.fragment_fromstring(_FOLLOW_BUTTON))
 
 
 def _updated_line(tree: lxml.html.HtmlElement, body: lxml.html.HtmlElement) -> None:
@@ -307,6 +315,7 @@ VARIANTS: dict[str, Variant] = {
     "kicker": _kicker,
     "sign-in-dialog": _sign_in_dialog,
     "engagement-counts": _engagement_counts,
+    "follow-button": _follow_button,
     "updated-line": _updated_line,
     "with-furniture": _with_furniture,
     "div-paragraphs": _div_paragraphs,
