@@ -83,6 +83,8 @@ _JOB_TITLE = re.compile(rf"(?:[\w.]+-)?(?:{_TITLE_WORDS})", re.IGNORECASE)
 # or a time ago ("Jane Doe 5 hours ago"): it and what follows go before the byline splits at its commas. A month's
 # name that is as often a given name ("May", "Maja") is not read as one.
 _DATE_MONTHS = set(MONTHS) - {"may", "mai", "maj", "maja"}
+# ... unless a year follows: "May 30, 2024", "30 mai 2024" are days.
+_WITH_YEAR = re.compile(r"(?:\w+\.?\s+\d{1,2}|\d{1,2}\.?\s+\w+)\.?,?\s+(?:19|20)\d\d\b")
 # The word joining a byline's names to the date after them ("Par Jean Dupont le 3 avril", "Von Max Muster am 3. März").
 _DATE_CONNECTOR = re.compile(r"\s+(?:on|le|am|vom|el|il|op|den|em|du)\s*$", re.IGNORECASE)
 # A time ago or a reading time ("4 min read", "Lesezeit: 3 Minuten") after the names.
@@ -215,7 +217,7 @@ def _lowered_if_linking(word: str) -> str:
 
 def _before_spelled_date(byline: str) -> str:
     """The byline up to a date written with its month's name or a time ago, if it states one."""
-    ends = [start for start, month in spelled_days(byline) if month in _DATE_MONTHS]
+    ends = [start for start, month in spelled_days(byline) if month in _DATE_MONTHS or _WITH_YEAR.match(byline, start)]
     if ago := _TIME_AGO.search(byline):
         ends.append(ago.start())
     return _DATE_CONNECTOR.sub("", byline[: min(ends)]) if ends else byline

@@ -58,7 +58,10 @@ def test_a_byline_splits_into_names_without_a_newsrooms_address(byline: str, nam
         ("Jane Doe, CFP®", ["Jane Doe"]),
         ("Jane Doe, Kyiv", ["Jane Doe"]),  # a place after a full name
         ("Jane Doe, Reporting from Kyiv", ["Jane Doe"]),
-        ("By Jane Doe in | Politics", ["Jane Doe"]),  # the section a link after the placing word, as a shown byline reads
+        ("By Jane Doe in | Politics", ["Jane Doe"]),
+        ("By Owen Price May 30, 2024", ["Owen Price"]),  # "May" with a day and a year is the month
+        ("Von Anna Mai 12. Mai 2024", ["Anna Mai"]),
+        ("By Theresa May", ["Theresa May"]),  # the section a link after the placing word, as a shown byline reads
         ("Von Jana Berger und Tom Roe aus | Berlin", ["Jana Berger", "Tom Roe"]),
         ("Jane Doe, Berlin, und John Roe, Paris", ["Jane Doe", "John Roe"]),
         ("Jane Doe, PTI", ["Jane Doe", "PTI"]),  # an agency's credit
