@@ -383,7 +383,9 @@ def _dialog_headings_apart(tree: lxml.html.HtmlElement, titles: list[str]) -> No
     account"): it is made a <div>, so that neither the title nor the rules reading the header start from it, and
     the body drops the dialog as it drops any without the headline."""
     stated = [(fold(title), word_count(title)) for title in titles]
-    for heading in tree.xpath(f"//body//*{DIALOG}//h1"):
+    for heading in list(tree.iter("h1")):  # few: asking each for its dialog costs less than searching the page
+        if not heading.xpath(f"ancestor::*{DIALOG}"):
+            continue
         text = fold(_spaced_text(heading))
         if not any(_shows_title(text, word_count(text), title, length) for title, length in stated):
             heading.tag = "div"
