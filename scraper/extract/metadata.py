@@ -5,9 +5,8 @@ This module only gathers evidence, in order of trust; ``titles``, ``authors`` an
 so that the rules after it find what the page shows: a page's headline is marked as its
 <h1> where the page shows it in another element, a logo or a dialog's heading set as an
 <h1> is made a <div> (every rule reading the article's header starts from the headline),
-and a byline set as
-the first line of a text broken by <br> is put in a <span> of its own (a byline is read
-from an element).
+and a byline set as the first line of a text broken by <br> is put in a <span> of its own
+(a byline is read from an element).
 """
 
 from __future__ import annotations
