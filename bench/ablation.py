@@ -243,7 +243,7 @@ RULES: dict[str, Rule] = {
     ),
     "placing-links": Rule(
         "a byline's placing word before a link ('By Jane Doe in <a>Politics</a>') places the name: the link is no name",
-        "byline_section_link", "scraper.extract.authors", "_PLACING_BEFORE_MARK", re.compile(r"(?!)()"),
+        "byline_section_link", "scraper.extract.authors", "_placing_links_joined", lambda byline: byline,
     ),
     "byline-first-lines": Rule(
         "a byline set as the first line of a text broken by <br> is read as a line of its own ('By A and B<br><br>The council')",

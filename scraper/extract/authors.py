@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from typing import NamedTuple
 
 from scraper.extract.dates import MONTHS, ZONE_OFFSETS, spelled_days
-from scraper.extract.folding import fold
+from scraper.extract.folding import fold, squashed
 
 
 class AuthorSource(NamedTuple):
@@ -157,8 +157,6 @@ _CREDENTIAL = re.compile(
 # A location phrase after or instead of a name ("Jane Doe in London", "based in Hong Kong").
 _PLACING_WORDS = r"in|from|aus|desde|depuis|vanuit|från|for|für|pour|para|voor"
 _LOCATION = re.compile(rf"(?:^|\s)(?:(?i:based|reporting|writing)\s+(?:in|from)|{_PLACING_WORDS})\s+[A-Z].*$")
-# A placing word before an element's mark in a shown byline: the place or section is that element's text, a link
-# ("By Jane Doe in <a>Politics</a>" read as "By Jane Doe in | Politics").
 _PLACING_BEFORE_MARK = re.compile(rf"(\s(?:{_PLACING_WORDS}))\s*\|\s*")
 # In a byline set all in capitals ("ANNA BERG AND WEI CHEN, BASED IN HONG KONG") the words that join names or
 # place them are read in lower case, as the rules above look for them (one letter stays: "E JEAN CARROLL").
@@ -190,7 +188,7 @@ def split_byline(byline: str, affixes: Iterable[str] = (), shown: bool = False) 
     glued = {fold(affix) for affix in affixes if fold(affix)}
     byline = _linking_words_lowered(byline[:MAX_BYLINE_CHARS])
     byline = _HANDLE.sub(" ", _URL.sub(" ", _EMAIL.sub(" ", _BRACKETS.sub("", byline))))
-    byline = _PLACING_BEFORE_MARK.sub(r"\1 ", byline)
+    byline = _placing_links_joined(byline)
     byline = _before_spelled_date(_INNER_PREFIX.split(byline)[-1])  # "Capital Von Jemima Kelly": the names follow the word
     if reporters := _KOREAN_REPORTER.findall(byline):  # "순천, 광양 구현모 기자": the places go, the name stays
         byline = ", ".join(reporters)
@@ -213,6 +211,13 @@ def _linking_words_lowered(byline: str) -> str:
 
 def _lowered_if_linking(word: str) -> str:
     return word.lower() if word.isupper() and word.lower() in _LINKING_WORDS else word
+
+
+def _placing_links_joined(byline: str) -> str:
+    """A shown byline with a placing word's element after it joined to it: the place or section is that element's
+    text, a link ("By Jane Doe in <a>Politics</a>", read as "By Jane Doe in | Politics"), which :data:`_LOCATION`
+    then drops."""
+    return _PLACING_BEFORE_MARK.sub(r"\1 ", byline)
 
 
 def _before_spelled_date(byline: str) -> str:
@@ -256,7 +261,7 @@ def _clean_name(part: str, glued: set[str] = frozenset(), after_name: bool = Fal
         previous, part = part, _PREFIX.sub("", _LABEL.sub("", _GENRE_LABEL.sub("", _LEADING_AND.sub("", part)))).strip()
     if _AND_WORD.fullmatch(part):  # an "and" set in an element of its own
         return None
-    part = _NOISE.sub("", _DATE.sub("", _without_job_title(part, after_name))).strip(" \t-–—:|,.")
+    part = without_noise(_DATE.sub("", _without_job_title(part, after_name))).strip(" \t-–—:|,.")
     part = _LOCATION.sub("", part).strip(" \t-–—:|,.")
     words = _without_glued_words(part.split(), glued)
     part = " ".join(words)
@@ -369,13 +374,12 @@ def _is_short_credit(text: str) -> bool:
 
 def is_organisation(name: str, site_names: list[str]) -> bool:
     """Whether a name is the site's own, a domain, or a newsroom's rather than a person's."""
-    folded = fold(name)
-    squashed = folded.replace(" ", "")
+    name_squashed = squashed(name)
     for site in site_names:
-        site_folded = fold(site).replace(" ", "")
-        if squashed == site_folded:
+        site_squashed = squashed(site)
+        if name_squashed == site_squashed:
             return True
-        if len(site_folded) > 3 and (site_folded in squashed or (len(squashed) > 3 and squashed in site_folded)):
+        if len(site_squashed) > 3 and (site_squashed in name_squashed or (len(name_squashed) > 3 and name_squashed in site_squashed)):
             return True
     return bool(_DOMAIN.search(name.strip()) or _ORGANISATION_WORDS.search(name) or _names_site_first(name, site_names))
 
@@ -437,9 +441,9 @@ def _is_topic(name: str, topics: frozenset[str]) -> bool:
 
 
 def _is_site(name: str, site_names: list[str]) -> bool:
-    squashed = fold(name).replace(" ", "")
+    name_squashed = squashed(name)
     return bool(_DOMAIN.search(name.strip())) or _names_site_first(name, site_names) or any(
-        squashed and squashed in fold(site).replace(" ", "") for site in site_names
+        name_squashed and name_squashed in squashed(site) for site in site_names
     )
 
 

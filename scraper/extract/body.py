@@ -22,7 +22,7 @@ import lxml.html
 import trafilatura
 
 from scraper.extract.consensus import agreed_lines, html_to_lines, voter_texts
-from scraper.extract.folding import fold
+from scraper.extract.folding import fold, squashed
 from scraper.extract.furniture import MIN_CHARS_BEFORE_COMMENTS, is_comments_heading, strip_furniture, without_self_promotion
 from scraper.extract.metadata import DIALOG
 from scraper.extract.text import ends_sentence, word_count
@@ -552,17 +552,12 @@ def _without_title(lines: list[str], titles: Sequence[str]) -> list[str]:
     short lines over it (a kicker, a section's name, a date) came first: over the headline, they are its
     header's, never the article's sentences."""
     lines = [line.strip() for line in lines if line.strip()]
-    headlines = {_squashed(title) for title in titles}
+    headlines = {squashed(title) for title in titles}
     for at in range(min(MAX_LINES_OVER_HEADLINE, len(lines) - 1) + 1):
         if at and word_count(lines[at - 1]) > MAX_WORDS_OVER_HEADLINE:
             break
-        if _squashed(lines[at]) in headlines:
+        if squashed(lines[at]) in headlines:
             return lines[at + 1 :]
-        if at + 1 < len(lines) and _squashed(f"{lines[at]} {lines[at + 1]}") in headlines:
+        if at + 1 < len(lines) and squashed(f"{lines[at]} {lines[at + 1]}") in headlines:
             return lines[at + 2 :]
     return lines
-
-
-def _squashed(text: str) -> str:
-    """The text's folded words run together: a line and a title match where only spaces differ."""
-    return "".join(fold(text).split())

@@ -357,13 +357,13 @@ def shown_headline_as_h1(tree: lxml.html.HtmlElement, titles: list[str]) -> None
     """
     if tree.find(".//h1") is not None:
         return
-    stated = [(fold(title), word_count(title)) for title in titles]
+    stated = _folded_titles(titles)
     held: list[tuple[int, lxml.html.HtmlElement]] = []
     marked = None
     for element in tree.xpath(_HEADLINE_CANDIDATES_XPATH):
         text = fold(_spaced_text(element))
         words = word_count(text)
-        if words >= MIN_HEADLINE_WORDS and any(_shows_title(text, words, title, length) for title, length in stated):
+        if words >= MIN_HEADLINE_WORDS and _shows_a_title(text, stated):
             held.append((words, element))
         elif marked is None and element.get("itemprop") == "headline" and element.xpath("ancestor::*[@itemscope]"):
             marked = element
@@ -381,12 +381,9 @@ def _dialog_headings_apart(tree: lxml.html.HtmlElement, titles: list[str]) -> No
     """An <h1> in a dialog that shows none of the titles the page states is the dialog's own ("Sign in to your
     account"): it is made a <div>, so that neither the title nor the rules reading the header start from it, and
     the body drops the dialog as it drops any without the headline."""
-    stated = [(fold(title), word_count(title)) for title in titles]
+    stated = _folded_titles(titles)
     for heading in list(tree.iter("h1")):  # few: asking each for its dialog costs less than searching the page
-        if not heading.xpath(f"ancestor::*{DIALOG}"):
-            continue
-        text = fold(_spaced_text(heading))
-        if not any(_shows_title(text, word_count(text), title, length) for title, length in stated):
+        if heading.xpath(f"ancestor::*{DIALOG}") and not _shows_a_title(fold(_spaced_text(heading)), stated):
             heading.tag = "div"
 
 
@@ -409,6 +406,17 @@ def _to_front_page(href: str | None) -> bool:
     href = (href or "").strip()
     address = urlsplit(href)
     return bool(href) and not href.startswith("#") and not address.query and bool(_FRONT_PAGE_PATH.match(address.path))
+
+
+def _folded_titles(titles: list[str]) -> list[tuple[str, int]]:
+    """The titles folded, each with its count of words, as :func:`_shows_a_title` compares them."""
+    return [(fold(title), word_count(title)) for title in titles]
+
+
+def _shows_a_title(text: str, stated: list[tuple[str, int]]) -> bool:
+    """Whether a heading's (folded) text shows one of the (folded) stated titles."""
+    words = word_count(text)
+    return any(_shows_title(text, words, title, length) for title, length in stated)
 
 
 def _shows_title(text: str, words: int, title: str, title_words: int) -> bool:
@@ -725,6 +733,7 @@ def _later_stories(tree: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
         return []
     return (own if own is not None else long[-1].getparent()).xpath(_LATER_STORIES_XPATH)
 
+
 def _is_elsewhere(element: lxml.html.HtmlElement, headline_holders: set[lxml.html.HtmlElement]) -> bool:
     classes = element.get("class") or ""
     if element.tag in _ELSEWHERE_TAGS or any(word in classes for word in _ELSEWHERE_CLASSES):
@@ -819,7 +828,6 @@ def _lists_names(element: lxml.html.HtmlElement) -> bool:
         if beside and all(is_furniture(part) or names_a_day(part, True) for part in beside):
             pieces[at] = names
     return lists_only_names(pieces)
-
 
 
 def _byline_lines(tree: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:

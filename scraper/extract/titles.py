@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Sequence
 
 from scraper.extract.authors import BY_WORDS
-from scraper.extract.folding import fold
+from scraper.extract.folding import fold, squashed
 from scraper.extract.text import word_count
 
 # Separators between a headline and a site or section name ("Headline | Site", "Site - Headline").
@@ -31,7 +31,7 @@ MAX_SECTION_CHARS = 20
 
 def _squash(text: str) -> str:
     """Folded, without spaces, accents or umlauts, as in host names ("Börsen-Zeitung" -> "boersenzeitung")."""
-    text = fold(text).replace(" ", "")
+    text = squashed(text)
     for umlaut, spelled in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
         text = text.replace(umlaut, spelled)
     return "".join(char for char in unicodedata.normalize("NFKD", text) if not unicodedata.combining(char))
