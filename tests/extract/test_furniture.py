@@ -66,6 +66,9 @@ def test_a_short_line_noting_a_change_or_the_publication_is_furniture(line: str,
 @pytest.mark.parametrize(
     ("line", "furniture"),
     [
+        ("10:30 a.m.", True),  # a time or a date alone
+        ("– 12.03.2024 | 14:07 Uhr", True),
+        ("-" * 60 + "7" * 70 + "x", False),  # no date: a line of digits ending in a word (read in linear time)
         ("1.2k shares 34 comments", True),  # an engagement bar's counts
         ("12 views", True),
         ("3,405 Shares", True),
@@ -73,7 +76,7 @@ def test_a_short_line_noting_a_change_or_the_publication_is_furniture(line: str,
         ("Arsenal 2 Chelsea 1", False),
     ],
 )
-def test_an_engagement_bars_counts_are_furniture(line: str, furniture: bool) -> None:
+def test_a_lone_date_or_an_engagement_bars_counts_are_furniture(line: str, furniture: bool) -> None:
     assert is_furniture(line) is furniture
 
 
