@@ -35,7 +35,7 @@ BYLINE_LABELS = r"autor(?:in|a|ka|e)?|author|auteur|text|texto|testo|tekst|ав�
 # "By", "Von", "Par", ... and "Author:"-style labels in front of a byline.
 _PREFIX = re.compile(
     r"^(?:(?:written|reported|reporting|additional reporting|text|words|story|interview|posted|published|escrito|escrita|scritto"
-    r"|écrit|geschreven|skrevet|skriven)\s+)?"
+    r"|écrit|geschrieben|geschreven|skrevet|skriven)\s+)?"
     rf"(?:(?:by|von|vom|par|por|di|da|door|av|af|przez|od|от|{BYLINE_LABELS}|redaktion|bearbeitet von"
     r"|yazan|kirjoittanut|oleh|του|της|โดย|بقلم|كتب|كتبت|מאת)\b"
     r"|作者|(?:本报|本報)?(?:记者|記者)|文(?=\s*[:：/]|$))\s*[:：/]?\s*",  # CJK: no word boundary between a label and a name
@@ -72,13 +72,13 @@ _DATE = re.compile(
 )
 # A journalist's job title's last word, in many languages ("Political Editor", "Washington Correspondent",
 # "ARD-Korrespondentin", "Wirtschaftsredakteur"): a title before a name ("Senior Reporter Jane Doe") or after it.
-_TITLE_WORDS = (
+JOB_TITLE_WORDS = (
     r"correspondent|reporter|editor(?:-at-large)?|columnist|writer|contributor|journalist|"
     r"\w*(?:korrespondent|redakteur|reporter|journalist)(?:in)?|redaktor(?:ka)?|korespondent(?:ka)?|dziennikar(?:z|ka)|"
     r"novinář(?:ka)?|muhabir(?:i)?|корреспондент|журналист(?:ка)?|toimittaja|periodista|giornalista|jornalista|"
     r"verslaggever|corresponsal|correspondente|inviato"
 )
-_JOB_TITLE = re.compile(rf"(?:[\w.]+-)?(?:{_TITLE_WORDS})", re.IGNORECASE)
+_JOB_TITLE = re.compile(rf"(?:[\w.]+-)?(?:{JOB_TITLE_WORDS})", re.IGNORECASE)
 # A date written with its month's name after a byline ("By Jane Doe March 3, 2024", "Jane Doe, 3. März 2024 10:12"),
 # or a time ago ("Jane Doe 5 hours ago"): it and what follows go before the byline splits at its commas. A month's
 # name that is as often a given name ("May", "Maja") is not read as one.
@@ -113,7 +113,7 @@ _LABEL = re.compile(r"^[^\s\d:：]+\s*[:：]\s*(?=\S)")
 # Words that are never part of a person's name in a byline: a job title or its rank, a profile link's or a network's.
 _NOISE = re.compile(
     r"\b(?:staff|email the author|e-mail|email|twitter|facebook|linkedin|instagram|follow|senior|chief|deputy|associate|"
-    rf"managing|contributing|more articles|view all posts|all articles|about the author|autorenprofil|mehr von|{_TITLE_WORDS})"
+    rf"managing|contributing|more articles|view all posts|all articles|about the author|autorenprofil|mehr von|{JOB_TITLE_WORDS})"
     r"\b.*|\s*(?:기자|특파원|記者|特派員|记者|特派员)$",
     re.IGNORECASE,
 )

@@ -663,9 +663,12 @@ _BYLINE_SCOPES_XPATH = "//article | //main | (//h1)[1]/ancestor::*[3]"
 _BYLINE_LINE_TAGS = ("p", "div", "span", "address", "li")  # <address>: HTML's element for an article's author; <li>: a
 # line of the header's list of facts ("Von: ...", "3 Minuten Lesezeit")
 MAX_BYLINE_LINE_CHARS = 120
-# The word opening a byline (perhaps with a colon, "Von:") and a space, or a label naming its author and a colon
-# ("Autor:", "Text:", "Автор:").
-_BYLINE_WORDS = rf"^\s*(?:(?:By|BY|Von|VON|Par|PAR|Por|POR|Door|Di|Av|Af|Oleh|OLEH|โดย)(?:\s*:)?(?=\s|$)|(?i:{BYLINE_LABELS})\s*:)"
+# The word opening a byline (perhaps with a colon, "Von:"; perhaps after a verb, "Written by") and a space, or a label
+# naming its author and a colon ("Autor:", "Text:", "Автор:").
+_BYLINE_WORDS = (
+    r"^\s*(?:(?:(?:Written|Words|Reported|Story|Text|Posted|Escrito|Escrita|Écrit|Geschrieben|Scritto) (?:by|von|par|por|di)"
+    rf"|By|BY|Von|VON|Par|PAR|Por|POR|Door|Di|Av|Af|Oleh|OLEH|โดย)(?:\s*:)?(?=\s|$)|(?i:{BYLINE_LABELS})\s*:)"
+)
 _BYLINE_START = re.compile(_BYLINE_WORDS + r"\s*(\w)")  # the word and the name's first letter
 _BYLINE_WORD = re.compile(_BYLINE_WORDS)  # the word, the name perhaps in the next element
 # The word in lower case, as some pages set it before the names ("von Manuela Conrad").
