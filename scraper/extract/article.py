@@ -31,6 +31,8 @@ MIN_WORDS_WITH_MARKUP = 15
 # A page declared a website (not an article), with this many headline links and little prose, lists teasers.
 LISTING_HEADLINE_LINKS = 5
 LISTING_MAX_WORDS = 120
+# A sentence's verbs and pronouns, never a name's words: a biography's ("is a reporter", "she joined", "ist Redakteurin").
+_SENTENCE_WORDS = frozenset("is was are were has have had who she he they joined covers writes ist war est es è".split())
 
 
 @dataclass
@@ -201,8 +203,15 @@ def _inferred_authors(tree: lxml.html.HtmlElement, inferred: dict[str, Any]) -> 
 
 def _read_from_prose(names: list[str]) -> bool:
     """Whether one of trafilatura's names is a sentence: it read a biography ("Sam Writer is a reporter who covers
-    transport and the city council"), and split at its "and" the other parts are no names either."""
-    return any(len(words := name.split()) > MAX_NAME_WORDS and not has_name_shape(words[:MAX_NAME_WORDS]) for name in names)
+    transport and the city council"), and split at its "and" the other parts are no names either.
+
+    trafilatura capitalises every word it reads as a name ("Sam Writer Is A Reporter"), so a
+    sentence's verb or pronoun among them tells it too."""
+    return any(
+        len(words := name.split()) > MAX_NAME_WORDS
+        and (not has_name_shape(words[:MAX_NAME_WORDS]) or not _SENTENCE_WORDS.isdisjoint(map(str.lower, words)))
+        for name in names
+    )
 
 
 def _inferred_title(inferred: dict[str, Any], evidence: Evidence, hosts: list[str]) -> str | None:
