@@ -227,7 +227,11 @@ RULES: dict[str, Rule] = {
     ),
     "author-notes": Rule(
         "a heading naming the author with at most three lines after it, closing the text, is the writer's biography",
-        "author_note_closing", "scraper.extract.furniture", "without_author_note", lambda lines: lines,
+        "author_note_closing", "scraper.extract.furniture", "without_author_note", lambda lines, _authors: lines,
+    ),
+    "closing-biographies": Rule(
+        "a short line opening with an author's name and a verb saying who they are, closing the text, is the writer's biography",
+        "author_biography_closing", "scraper.extract.furniture", "_biography_opening", lambda authors: None,
     ),
     "byline-dashes": Rule(
         "a spaced dash after a name in a byline sets off what describes it ('Juan Pérez - Ciudad de México')",

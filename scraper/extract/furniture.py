@@ -21,10 +21,11 @@ Phrases are case-insensitive and cover the languages most common in the archive.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 
-from scraper.extract.authors import split_byline
+from scraper.extract.authors import JOB_TITLE_WORDS, is_organisation, split_byline
 from scraper.extract.dates import UPDATED_WORDS, names_a_day
 from scraper.extract.folding import fold
 
@@ -145,6 +146,15 @@ _PHRASES = [
     r"thanks? (you )?for signing up!?",
     # bylines and credits left as lines of their own
     r"email the author",
+    # a writer's job title on its own line under the byline ("Senior Reporter", "Political Correspondent"); not a
+    # letter's salutation ("Dear Editor")
+    rf"(?!dear\b|to\b|the\b|letters?\b)([\w.'-]+\s+){{0,3}}({JOB_TITLE_WORDS})",
+    # a time ago beside the byline ("3 hours ago", "vor 2 Stunden"), a gallery's counter and buttons ("1 of 12")
+    r"(updated |published )?(\d+|an?|one) (seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?) ago",
+    r"vor (\d+|einer|einem) (sekunden?|minuten?|stunden?|tag|tagen|wochen?)",
+    r"(il y a|hace|há) \d+ (minutes?|heures?|jours?|minutos?|horas?|días?|dias?)",
+    r"(image|photo|picture|slide|bild|foto)?\s*\d+\s*(of|/|von|de|sur|di|z|van)\s*\d+",
+    r"(previous|next|prev|vorheriges|nächstes)\s+(image|photo|picture|slide|bild|foto)",
     r"follow (us|me) on (twitter|x|facebook|instagram)",
     r"getty images",
     *_RELATED,
@@ -176,6 +186,8 @@ _LEADS = [
     r"(follow|folgen sie|suivez)\b.{0,100}\b(twitter|facebook|instagram|linkedin|youtube|x\.com|@\w+)",
     r"(write to|email|e-mail|contact|reach|kontakt)\b.{0,120}[\w.+-]+@[\w-]+\.\w+",
     r"(have a tip|got a tip|tips\?)\b",
+    # a player's or a gallery's label over the page's own ("Watch: The debate in full 2:34")
+    r"(watch|video|listen|podcast|gallery|in pictures|audio)\s*[:|]",
     # a contact's labelled telephone number on a line of its own (a press release's closing contact block); a bare
     # address or number can be the article's own (a shop's, a campaign's)
     r"(telefon|telephone|tel|phone|fon|fax|mobil|mobile|téléphone|teléfono|telefono|telefone)\.?\s*[:.]?\s*\+?[\d\s()/.-]{6,}$",
@@ -192,6 +204,26 @@ _DISCLOSURE = re.compile(
     re.IGNORECASE,
 )
 MAX_DISCLOSURE_CHARS = 300
+# A paywall's or a membership's pitch, wherever it stands in a short line ("Subscribers get unlimited access. Subscribe
+# now from $1 a week."): the publisher's, never the article's.
+_PITCH = re.compile(
+    r"\b(?:subscribe (?:now|today)|already (?:a subscriber|a member|have an account)|unlimited (?:digital )?access"
+    r"|subscribers?[- ]only|(?:exclusive(?:ly)? )?for subscribers|start (?:your|a) free trial|become a (?:member|subscriber)"
+    r"|jetzt (?:abonnieren|abonnent werden)|bereits abonnent|abonnez-vous|déjà abonné|suscríbete|ya eres suscriptor"
+    r"|abbonati)\b",
+    re.IGNORECASE,
+)
+# Who else made the article, on a line of its own ("(Reporting by Jane Doe in Lagos; Editing by John Roe)"): its
+# credits, not its text. Names only after each "by": "Reporting by the Times showed ..." is a sentence.
+_CREDIT_ROLE = (
+    r"(?:(?:additional|further)\s+)?(?:reporting|writing|editing|edited|research|fact-checking|production|graphics|illustrations?)"
+    r"\s+by\s+"
+)
+_CREDIT_NAME = r"(?-i:[A-Z][\w'’.-]*+)(?:\s+(?-i:[A-Z][\w'’.-]*+|de|van|von|bin|al|da|di|du|le|la))*+"
+_CREDIT_NAMES = rf"{_CREDIT_NAME}(?:\s*(?:,|&|\band\b)\s*{_CREDIT_NAME})*+(?:\s+in\s+{_CREDIT_NAME})?"
+_CREDITS = re.compile(
+    rf"^\W*+{_CREDIT_ROLE}{_CREDIT_NAMES}(?:\s*+[,;]?\s*+(?:and\s+|with\s+)?{_CREDIT_ROLE}{_CREDIT_NAMES})*+\W*$", re.IGNORECASE
+)
 # Headings that open a reader-comment section; everything under one is comments.
 _COMMENTS_HEADINGS = [
     r"(top rated |top |reader |readers'? |latest |recent |featured |show |view |all )?comments?( \(\d+\)| \d+)?",
@@ -209,6 +241,8 @@ _AUTHOR_NOTE_HEADINGS = (
     r"|(over de )?auteur|o autorze|autor|об авторе|автор|yazar hakkında|om (forfatteren|skribenten|författaren)"
     r"|kirjoittajasta|a szerzőről|o autorovi"
 )
+# Verbs that say who a writer is, after their name opening a biography ("Jane Doe is ...", "... ist ZDF-Reporterin").
+_BIOGRAPHY_VERBS = r"is|was|writes|covers|reports|ist|war|schreibt|berichtet|est|écrit|es|escribe|è|scrive|jest|är|er"
 # Possessive where what follows never needs what they took back (a date's marks and digits, the line's end):
 # otherwise a line of digits and dashes backtracks in cubic time (140 characters: 186 ms, a page of them minutes).
 _DATE_OR_TIME = r"[\d\s.,:/-]*(\d{1,2}:\d{2}|\d{4})[\d\s.,:/-]*+(\s*[ap]\.?m\.?)?(\s*uhr)?"
@@ -247,7 +281,9 @@ def is_furniture(line: str) -> bool:
     stripped = line.strip()
     if len(stripped) <= MAX_FURNITURE_CHARS and (_FURNITURE.match(stripped) or is_dateline(stripped)):
         return True
-    if len(stripped) <= MAX_DISCLOSURE_CHARS and _DISCLOSURE.search(stripped):
+    if len(stripped) <= MAX_DISCLOSURE_CHARS and (_DISCLOSURE.search(stripped) or _CREDITS.match(stripped)):
+        return True
+    if len(stripped) <= MAX_FURNITURE_CHARS and _PITCH.search(stripped):
         return True
     return len(stripped) <= MAX_LEAD_CHARS and bool(_LEAD.match(stripped) or _CREDIT_ENDING.search(stripped))
 
@@ -303,25 +339,47 @@ def without_comment_section(lines: list[str]) -> list[str]:
     return lines
 
 
-def without_author_note(lines: list[str]) -> list[str]:
+def without_author_note(lines: list[str], authors: Iterable[str]) -> list[str]:
     """The lines before a note about the author closing the text, else all of them.
 
     A heading naming the author after the article's text, with at most ``MAX_AUTHOR_NOTE_LINES``
     lines after it, opens the box of the writer's biography ("AUTOR / ist Gründungspartner der
-    Kanzlei ..."): the writer's, not the article's.
+    Kanzlei ..."): the writer's, not the article's. So does a short line there that opens with
+    one of the ``authors``' names and says who they are ("Jane Doe is a reporter covering ...").
     """
     filled = [position for position, line in enumerate(lines) if line.strip()]
     for position in filled[-MAX_AUTHOR_NOTE_LINES - 1 :]:
-        if _AUTHOR_NOTE_HEADING.match(lines[position].strip()):
+        line = lines[position].strip()
+        if _AUTHOR_NOTE_HEADING.match(line):
             before = sum(len(line) for line in lines[:position])
             return lines[:position] if before >= MIN_CHARS_BEFORE_COMMENTS else lines
+    if biography := _biography_opening(authors):
+        # Among the text's last lines but its furniture (share buttons, "Back to top" after the note).
+        ending = list(
+            itertools.islice((position for position in reversed(filled) if not is_furniture(lines[position])), MAX_AUTHOR_NOTE_LINES + 1)
+        )
+        for position in reversed(ending):
+            line = lines[position].strip()
+            if position > filled[0] and len(line) <= MAX_DISCLOSURE_CHARS and biography.match(line):
+                return lines[:position]  # the name tells it is the writer's, after however short a text
     return lines
+
+
+def _biography_opening(authors: Iterable[str]) -> re.Pattern[str] | None:
+    """A pattern of a line opening with one of the authors' names and a verb saying who they are, or None.
+
+    Only people's full names: an agency's text may close on itself ("Reuters was unable to verify ...")."""
+    people = (" ".join(name.split()) for name in authors)
+    names = sorted({name for name in people if len(name.split()) > 1 and not is_organisation(name, [])}, key=len, reverse=True)
+    if not names:
+        return None
+    return re.compile(rf"^(?:{'|'.join(map(re.escape, names))})\s+(?:{_BIOGRAPHY_VERBS})\b", re.IGNORECASE)
 
 
 def strip_furniture(lines: Iterable[str], authors: Iterable[str] = ()) -> list[str]:
     """The lines without furniture lines, related-content blocks, a trailing comment section and repeated bylines."""
     authors = list(authors)
-    lines = without_author_note(without_comment_section(list(lines)))
+    lines = without_author_note(without_comment_section(list(lines)), authors)
     kept: list[str] = []
     in_related_block = False
     for line in lines:

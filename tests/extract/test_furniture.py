@@ -1,5 +1,6 @@
 """The furniture net's comment-section cut: after the article's text a comment heading ends it, never after a menu;
-a note about the author closing the text goes; its change notes, in the languages the date rules read them in;
+a note about the author closing the text goes, as does a closing biography opening with an author's name; its change
+notes, in the languages the date rules read them in;
 and datelines, a day beside a label or two."""
 
 from __future__ import annotations
@@ -47,6 +48,48 @@ def test_an_author_heading_followed_by_more_than_a_note_or_after_little_text_sta
     longer = ["About the author", *ARTICLE]  # an article section, not a closing note
     assert strip_furniture([*ARTICLE * 4, *longer]) == [*ARTICLE * 4, *longer]
     assert strip_furniture(["Author", ARTICLE[0]]) == ["Author", ARTICLE[0]]  # nothing before it: a label
+
+
+@pytest.mark.parametrize("author", ["Jane Doe", "jane doe"])
+def test_a_biography_opening_with_the_authors_name_closing_the_text_goes_after_however_short_a_text(author: str) -> None:
+    biography = ["Jane Doe is a reporter covering the river towns. She joined the paper in 2019.", "Back to top"]
+    assert strip_furniture([ARTICLE[0], *biography], [author]) == [ARTICLE[0]]
+    german = "Jane Doe ist Reporterin für das Berichtsgebiet Bihar und Jharkhand."
+    assert strip_furniture([*ARTICLE, german], [author]) == ARTICLE
+
+
+def test_a_line_naming_no_author_or_an_agency_or_opening_the_text_or_further_up_stays() -> None:
+    closing = "Reuters was unable to verify the report independently."  # an agency's text on itself
+    assert strip_furniture([*ARTICLE, closing], ["Reuters"]) == [*ARTICLE, closing]
+    biography = "Jane Doe is a reporter covering the river towns."
+    assert strip_furniture([*ARTICLE, biography], ["John Roe"]) == [*ARTICLE, biography]
+    assert strip_furniture([biography, *ARTICLE], ["Jane Doe"]) == [biography, *ARTICLE]  # the article's subject
+    assert strip_furniture([biography, *ARTICLE * 2], ["Jane Doe"])[0] == biography
+
+
+@pytest.mark.parametrize(
+    ("line", "furniture"),
+    [
+        ("Senior Reporter", True),  # a writer's job title under the byline
+        ("Political Correspondent", True),
+        ("Wirtschaftsredakteurin", True),
+        ("Dear Editor,", False),  # a letter's salutation
+        ("3 hours ago", True),  # the time ago beside a byline
+        ("vor 2 Stunden", True),
+        ("1 of 12", True),  # a gallery's counter and buttons
+        ("Next image", True),
+        ("In 12 of 20 cases the ferry ran late.", False),
+        ("Watch: The council's debate in full 2:34", True),  # a player's label
+        ("(Reporting by Jane Doe in Lagos; Editing by John Roe and Ann Lee)", True),  # credits
+        ("Additional reporting by Jane Doe", True),
+        ("Reporting by the Times showed that the mayor knew of the leak.", False),  # a sentence
+        ("Subscribers get unlimited access to our journalism. Subscribe now from $1 a week.", True),  # a paywall's pitch
+        ("Jetzt abonnieren und weiterlesen", True),
+        ("The paper said it had gained 40,000 subscribers in a year.", False),
+    ],
+)
+def test_a_job_title_a_time_ago_a_gallerys_counter_a_players_label_credits_and_a_pitch_are_furniture(line: str, furniture: bool) -> None:
+    assert is_furniture(line) is furniture
 
 
 @pytest.mark.parametrize(
