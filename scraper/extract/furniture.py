@@ -1,18 +1,22 @@
 """The last safety net: drop lines of page furniture that an extractor let through.
 
 Lines are judged only when short, so an article sentence that merely contains one of
-these words is kept (a heading found so may take the few lines under it along). Eight
+these words is kept (a heading found so may take the few lines under it along). Nine
 kinds of lines go:
 
-- lines that are nothing but a known furniture phrase ("Share this", "Back to top");
+- lines that are nothing but a known furniture phrase ("Share this", "Back to top", "Senior
+  Reporter", "3 hours ago", "1 of 12");
 - short lines that start like furniture ("Read more: <headline>", "Subscribe to ...",
-  "Photo: ...", "Write to <name> at <address>") or are only a date or a time;
-- a short note disclosing affiliate links or an advertiser's pay, wherever in it the disclosure stands;
+  "Photo: ...", "Watch: ...", "Write to <name> at <address>") or are only a date or a time;
+- a short note disclosing affiliate links or an advertiser's pay, wherever in it the disclosure stands,
+  and a short line pitching a subscription, wherever in it the pitch stands ("... Subscribe now");
+- the credits of the others who made the article ("Reporting by A; Editing by B");
 - a photo's caption, which ends with its credit ("... Mikaela Shiffrin. © AFP / Jane Doe");
 - a related-content heading ("You may also like", "Mehr zum Thema") and the run of
   short teaser lines under it;
 - bylines repeated inside the text, when the caller knows the authors;
-- a note about the author closing the text ("About the author" and the few lines of the writer's biography);
+- a note about the author closing the text ("About the author" and the few lines of the writer's biography,
+  or a biography opening with the author's name: "Jane Doe is a reporter covering ...");
 - the lines closing the text in which the publisher, naming itself, speaks to the reader
   ("Sign up for our newsletters from the Daily Star"), when the caller knows its names.
 
