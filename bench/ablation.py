@@ -229,6 +229,10 @@ RULES: dict[str, Rule] = {
         "a heading naming the author with at most three lines after it, closing the text, is the writer's biography",
         "author_note_closing", "scraper.extract.furniture", "without_author_note", lambda lines, _authors: lines,
     ),
+    "sign-up-boxes": Rule(
+        "the lines a box around a form's e-mail field shows (its heading: 'Get the evening briefing') are not the text",
+        "sign_up_box_heading", "scraper.extract.body", "without_sign_up_boxes", _tree_and_lines_as_given,
+    ),
     "closing-biographies": Rule(
         "a short line opening with an author's name and a verb saying who they are, closing the text, is the writer's biography",
         "author_biography_closing", "scraper.extract.furniture", "_biography_opening", lambda authors: None,

@@ -144,6 +144,12 @@ _AMP_FURNITURE = (
     "amp-ad", "amp-embed", "amp-sticky-ad", "amp-auto-ads", "amp-analytics", "amp-pixel", "amp-social-share", "amp-consent",
     "amp-user-notification",
 )
+# A sign-up box: a field asking for an e-mail address (a newsletter's, a sign-in's, a comment form's) and the few
+# short lines around it, up to this many characters and elements beside it at each level (its heading: "Get the
+# morning briefing"). Only the page's first few such fields are looked at: each is measured up its containers.
+MAX_SIGN_UP_BOX_CHARS = 300
+MAX_SIGN_UP_BOX_CHILDREN = 20
+MAX_SIGN_UP_FIELDS = 10
 # Class words naming comments ("commentary", "comment-piece"), which trafilatura's comment search takes for a
 # comment section wherever they stand.
 _COMMENT_CLASS = re.compile(r"comment", re.IGNORECASE)
@@ -257,7 +263,7 @@ def extract_body(
     lines = text.split("\n") if level == "fast" else without_markup(tree, text.split("\n"))
     lines = strip_furniture(_without_title(lines, titles), authors)
     if level != "fast":
-        lines = without_trailing_links(tree, without_shown_comments(tree, lines))
+        lines = without_trailing_links(tree, without_shown_comments(tree, without_sign_up_boxes(tree, lines)))
         lines = without_self_promotion(without_linked_ending(tree, lines), publishers)
     return Body("\n\n".join(lines), comments.strip() or None, extractor)
 
@@ -370,6 +376,53 @@ def without_markup(tree: lxml.html.HtmlElement, lines: list[str]) -> list[str]:
         except (lxml.etree.ParserError, ValueError):  # a lone closing tag, a control character: no document
             read.extend(filter(None, [" ".join(_MARKUP.sub(" ", line).split())]))
     return read
+
+
+def without_sign_up_boxes(tree: lxml.html.HtmlElement, lines: list[str]) -> list[str]:
+    """The lines without those a sign-up box shows: trafilatura drops a form but keeps the heading over it ("Get the
+    morning briefing"). Taken out of the text, not the page: a page without the box may read otherwise.
+    """
+    boxes = _sign_up_boxes(tree)
+    shown = {" ".join(element.text_content().split()) for box in boxes for element in box.iter() if isinstance(element.tag, str)}
+    shown.discard("")
+    return [line for line in lines if " ".join(line.split()) not in shown] if shown else lines
+
+
+def _sign_up_boxes(tree: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """A form's field for an e-mail address, with the outermost of its containers that holds little more (the
+    form's buttons, a heading, a line of pitch) and not the headline. A form wrapping the whole page (as ASP.NET's
+    do) is no box."""
+    fields = (field for field in tree.iter("input") if _asks_for_email(field))
+    headline_holders = {holder for headline in tree.iter("h1") for holder in headline.iterancestors()}
+    boxes = []
+    for field in itertools.islice(fields, MAX_SIGN_UP_FIELDS):
+        box = field
+        for container in field.iterancestors():
+            if container.tag in ("body", "html") or container in headline_holders or not _holds_little_else(container, box):
+                break
+            box = container
+        boxes.append(box)
+    return boxes
+
+
+def _asks_for_email(field: lxml.html.HtmlElement) -> bool:
+    return field.get("type") == "email" or any("email" in (field.get(name) or "").lower() for name in ("name", "placeholder"))
+
+
+def _holds_little_else(container: lxml.html.HtmlElement, box: lxml.html.HtmlElement) -> bool:
+    """Whether a container holds, besides the ``box`` within it, only a few short lines (a heading, a label, a
+    line of pitch), none as long as a paragraph: a standfirst beside a sign-up form is the article's.
+
+    Each element beside the box is measured once as the box grows, so a field is measured in
+    the page's size at most."""
+    if len(container) > MAX_SIGN_UP_BOX_CHILDREN:
+        return False
+    pieces = [container.text or ""]
+    for child in container:
+        shown = child.text_content() if isinstance(child.tag, str) and child is not box else ""
+        pieces += [shown, child.tail or ""]
+    lengths = [len(" ".join(piece.split())) for piece in pieces]
+    return max(lengths) < MIN_PARAGRAPH_CHARS and sum(lengths) <= MAX_SIGN_UP_BOX_CHARS
 
 
 def without_trailing_links(tree: lxml.html.HtmlElement, lines: list[str]) -> list[str]:
