@@ -19,7 +19,7 @@ from typing import Any
 import sqlite_utils
 
 from scraper.config import parse_duration
-from scraper.extract.text import without_surrogates
+from scraper.extract.text import shown_text
 
 # The date an article is filtered by: its publication date, or when it was first seen.
 ARTICLE_DATE = "datetime(coalesce(articles.published, articles.first_seen))"
@@ -119,7 +119,7 @@ def match_expression(query: str | None) -> str:
     otherwise every term is quoted, so ``e-mail``, ``U.S.``, ``don't``, ``c++`` and
     ``Putin-Ära`` are searched as the words the tokenizer makes of them.
     """
-    query = without_surrogates(query or "").replace("\x00", " ").strip()  # FTS5 ends a query at a NUL
+    query = shown_text(query or "").replace("\x00", " ").strip()  # FTS5 ends a query at a NUL; a pasted soft hyphen splits a word
     if query and _fts_accepts(query):
         return query
     return " ".join('"' + term.replace('"', '""') + '"' for term in query.split()) or '""'

@@ -22,7 +22,7 @@ from scraper.extract.charset import decode_html
 from scraper.extract.dates import choose_published, normalise_date, url_date, writes_day_first
 from scraper.extract.metadata import Evidence, clean, gather, host_names, only_in_other_stories
 from scraper.extract.parsing import parse_html
-from scraper.extract.text import without_surrogates, word_count
+from scraper.extract.text import shown_text, without_invisible_characters, without_surrogates, word_count
 from scraper.extract.titles import choose_title, strip_site_name, title_dates
 
 # Below this many words, a page without article markup is a teaser or a stub.
@@ -31,6 +31,8 @@ MIN_WORDS_WITH_MARKUP = 15
 # A page declared a website (not an article), with this many headline links and little prose, lists teasers.
 LISTING_HEADLINE_LINKS = 5
 LISTING_MAX_WORDS = 120
+# The fields holding addresses, taken as they are written.
+_ADDRESSES = frozenset({"url", "canonical_url", "image"})
 # A sentence's verbs and pronouns, never a name's words: a biography's ("is a reporter", "she joined", "ist Redakteurin").
 _SENTENCE_WORDS = frozenset("is was are were has have had who she he they joined covers writes ist war est es è".split())
 
@@ -56,12 +58,14 @@ class Article:
     extractor: str | None = None
 
     def __post_init__(self) -> None:
-        # JSON-LD may escape half a character; what the archive stores must encode as UTF-8.
+        # JSON-LD may escape half a character; what the archive stores must encode as UTF-8. Invisible characters
+        # splitting words go from what is read and searched, not from addresses.
         for name, value in vars(self).items():
+            clean = without_surrogates if name in _ADDRESSES else shown_text
             if isinstance(value, str):
-                setattr(self, name, without_surrogates(value))
+                setattr(self, name, clean(value))
             elif isinstance(value, list):
-                setattr(self, name, [without_surrogates(item) if isinstance(item, str) else item for item in value])
+                setattr(self, name, [clean(item) if isinstance(item, str) else item for item in value])
 
     @property
     def is_article(self) -> bool:
@@ -95,6 +99,7 @@ def extract(
     if isinstance(html, bytes):
         html = decode_html(html, content_type)
     hints = hints or {}
+    html = without_invisible_characters(html)
     tree = parse_html(html)
     if tree is None:
         return Article(url, not_article="empty page")

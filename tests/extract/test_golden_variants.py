@@ -7,7 +7,7 @@ a line saying when it was updated,
 numbered classes, paragraphs set in <div>s or wrapped in them or as lines of one block
 broken by <br>, the text in <section>s or a layout table's cell, no <article> element, the headline in a <header>
 or an <h2> or a link, bylines in capitals or with a reading time or opening "Written by", a job title or a time ago
-under the byline, a video player under the headline, a site's menus and footer and other stories around it,
+under the byline, a video player under the headline, soft hyphens in long words, a site's menus and footer and other stories around it,
 furniture in it and between its paragraphs: an ad's slot or AMP ad, a "Read more" link, a picture
 with its caption, an embedded post, a gallery's buttons, a paywall's pitch, a newsletter's sign-up box, the topics'
 tags, the editors' credits) and must give the same fields and the same text, without the furniture added.
@@ -15,6 +15,7 @@ tags, the editors' credits) and must give the same fields and the same text, wit
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -113,6 +114,7 @@ FURNITURE_ADDED = (
     "Watch:", "2:34", "1 of 12", "Next image", "unlimited access", "Mark Potter", "morning briefing",
 )
 LONG_PARAGRAPH_CHARS = 80
+_LONG_WORD = re.compile(r"\b(\w{5})(\w{4,})")  # a word of nine letters or more: a soft hyphen after its fifth
 MAX_BYLINE_CHARS = 80
 
 
@@ -208,6 +210,17 @@ def _written_by(_tree: lxml.html.HtmlElement, body: lxml.html.HtmlElement) -> No
         text = element.text if isinstance(element.tag, str) else None
         if text and text.strip().startswith("By ") and len(text) < MAX_BYLINE_CHARS:
             element.text = text.replace("By ", "Written by ", 1)
+
+
+def _soft_hyphens(tree: lxml.html.HtmlElement, body: lxml.html.HtmlElement) -> None:
+    """Soft hyphens in the long words of the headline and the text, as German sites set them ("Bundes&shy;regierung"):
+    a reader sees none, nor may the archive's title, text or search."""
+    headline = tree.find(".//h1")
+    for block in [*([] if headline is None else [headline]), *_long_paragraphs(body)]:
+        for element in block.iter():
+            element.text = _LONG_WORD.sub("\\1\u00ad\\2", element.text or "") or None
+            if element is not block:
+                element.tail = _LONG_WORD.sub("\\1\u00ad\\2", element.tail or "") or None
 
 
 def _is_byline(element: lxml.html.HtmlElement) -> bool:
@@ -368,6 +381,7 @@ VARIANTS: dict[str, Variant] = {
     "job-title-line": _after_byline(_JOB_TITLE_LINE),
     "time-ago": _after_byline(_TIME_AGO),
     "video-player": _video_player,
+    "soft-hyphens": _soft_hyphens,
     "br-lines": _br_lines,
     "sections": _sections,
     "no-article-element": _without_article_element,
