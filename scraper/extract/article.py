@@ -22,7 +22,7 @@ from scraper.extract.charset import decode_html
 from scraper.extract.dates import choose_published, normalise_date, url_date, writes_day_first
 from scraper.extract.metadata import Evidence, clean, gather, host_names, only_in_other_stories
 from scraper.extract.parsing import parse_html
-from scraper.extract.text import shown_text, without_invisible_characters, without_surrogates, word_count
+from scraper.extract.text import as_shown, shown_text, without_surrogates, word_count
 from scraper.extract.titles import choose_title, strip_site_name, title_dates
 
 # Below this many words, a page without article markup is a teaser or a stub.
@@ -99,7 +99,7 @@ def extract(
     if isinstance(html, bytes):
         html = decode_html(html, content_type)
     hints = hints or {}
-    html = without_invisible_characters(html)
+    html = as_shown(html)
     tree = parse_html(html)
     if tree is None:
         return Article(url, not_article="empty page")

@@ -3,14 +3,14 @@
 Each golden page was written for one rule, in one site's markup. A rule that holds only
 on that markup fits the page, not the kind. So every page is also extracted in variants a
 real site's template makes of the same article (wrapped in more containers, minified, its logo an <h1>,
-a line saying when it was updated,
-numbered classes, paragraphs set in <div>s or wrapped in them or as lines of one block
-broken by <br>, the text in <section>s or a layout table's cell, no <article> element, the headline in a <header>
+a line saying when it was updated, numbered classes, paragraphs set in <div>s or wrapped in them or as lines of one
+block broken by <br>, the text in <section>s or a layout table's cell, no <article> element, the headline in a <header>
 or an <h2> or a link, bylines in capitals or with a reading time or opening "Written by", a job title or a time ago
-under the byline, a video player under the headline, soft hyphens in long words, a site's menus and footer and other stories around it,
-furniture in it and between its paragraphs: an ad's slot or AMP ad, a "Read more" link, a picture
-with its caption, an embedded post, a gallery's buttons, a paywall's pitch, a newsletter's sign-up box, the topics'
-tags, the editors' credits) and must give the same fields and the same text, without the furniture added.
+under the byline, a video player under the headline, soft hyphens in long words, no-break spaces in bylines, a site's
+menus and footer and other stories around it, furniture in it and between its paragraphs: an ad's slot or AMP ad, a
+"Read more" link, a picture with its caption, an embedded post, a gallery's buttons, a paywall's pitch, a newsletter's
+sign-up box, the topics' tags, the editors' credits) and must give the same fields and the same text, without the
+furniture added.
 """
 
 from __future__ import annotations
@@ -223,6 +223,15 @@ def _soft_hyphens(tree: lxml.html.HtmlElement, body: lxml.html.HtmlElement) -> N
                 element.tail = _LONG_WORD.sub("\\1\u00ad\\2", element.tail or "") or None
 
 
+def _no_break_spaces(_tree: lxml.html.HtmlElement, body: lxml.html.HtmlElement) -> None:
+    """The byline's spaces set as no-break spaces, so it never breaks across lines ("By&nbsp;Ann&nbsp;Able")."""
+    if (byline := next((element for element in body.iter("p", "div", "span", "address") if _is_byline(element)), None)) is not None:
+        for element in byline.iter():
+            element.text = (element.text or "").replace(" ", "\u00a0") or None
+            if element is not byline:
+                element.tail = (element.tail or "").replace(" ", "\u00a0") or None
+
+
 def _is_byline(element: lxml.html.HtmlElement) -> bool:
     text = element.text_content().strip()
     return len(text) < MAX_BYLINE_CHARS and text.casefold().startswith("by ")
@@ -382,6 +391,7 @@ VARIANTS: dict[str, Variant] = {
     "time-ago": _after_byline(_TIME_AGO),
     "video-player": _video_player,
     "soft-hyphens": _soft_hyphens,
+    "no-break-spaces": _no_break_spaces,
     "br-lines": _br_lines,
     "sections": _sections,
     "no-article-element": _without_article_element,

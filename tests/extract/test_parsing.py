@@ -1,4 +1,5 @@
-"""The page tree: built cheaper than trafilatura's ``load_html``, but the same tree."""
+"""The page tree: built cheaper than trafilatura's ``load_html``, but the same tree; the page read as shown (no invisible
+characters, no-break spaces as spaces)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from trafilatura.utils import load_html
 
 from bench.corpus import load_corpus
 from scraper.extract.parsing import parse_html
+from scraper.extract.text import as_shown
 from tests.conftest import CORPUS
 
 XHTML_DOCTYPE = (
@@ -69,3 +71,16 @@ def test_every_element_is_an_html_element() -> None:
     assert form.text_content() == "NameA"
     form.drop_tree()
     assert tree.text_content() == "Text"
+
+
+@pytest.mark.parametrize(
+    ("html", "shown"),
+    [
+        ("Bundes&shy;regierung Bundes\u00adregierung Stunden&#173;takt Fähr&#xAD;e", "Bundesregierung Bundesregierung Stundentakt Fähre"),
+        ("zero&ZeroWidthSpace;width zero\u200bwidth word&NoBreak;joiner \ufeffmark", "zerowidth zerowidth wordjoiner mark"),
+        ("By&nbsp;Ann\u00a0Able 10&#8239;000 12&#160;km", "By Ann Able 10 000 12 km"),
+        ("&amp;nbsp; stays, a joiner too: \u0915\u094d\u200d\u0937", "&amp;nbsp; stays, a joiner too: \u0915\u094d\u200d\u0937"),
+    ],
+)
+def test_a_page_is_read_as_shown_without_invisible_characters_and_with_plain_spaces(html: str, shown: str) -> None:
+    assert as_shown(html) == shown
