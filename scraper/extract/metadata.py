@@ -333,7 +333,7 @@ _SHOWN_MICRODATA_XPATH = (
 def _shown_microdata(tree: lxml.html.HtmlElement, name: str) -> str | None:
     """The text of a property the page marks in its text with an article's microdata (``itemprop="description"``)."""
     shown = tree.xpath(_SHOWN_MICRODATA_XPATH, name=name)
-    return clean(" ".join(shown[0].text_content().split())) if shown else None
+    return clean(" ".join(_spaced_text(shown[0]).split())) if shown else None
 
 
 # Where a page shows its headline when it has no <h1>: a lower heading, or an element marked as the headline.

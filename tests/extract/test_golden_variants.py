@@ -5,7 +5,7 @@ on that markup fits the page, not the kind. So every page is also extracted in v
 real site's template makes of the same article (wrapped in more containers, minified, its logo an <h1>,
 a line saying when it was updated, numbered classes, paragraphs set in <div>s or wrapped in them or as lines of one
 block broken by <br>, the text in <section>s or a layout table's cell, no <article> element, the headline in a <header>
-or an <h2> or a link, bylines in capitals or with a reading time or opening "Written by", a job title or a time ago
+or an <h2> or a link or on two lines, bylines in capitals or with a reading time or opening "Written by", a job title or a time ago
 under the byline, a video player under the headline, soft hyphens in long words, no-break spaces in bylines, a site's
 menus and footer and other stories around it, furniture in it and between its paragraphs: an ad's slot or AMP ad, a
 "Read more" link, a picture with its caption, an embedded post, a gallery's buttons, a paywall's pitch, a newsletter's
@@ -232,6 +232,14 @@ def _no_break_spaces(_tree: lxml.html.HtmlElement, body: lxml.html.HtmlElement) 
                 element.tail = (element.tail or "").replace(" ", "\u00a0") or None
 
 
+def _headline_line_break(tree: lxml.html.HtmlElement, _body: lxml.html.HtmlElement) -> None:
+    """The headline set on two lines, broken by a <br> at its middle word."""
+    headline = tree.find(".//h1")
+    if headline is not None and not len(headline) and len(words := (headline.text or "").split()) >= 4:
+        headline.text = " ".join(words[: len(words) // 2])
+        lxml.etree.SubElement(headline, "br").tail = " ".join(words[len(words) // 2 :])
+
+
 def _is_byline(element: lxml.html.HtmlElement) -> bool:
     text = element.text_content().strip()
     return len(text) < MAX_BYLINE_CHARS and text.casefold().startswith("by ")
@@ -392,6 +400,7 @@ VARIANTS: dict[str, Variant] = {
     "video-player": _video_player,
     "soft-hyphens": _soft_hyphens,
     "no-break-spaces": _no_break_spaces,
+    "headline-line-break": _headline_line_break,
     "br-lines": _br_lines,
     "sections": _sections,
     "no-article-element": _without_article_element,
@@ -419,6 +428,10 @@ KNOWN_LIMITS = {
     ("byline_profile_link", "capital-bylines"): "a consent note in capitals ('BY PROVIDING YOUR EMAIL') reads as a byline",
     # trafilatura's balanced pass puts an article's <header> (or a first paragraph set apart) after a text set as <br> lines.
     ("standfirst_holder_with_ad", "br-lines"): "the header with the standfirst is read after a text of <br> lines",
+    # The vote keeps a line of the headline that a sentence of the text holds, and drops the rest of the headline;
+    # taking the headline out before the vote cost check text (found 0.9525 -> 0.9479).
+    ("standfirst_under_headline", "headline-line-break"): "the headline's second line, which a sentence holds, opens the text",
+    ("standfirst_under_updated_line", "headline-line-break"): "the headline's second line, which a sentence holds, opens the text",
     ("sign_up_box_heading", "br-lines"): "a first paragraph a box sets apart is read after the text's run of <br> lines",
     # One voter stops at the link, so too few competent voters hold the standfirst.
     ("standfirst_most_voters", "read-more-link"): "a 'Read more' link cuts a voter short and the standfirst loses its vote",
