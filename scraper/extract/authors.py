@@ -172,6 +172,8 @@ _AGENCIES = set(
     """reuters afp ap dpa epd kna apa sda ats ansa efe anadolu xinhua kyodo yonhap tass pap ctk bloomberg belga anp
     pti ians aap upi ntb tt stt mti agi lusa bta hina tasr bns elta leta interfax irna wam qna kuna mena jiji""".split()
 )
+# Words by which a news agency names itself.
+_AGENCY_WORDS = re.compile(r"press|presse|agency|agence|agentur|agencia|agência|agenzia|agencja|ajansı", re.IGNORECASE)
 MAX_NAME_WORDS = 5
 # A byline longer than this is no byline: only its start is read (an address pattern is quadratic in a long run of text).
 MAX_BYLINE_CHARS = 500
@@ -240,6 +242,11 @@ def _is_place_of(name: str, before: list[str]) -> bool:
     )
 
 
+def without_place(text: str) -> str:
+    """A byline's text without the place or desk it ends with ("Jane Doe in Brussels", "reporting from Kyiv")."""
+    return _LOCATION.sub("", text)
+
+
 def without_noise(name: str) -> str:
     """A name without what follows it that no name holds: a button's or a link's words ("Follow", "Email"), a job title."""
     return _NOISE.sub("", name).strip()
@@ -262,7 +269,7 @@ def _clean_name(part: str, glued: set[str] = frozenset(), after_name: bool = Fal
     if _AND_WORD.fullmatch(part):  # an "and" set in an element of its own
         return None
     part = without_noise(_DATE.sub("", _without_job_title(part, after_name))).strip(" \t-–—:|,.")
-    part = _LOCATION.sub("", part).strip(" \t-–—:|,.")
+    part = without_place(part).strip(" \t-–—:|,.")
     words = _without_glued_words(part.split(), glued)
     part = " ".join(words)
     if not words or len(words) > MAX_NAME_WORDS or any(char.isdigit() for char in part):
@@ -405,8 +412,9 @@ def choose_authors(candidates: list[AuthorSource], site_names: list[str], sectio
         if people:
             if source.tagged and (fuller := _fuller_byline(people, candidates[position + 1 :], site_names, affixes, topics)):
                 return fuller
-            # Keep an agency credited beside the people ("…, dpa") but not the site's own name.
-            return [name for name in names if name in people or not _is_site(name, site_names)]
+            # Keep an agency credited beside the people ("…, dpa") but not the site's own name, nor a desk or a
+            # section set beside them ("Jane Doe | World News").
+            return [name for name in names if name in people or (_is_agency(name) and not _is_site(name, site_names))]
         fallback = fallback or names
     return fallback
 
@@ -438,6 +446,12 @@ def _is_topic(name: str, topics: frozenset[str]) -> bool:
     """Whether a one-word name is one of the page's (folded) sections: a topic label a byline field was filled with
     ("Nachrichten" on an article filed under Nachrichten), not a person."""
     return " " not in name and fold(name) in topics
+
+
+def _is_agency(name: str) -> bool:
+    """Whether an organisation's name is a news agency's: one the archive knows, a short name in capitals, or one
+    naming itself an agency ("Associated Press", "Deutsche Presse-Agentur")."""
+    return fold(name) in _AGENCIES or (name.isupper() and len(name) <= MAX_AGENCY_CHARS) or bool(_AGENCY_WORDS.search(name))
 
 
 def _is_site(name: str, site_names: list[str]) -> bool:

@@ -23,7 +23,7 @@ import lxml.etree
 import lxml.html
 from courlan import extract_domain
 
-from scraper.extract.authors import BY_WORDS, BYLINE_LABELS, AuthorSource, lists_only_names, people_listed
+from scraper.extract.authors import BY_WORDS, BYLINE_LABELS, AuthorSource, is_organisation, lists_only_names, people_listed, without_place
 from scraper.extract.dates import UPDATED_WORDS, in_shown_zone, moment, names_a_day, normalise_date
 from scraper.extract.folding import fold
 from scraper.extract.furniture import DATELINE_MARK, is_furniture
@@ -823,13 +823,15 @@ def _innermost(elements: list[lxml.html.HtmlElement]) -> list[lxml.html.HtmlElem
 
 def _lists_names(element: lxml.html.HtmlElement) -> bool:
     """Whether an element's own text, outside the elements it holds and after a byline word, only lists names (and
-    perhaps, after a mark, what a page sets beside them: "· 5 min read", "| 12 March 2024")."""
+    perhaps, after a mark, what a page sets beside them: "· 5 min read", "| 12 March 2024", "| World News"; or the
+    place they write from: "in Brussels")."""
     pieces = [_BYLINE_WORD.sub("", element.text or ""), *(child.tail or "" for child in element)]
     # Any piece: what is set beside the names may stand before an element (a writer's "Follow" button).
     for at, piece in enumerate(pieces):
         names, *beside = DATELINE_MARK.split(piece)
-        if beside and all(is_furniture(part) or names_a_day(part, True) for part in beside):
+        if beside and all(is_furniture(part) or names_a_day(part, True) or is_organisation(part, []) for part in beside):
             pieces[at] = names
+        pieces[at] = without_place(pieces[at])
     return lists_only_names(pieces)
 
 

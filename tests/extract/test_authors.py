@@ -163,3 +163,17 @@ def test_a_later_source_naming_everyone_a_meta_tag_names_and_more_is_taken() -> 
     assert choose_authors([first, fuller], ["NRK"]) == ["Mathias Hagen", "Anders Skjerdingstad"]
     other = AuthorSource(["Anders Skjerdingstad"], tagged=True)  # names someone else, not everyone and more
     assert choose_authors([first, other], ["NRK"]) == ["Mathias Hagen"]
+
+
+def test_an_agency_beside_the_people_is_credited_but_not_a_desk_or_the_site() -> None:
+    """An organisation named beside the people is kept only where it is a news agency ("…, dpa", "and AP", "Associated
+    Press"): a desk or a section set after a bar ("| World News") is no author, nor is the site itself."""
+    def chosen(byline: str) -> list[str]:
+        return choose_authors([AuthorSource([byline], shown=True)], ["Valley Courier"])
+
+    assert chosen("By Maya Green, dpa") == ["Maya Green", "dpa"]
+    assert chosen("By Maya Green and AP") == ["Maya Green", "AP"]
+    assert chosen("By Maya Green, Associated Press") == ["Maya Green", "Associated Press"]
+    assert chosen("By Maya Green | World News") == ["Maya Green"]
+    assert chosen("By Maya Green, Valley Courier") == ["Maya Green"]
+    assert chosen("World News Desk") == ["World News Desk"]  # no person named: the organisation is all there is

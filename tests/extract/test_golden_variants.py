@@ -4,13 +4,13 @@ Each golden page was written for one rule, in one site's markup. A rule that hol
 on that markup fits the page, not the kind. So every page is also extracted in variants a
 real site's template makes of the same article (wrapped in more containers, minified, its logo an <h1>,
 a line saying when it was updated, numbered classes, paragraphs set in <div>s or wrapped in them or as lines of one
-block broken by <br>, the text in <section>s or a layout table's cell, no <article> element, the headline in a <header>
-or an <h2> or a link or on two lines, bylines in capitals or with a reading time or opening "Written by", a job title or a time ago
-under the byline, a video player under the headline, soft hyphens in long words, no-break spaces in bylines, a site's
-menus and footer and other stories around it, furniture in it and between its paragraphs: an ad's slot or AMP ad, a
-"Read more" link, a picture with its caption, an embedded post, a gallery's buttons, a paywall's pitch, a newsletter's
-sign-up box, the topics' tags, the editors' credits) and must give the same fields and the same text, without the
-furniture added.
+block broken by <br>, the text in <section>s or a layout table's cell, no <article> element, the headline in a
+<header> or an <h2> or a link or on two lines, bylines in capitals or with a reading time or a desk or opening
+"Written by", a job title or a time ago under the byline, a video player under the headline, soft hyphens in long
+words, no-break spaces in bylines, a site's menus and footer and other stories around it, furniture in it and
+between its paragraphs: an ad's slot or AMP ad, a "Read more" link, a picture with its caption, an embedded post, a
+gallery's buttons, a paywall's pitch, a newsletter's sign-up box, the topics' tags, the editors' credits) and must
+give the same fields and the same text, without the furniture added.
 """
 
 from __future__ import annotations
@@ -58,6 +58,7 @@ _ENGAGEMENT = '<div class="engagement"><span>1.2k</span> shares <span>34</span> 
 _FOLLOW_BUTTON = '<button class="follow">Follow</button>'
 _KICKER = '<a class="kicker" href="/explainers">Explainer</a>'
 _READING_TIME = " · 5 min read"
+_DESK = " | World News"
 _UPDATED_LINE = '<p class="updated">Updated <time datetime="2026-12-03T09:15:00Z">3 December 2026, 09:15</time></p>'
 _JOB_TITLE_LINE = '<div class="role">Senior Reporter</div>'
 _TIME_AGO = '<span class="ago">3 hours ago</span>'
@@ -111,7 +112,7 @@ FURNITURE_ADDED = (
     "We use cookies", "Share on Facebook", "Email this story", "morning newsletter", "Back to top",
     "Advertisement", "Council approves new cycle lanes", "Ann Lens", "Topics:", "Loading ad", "Ad failed to load",
     "3 December 2026", "5 min read", "Explainer", "Sign in to", "Enter your email", "1.2k", "Senior Reporter", "3 hours ago",
-    "Watch:", "2:34", "1 of 12", "Next image", "unlimited access", "Mark Potter", "morning briefing",
+    "Watch:", "2:34", "1 of 12", "Next image", "unlimited access", "Mark Potter", "morning briefing", "World News",
 )
 LONG_PARAGRAPH_CHARS = 80
 _LONG_WORD = re.compile(r"\b(\w{5})(\w{4,})")  # a word of nine letters or more: a soft hyphen after its fifth
@@ -179,6 +180,16 @@ def _follow_button(_tree: lxml.html.HtmlElement, body: lxml.html.HtmlElement) ->
     bylines = [element for element in body.iter("p", "div", "span", "address") if _is_byline(element)]
     if innermost := [element for element in bylines if not any(_is_byline(child) for child in element.iterdescendants())]:
         innermost[0].append(lxml.html.fragment_fromstring(_FOLLOW_BUTTON))
+
+
+def _desk_after_byline(_tree: lxml.html.HtmlElement, body: lxml.html.HtmlElement) -> None:
+    """The desk the writers belong to set after the byline's names, behind a bar ("By Ann Able | World News")."""
+    bylines = [element for element in body.iter("p", "div", "span", "address") if _is_byline(element)]
+    if innermost := [element for element in bylines if not any(_is_byline(child) for child in element.iterdescendants())]:
+        if len(innermost[0]):
+            innermost[0][-1].tail = (innermost[0][-1].tail or "") + _DESK
+        else:
+            innermost[0].text = (innermost[0].text or "") + _DESK
 
 
 def _updated_line(tree: lxml.html.HtmlElement, body: lxml.html.HtmlElement) -> None:
@@ -385,6 +396,7 @@ VARIANTS: dict[str, Variant] = {
     "sign-in-dialog": _sign_in_dialog,
     "engagement-counts": _engagement_counts,
     "follow-button": _follow_button,
+    "desk-after-byline": _desk_after_byline,
     "updated-line": _updated_line,
     "with-furniture": _with_furniture,
     "div-paragraphs": _div_paragraphs,

@@ -1,10 +1,11 @@
-"""Where the page's metadata module finds a name: the article's own places, or other stories'."""
+"""Where the page's metadata module finds a name: the article's own places, or other stories'; a byline read whole."""
 
 from __future__ import annotations
 
 import lxml.html
 
-from scraper.extract.metadata import only_in_other_stories
+from scraper.extract.authors import choose_authors
+from scraper.extract.metadata import gather, only_in_other_stories
 
 PAGE = """<html><body><main><article>
 <h1>Harbour wall to be rebuilt</h1>
@@ -31,3 +32,11 @@ def test_a_name_the_article_shows_is_its_own_even_where_a_teaser_shows_it_too() 
 def test_a_name_the_page_does_not_show_as_written_is_not_judged() -> None:
     assert not only_in_other_stories(page(), "Maria Lopez")
 
+
+
+def test_a_byline_listing_linked_and_plain_names_is_read_whole_beside_a_desk_or_a_place() -> None:
+    """"By <a>A</a> and B | World News", "... in Brussels": the desk after a bar and the place the names write from
+    do not make the line less of a list of names, so the plain name is not lost for the linked one's."""
+    for after in (" | World News", " in Brussels", " · 5 min read"):
+        byline = f'By <a href="/staff/ines-carvalho">Ines Carvalho</a> and Tomasz Wolny{after}'
+        assert choose_authors(gather(page(byline)).authors, []) == ["Ines Carvalho", "Tomasz Wolny"], after
