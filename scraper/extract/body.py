@@ -1,7 +1,8 @@
 """The article body: trafilatura's precision or balanced result, or its fallback extractors when
 that result is clearly truncated or holds far less text; the article's later containers when
 the page split it; the standfirst the page shows; then the furniture safety net and a list of
-related links ending the text. The page's dialogs (cookie notes, popups) are never read for it.
+related links ending the text. The page's dialogs (cookie notes, popups) are never read for it,
+nor the lines of a sign-up box around an e-mail field.
 
 Reader comments are always extracted apart (``include_comments=True`` makes trafilatura
 cut the comment section out of the body) and returned separately, never in the text.
