@@ -61,11 +61,11 @@ class Article:
         # JSON-LD may escape half a character; what the archive stores must encode as UTF-8. Invisible characters
         # splitting words go from what is read and searched, not from addresses.
         for name, value in vars(self).items():
-            clean = without_surrogates if name in _ADDRESSES else shown_text
+            stored = without_surrogates if name in _ADDRESSES else shown_text
             if isinstance(value, str):
-                setattr(self, name, clean(value))
+                setattr(self, name, stored(value))
             elif isinstance(value, list):
-                setattr(self, name, [clean(item) if isinstance(item, str) else item for item in value])
+                setattr(self, name, [stored(item) if isinstance(item, str) else item for item in value])
 
     @property
     def is_article(self) -> bool:

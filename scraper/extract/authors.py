@@ -172,8 +172,9 @@ _AGENCIES = set(
     """reuters afp ap dpa epd kna apa sda ats ansa efe anadolu xinhua kyodo yonhap tass pap ctk bloomberg belga anp
     pti ians aap upi ntb tt stt mti agi lusa bta hina tasr bns elta leta interfax irna wam qna kuna mena jiji""".split()
 )
-# Words by which a news agency names itself.
-_AGENCY_WORDS = re.compile(r"press|presse|agency|agence|agentur|agencia|agência|agenzia|agencja|ajansı", re.IGNORECASE)
+# Words by which a news agency names itself, whole ("Associated Press", not "Daily Express") or ending a compound
+# ("Nachrichtenagentur").
+_AGENCY_WORDS = re.compile(r"\b(?:press|presse|agency|agence)\b|agentur|agencia|agência|agenzia|agencja|ajansı", re.IGNORECASE)
 MAX_NAME_WORDS = 5
 # A byline longer than this is no byline: only its start is read (an address pattern is quadratic in a long run of text).
 MAX_BYLINE_CHARS = 500
