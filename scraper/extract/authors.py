@@ -237,8 +237,7 @@ def _is_place_of(name: str, before: list[str]) -> bool:
     agency this list lacks); after one-word names it is one more of them ("Anna, Ben und Carl")."""
     return (
         " " not in name
-        and fold(name) not in _AGENCIES
-        and not (name.isupper() and len(name) <= MAX_AGENCY_CHARS)
+        and not _is_known_agency(name)
         and any(" " in earlier or is_organisation(earlier, []) or fold(earlier) in _AGENCIES for earlier in before)
     )
 
@@ -450,9 +449,14 @@ def _is_topic(name: str, topics: frozenset[str]) -> bool:
 
 
 def _is_agency(name: str) -> bool:
-    """Whether an organisation's name is a news agency's: one the archive knows, a short name in capitals, or one
-    naming itself an agency ("Associated Press", "Deutsche Presse-Agentur")."""
-    return fold(name) in _AGENCIES or (name.isupper() and len(name) <= MAX_AGENCY_CHARS) or bool(_AGENCY_WORDS.search(name))
+    """Whether an organisation's name is a news agency's: one :func:`_is_known_agency` knows, or one naming itself an
+    agency ("Associated Press", "Deutsche Presse-Agentur")."""
+    return _is_known_agency(name) or bool(_AGENCY_WORDS.search(name))
+
+
+def _is_known_agency(name: str) -> bool:
+    """Whether a name is an agency the archive knows, or a short one in capitals (an agency the list lacks)."""
+    return fold(name) in _AGENCIES or (name.isupper() and len(name) <= MAX_AGENCY_CHARS)
 
 
 def _is_site(name: str, site_names: list[str]) -> bool:

@@ -393,10 +393,12 @@ def _sign_up_boxes(tree: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     """A form's field for an e-mail address, with the outermost of its containers that holds little more (the
     form's buttons, a heading, a line of pitch) and not the headline. A form wrapping the whole page (as ASP.NET's
     do) is no box."""
-    fields = (field for field in tree.iter("input") if _asks_for_email(field))
+    fields = list(itertools.islice((field for field in tree.iter("input") if _asks_for_email(field)), MAX_SIGN_UP_FIELDS))
+    if not fields:  # most pages: nothing more to read
+        return []
     headline_holders = {holder for headline in tree.iter("h1") for holder in headline.iterancestors()}
     boxes = []
-    for field in itertools.islice(fields, MAX_SIGN_UP_FIELDS):
+    for field in fields:
         box = field
         for container in field.iterancestors():
             if container.tag in ("body", "html") or container in headline_holders or not _holds_little_else(container, box):

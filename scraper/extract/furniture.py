@@ -353,8 +353,7 @@ def without_author_note(lines: list[str], authors: Iterable[str]) -> list[str]:
     """
     filled = [position for position, line in enumerate(lines) if line.strip()]
     for position in filled[-MAX_AUTHOR_NOTE_LINES - 1 :]:
-        line = lines[position].strip()
-        if _AUTHOR_NOTE_HEADING.match(line):
+        if _AUTHOR_NOTE_HEADING.match(lines[position].strip()):
             before = sum(len(line) for line in lines[:position])
             return lines[:position] if before >= MIN_CHARS_BEFORE_COMMENTS else lines
     if biography := _biography_opening(authors):

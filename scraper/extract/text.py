@@ -10,11 +10,12 @@ _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 # Characters a reader never sees that split a word for search: a soft hyphen (German sites set them in long words,
 # "Bundes\u00adregierung"), a zero-width space, a word joiner, a byte order mark. Not the zero-width joiners, which
 # shape Indic and Persian words and emoji.
-_INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff]")
+_INVISIBLE_CHARACTERS = "\u00ad\u200b\u2060\ufeff"
+_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARACTERS}]")
 # Spaces that only keep words on one line (no-break, narrow no-break, figure spaces): a reader sees a space, and the
 # rules reading a byline's or a furniture line's words look for one ("By&nbsp;Jane&nbsp;Doe").
-_NO_BREAK_SPACES = frozenset("\u00a0\u2007\u202f")
-_INVISIBLE_OR_NO_BREAK = re.compile("[\u00ad\u200b\u2060\ufeff\u00a0\u2007\u202f]")
+_NO_BREAK_SPACES = "\u00a0\u2007\u202f"
+_INVISIBLE_OR_NO_BREAK = re.compile(f"[{_INVISIBLE_CHARACTERS}{_NO_BREAK_SPACES}]")
 # Their entities in a page's HTML ("&shy;", "&ZeroWidthSpace;"; the first group), the no-break spaces' ("&nbsp;");
 # apart from the characters, so the search skips to each "&" (one pass each, 0.8 ms a page).
 _ENTITY = re.compile(

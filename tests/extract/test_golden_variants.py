@@ -177,24 +177,19 @@ def _engagement_counts(tree: lxml.html.HtmlElement, _body: lxml.html.HtmlElement
 
 def _follow_button(_tree: lxml.html.HtmlElement, body: lxml.html.HtmlElement) -> None:
     """A button to follow the writer at the end of the byline, its word run on to the byline's last one."""
-    bylines = [element for element in body.iter("p", "div", "span", "address") if _is_byline(element)]
-    if innermost := [element for element in bylines if not any(_is_byline(child) for child in element.iterdescendants())]:
-        innermost[0].append(lxml.html.fragment_fromstring(_FOLLOW_BUTTON))
+    if (byline := _innermost_byline(body)) is not None:
+        byline.append(lxml.html.fragment_fromstring(_FOLLOW_BUTTON))
 
 
 def _desk_after_byline(_tree: lxml.html.HtmlElement, body: lxml.html.HtmlElement) -> None:
     """The desk the writers belong to set after the byline's names, behind a bar ("By Ann Able | World News")."""
-    bylines = [element for element in body.iter("p", "div", "span", "address") if _is_byline(element)]
-    if innermost := [element for element in bylines if not any(_is_byline(child) for child in element.iterdescendants())]:
-        if len(innermost[0]):
-            innermost[0][-1].tail = (innermost[0][-1].tail or "") + _DESK
-        else:
-            innermost[0].text = (innermost[0].text or "") + _DESK
+    if (byline := _innermost_byline(body)) is not None:
+        _run_on(byline, _DESK)
 
 
 def _updated_line(tree: lxml.html.HtmlElement, body: lxml.html.HtmlElement) -> None:
     """A line stating when the article was changed, after its byline (else its headline): never its publication."""
-    byline = next((element for element in body.iter("p", "div", "span", "address") if _is_byline(element)), None)
+    byline = _byline(body)
     if (anchor := byline if byline is not None else tree.find(".//h1")) is not None:
         _insert_after(anchor, _UPDATED_LINE)
 
@@ -203,7 +198,7 @@ def _after_byline(markup: str) -> Variant:
     """Furniture set right after the byline's element."""
 
     def variant(_tree: lxml.html.HtmlElement, body: lxml.html.HtmlElement) -> None:
-        if (byline := next((element for element in body.iter("p", "div", "span", "address") if _is_byline(element)), None)) is not None:
+        if (byline := _byline(body)) is not None:
             _insert_after(byline, markup)
 
     return variant
@@ -217,10 +212,9 @@ def _video_player(tree: lxml.html.HtmlElement, _body: lxml.html.HtmlElement) -> 
 
 def _written_by(_tree: lxml.html.HtmlElement, body: lxml.html.HtmlElement) -> None:
     """Bylines opening with a verb ("Written by Ann Able")."""
-    for element in body.iter():
-        text = element.text if isinstance(element.tag, str) else None
-        if text and text.strip().startswith("By ") and len(text) < MAX_BYLINE_CHARS:
-            element.text = text.replace("By ", "Written by ", 1)
+    for element in _opening_bylines(body):
+        if element.text.strip().startswith("By "):
+            element.text = element.text.replace("By ", "Written by ", 1)
 
 
 def _soft_hyphens(tree: lxml.html.HtmlElement, body: lxml.html.HtmlElement) -> None:
@@ -236,7 +230,7 @@ def _soft_hyphens(tree: lxml.html.HtmlElement, body: lxml.html.HtmlElement) -> N
 
 def _no_break_spaces(_tree: lxml.html.HtmlElement, body: lxml.html.HtmlElement) -> None:
     """The byline's spaces set as no-break spaces, so it never breaks across lines ("By&nbsp;Ann&nbsp;Able")."""
-    if (byline := next((element for element in body.iter("p", "div", "span", "address") if _is_byline(element)), None)) is not None:
+    if (byline := _byline(body)) is not None:
         for element in byline.iter():
             element.text = (element.text or "").replace(" ", "\u00a0") or None
             if element is not byline:
@@ -254,6 +248,35 @@ def _headline_line_break(tree: lxml.html.HtmlElement, _body: lxml.html.HtmlEleme
 def _is_byline(element: lxml.html.HtmlElement) -> bool:
     text = element.text_content().strip()
     return len(text) < MAX_BYLINE_CHARS and text.casefold().startswith("by ")
+
+
+def _byline(body: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    """The first element holding a byline (perhaps around the one holding its words)."""
+    return next((element for element in body.iter("p", "div", "span", "address") if _is_byline(element)), None)
+
+
+def _innermost_byline(body: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    """The first byline element holding no other."""
+    bylines = (element for element in body.iter("p", "div", "span", "address") if _is_byline(element))
+    return next((element for element in bylines if not any(_is_byline(child) for child in element.iterdescendants())), None)
+
+
+def _opening_bylines(body: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """The elements whose own text opens a byline ("By Ann Able and ...")."""
+    return [
+        element
+        for element in body.iter()
+        if isinstance(element.tag, str) and element.text and element.text.strip().casefold().startswith("by ")
+        and len(element.text) < MAX_BYLINE_CHARS
+    ]
+
+
+def _run_on(element: lxml.html.HtmlElement, text: str) -> None:
+    """Text run on to the end of an element's own text, after its last child."""
+    if len(element):
+        element[-1].tail = (element[-1].tail or "") + text
+    else:
+        element.text = (element.text or "") + text
 
 
 def _with_furniture(tree: lxml.html.HtmlElement, body: lxml.html.HtmlElement) -> None:
@@ -365,19 +388,14 @@ def _linked_headline(_tree: lxml.html.HtmlElement, body: lxml.html.HtmlElement) 
 
 def _capital_bylines(_tree: lxml.html.HtmlElement, body: lxml.html.HtmlElement) -> None:
     """Bylines set in capitals ("BY ANN ABLE AND BEN BAKER"): the names come out in capitals, the rest the same."""
-    for element in body.iter():
-        text = element.text if isinstance(element.tag, str) else None
-        if text and text.strip().casefold().startswith("by ") and len(text) < MAX_BYLINE_CHARS:
-            element.text = text.upper()
+    for element in _opening_bylines(body):
+        element.text = element.text.upper()
 
 
 def _reading_time(_tree: lxml.html.HtmlElement, body: lxml.html.HtmlElement) -> None:
     """The byline's line ends with the article's reading time ("By Ann Able · 5 min read")."""
-    byline = next((element for element in body.iter("p", "div", "span", "address") if _is_byline(element)), None)
-    if byline is not None and len(byline):
-        byline[-1].tail = (byline[-1].tail or "") + _READING_TIME
-    elif byline is not None:
-        byline.text = (byline.text or "") + _READING_TIME
+    if (byline := _byline(body)) is not None:
+        _run_on(byline, _READING_TIME)
 
 
 def _h2_headline(_tree: lxml.html.HtmlElement, body: lxml.html.HtmlElement) -> None:
